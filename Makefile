@@ -50,7 +50,11 @@ $(SITE): $(WEB_STAMP) $(shell find web/src web/public web/index.html web/vite.co
 run: python-deps site system-deps
 	$(BIN)/python -m local_connect serve --port $(PORT)
 
-test: python-deps system-deps site lint typecheck pytest web-test
+# Parts add themselves to TEST_TARGETS / BENCH_TARGETS from their fragment in mk/*.mk.
+TEST_TARGETS := lint typecheck pytest web-test
+include $(wildcard mk/*.mk)
+
+test: python-deps system-deps site $(TEST_TARGETS)
 
 # ---------------------------------------------------------------- parts of test
 lint: python-deps

@@ -1,0 +1,27 @@
+"""`python -m local_connect <command>`: each command lives with the part it belongs to."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+COMMANDS = {
+    "serve": ("local_connect.server", "start the whole local contact center"),
+    "call": ("local_connect.flows.cli", "call a flow from the terminal: prompts printed, digits typed"),
+    "phone": ("local_connect.phone.cli", "a terminal test phone against a running local stack"),
+    "token": ("local_connect.cognito.cli", "print a local access token for a demo user"),
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in COMMANDS:
+        print("usage: python -m local_connect <command> [args]\n")
+        for name, (_, help_text) in COMMANDS.items():
+            print(f"  {name:<8} {help_text}")
+        return 2
+    module = importlib.import_module(COMMANDS[argv[0]][0])
+    return int(module.main(argv[1:]) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
