@@ -26,7 +26,7 @@ SITE_DIR = REPO_ROOT / "web" / "dist"
 def site_app(site_dir: Path = SITE_DIR) -> WSGIApp:
     """Serve the built site; unknown paths get index.html so client-side routes work."""
 
-    @Request.application  # type: ignore[arg-type]
+    @Request.application
     def app(request: Request) -> Response:
         relative = request.path.lstrip("/") or "index.html"
         candidate = (site_dir / relative).resolve()
@@ -40,7 +40,7 @@ def site_app(site_dir: Path = SITE_DIR) -> WSGIApp:
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if immutable else "no-cache"
         return response
 
-    return app  # type: ignore[return-value]
+    return app
 
 
 def _mimetype(path: Path) -> str:
@@ -50,4 +50,4 @@ def _mimetype(path: Path) -> str:
 
 
 def build_stack(mounts: dict[str, WSGIApp], site_dir: Path = SITE_DIR) -> WSGIApp:
-    return DispatcherMiddleware(site_app(site_dir), mounts)  # type: ignore[return-value]
+    return DispatcherMiddleware(site_app(site_dir), mounts)

@@ -1,0 +1,67 @@
+"""The JAM Contact Center API: a Flask app factory with one blueprint per resource."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from flask_cors import CORS
+
+from jam_api.auth import TokenVerifier
+from jam_api.config import Settings
+from jam_api.connect_client import make_connect_client
+from jam_api.contact.rate_limit import CallRateLimiter
+from jam_api.contact.routes import contact_blueprint
+from jam_api.hours.cache import TtlCache
+from jam_api.hours.routes import hours_blueprint
+from jam_api.hours.service import HoursService
+from jam_api.problems import register_problem_handlers
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    connect_client: Any = None,
+    verifier: TokenVerifier | None = None,
+    hours_service: HoursService | None = None,
+    rate_limiter: CallRateLimiter | None = None,
+) -> Flask:
+    """Build the API. Collaborators can be passed in (tests); by default they come from settings."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, static_folder=None)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    connect = connect_client or make_connect_client(settings)
+    cache: TtlCache[dict[str, Any]] = TtlCache(
+        settings.hours_cache_ttl_seconds, settings.hours_cache_max_entries
+    )
+    app.extensions.update(
+        {
+            "jam.settings": settings,
+            "jam.connect": connect,
+            "jam.verifier": verifier or TokenVerifier(settings),
+            "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache),
+            "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
+        }
+    )
+    register_problem_handlers(app)
+    app.register_blueprint(hours_blueprint)
+    app.register_blueprint(contact_blueprint)
+    # Only the site's own origins; no credentials cookies are used (bearer tokens), so none allowed.
+    CORS(
+        app,
+        resources={r"/connect/*": {"origins": list(settings.allowed_origins)}},
+        methods=["POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+        expose_headers=["Retry-After"],
+        max_age=600,
+    )
+
+    openapi = json.loads(resources.files("jam_api").joinpath("openapi.json").read_text(encoding="utf-8"))
+
+    @app.get("/openapi.json")
+    def openapi_document() -> Response:
+        return jsonify(openapi)
+
+    return app

@@ -1,0 +1,87 @@
+"""The API's configuration: one object, read once from the environment.
+
+Defaults are the AWS ones (no endpoint override); the local stack sets the local values. Every
+variable is listed in the README's configuration table and in .env.example.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; raised at start-up, never mid-request."""
+
+
+def _csv(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def _rate(value: str) -> tuple[int, int]:
+    """ "3/600" -> (3 calls, 600 seconds)."""
+    try:
+        count, seconds = (int(part) for part in value.split("/"))
+    except ValueError as exc:
+        raise ConfigError(f"CALL_RATE_LIMIT must look like '3/600', got {value!r}") from exc
+    if count < 1 or seconds < 1:
+        raise ConfigError("CALL_RATE_LIMIT needs a positive count and window")
+    return count, seconds
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = "us-east-1"
+    connect_instance_id: str = ""
+    connect_endpoint_url: str | None = None
+    outbound_queue_id: str | None = None
+    source_phone_number: str | None = None
+    allowed_contact_flow_ids: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    allowed_countries: tuple[str, ...] = ("US", "CA", "MX", "PR")
+    allowed_attribute_keys: tuple[str, ...] = ("department", "issue", "language", "note")
+    staff_groups: tuple[str, ...] = ("supervisor",)
+    staff_may_dial_any_number: bool = False
+    cognito_issuer: str = ""
+    cognito_client_ids: tuple[str, ...] = ()
+    jwks_url: str = ""
+    accepted_token_uses: tuple[str, ...] = ("id",)
+    hours_cache_ttl_seconds: float = 60.0
+    hours_cache_max_entries: int = 256
+    jwks_cache_ttl_seconds: float = 3600.0
+    call_rate_limit: tuple[int, int] = (3, 600)
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        issuer = env.get("COGNITO_ISSUER", "").rstrip("/")
+        settings = cls(
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1",
+            connect_instance_id=env.get("CONNECT_INSTANCE_ID", ""),
+            connect_endpoint_url=env.get("CONNECT_ENDPOINT_URL") or None,
+            outbound_queue_id=env.get("OUTBOUND_QUEUE_ID") or None,
+            source_phone_number=env.get("SOURCE_PHONE_NUMBER") or None,
+            allowed_contact_flow_ids=_csv(env.get("ALLOWED_CONTACT_FLOW_IDS")),
+            allowed_origins=_csv(env.get("ALLOWED_ORIGINS")),
+            allowed_countries=_csv(env.get("ALLOWED_COUNTRIES", "US,CA,MX,PR")),
+            allowed_attribute_keys=_csv(env.get("ALLOWED_ATTRIBUTE_KEYS", "department,issue,language,note")),
+            staff_groups=_csv(env.get("STAFF_GROUPS", "supervisor")),
+            staff_may_dial_any_number=env.get("STAFF_MAY_DIAL_ANY_NUMBER", "false").lower() == "true",
+            cognito_issuer=issuer,
+            cognito_client_ids=_csv(env.get("COGNITO_CLIENT_IDS")),
+            jwks_url=env.get("JWKS_URL") or (f"{issuer}/.well-known/jwks.json" if issuer else ""),
+            hours_cache_ttl_seconds=float(env.get("HOURS_CACHE_TTL_SECONDS", "60")),
+            jwks_cache_ttl_seconds=float(env.get("JWKS_CACHE_TTL_SECONDS", "3600")),
+            call_rate_limit=_rate(env.get("CALL_RATE_LIMIT", "3/600")),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        """Refuse settings that would make the API insecure rather than run with them."""
+        if "*" in self.allowed_origins:
+            raise ConfigError("ALLOWED_ORIGINS may not contain '*': list the site's origins")
+        if self.hours_cache_ttl_seconds < 0:
+            raise ConfigError("HOURS_CACHE_TTL_SECONDS must be >= 0")

@@ -1,0 +1,1 @@
+"""POST /connect/contact: click-to-call, the contact center calls the signed-in customer."""

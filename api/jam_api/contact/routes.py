@@ -1,0 +1,74 @@
+"""The click-to-call blueprint: a signed-in customer asks the contact center to call them."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from jam_api.auth import Customer, TokenVerifier, bearer_token
+from jam_api.config import Settings
+from jam_api.connect_errors import problem_for
+from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
+from jam_api.contact.rules import (
+    check_attributes,
+    check_destination,
+    check_flow,
+    check_idempotency_key,
+    trusted_attributes,
+)
+from jam_api.problems import Problem
+from jam_api.request_body import json_object, required_string
+
+contact_blueprint = Blueprint("contact", __name__)
+
+
+@contact_blueprint.post("/connect/contact")
+def start_contact() -> tuple[Response, int]:
+    settings: Settings = current_app.extensions["jam.settings"]
+    verifier: TokenVerifier = current_app.extensions["jam.verifier"]
+    customer = Customer.from_claims(verifier.verify(bearer_token()))
+    body = json_object()
+    destination = check_destination(
+        required_string(body, "destinationPhoneNumber", max_length=32), customer, settings
+    )
+    flow_id = check_flow(required_string(body, "contactFlowId", max_length=100), settings)
+    attributes = {**check_attributes(body.get("attributes"), settings), **trusted_attributes(customer)}
+    idempotency_key = check_idempotency_key(request.headers.get("Idempotency-Key"))
+
+    limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
+    try:
+        limiter.acquire(customer.subject, idempotency_key)
+    except RateLimited as exc:
+        raise Problem(
+            429,
+            "rate-limited",
+            "Too many call requests",
+            "You have asked for several calls recently; please wait before asking again.",
+            retry_after=exc.retry_after,
+        ) from exc
+
+    request_args: dict[str, Any] = {
+        "InstanceId": settings.connect_instance_id,
+        "ContactFlowId": flow_id,
+        "DestinationPhoneNumber": destination,
+        "Attributes": attributes,
+    }
+    if settings.outbound_queue_id:
+        request_args["QueueId"] = settings.outbound_queue_id
+    if settings.source_phone_number:
+        request_args["SourcePhoneNumber"] = settings.source_phone_number
+    if idempotency_key:
+        # Scoped to the customer so two customers' keys can never collide into one call.
+        request_args["ClientToken"] = hashlib.sha256(
+            f"{customer.subject}:{idempotency_key}".encode()
+        ).hexdigest()
+    try:
+        answer = current_app.extensions["jam.connect"].start_outbound_voice_contact(**request_args)
+    except (ClientError, BotoCoreError) as exc:
+        limiter.release(customer.subject, idempotency_key)
+        current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
+        raise problem_for(exc, not_found_field="contactFlowId") from exc
+    return jsonify({"contactId": answer["ContactId"]}), 202

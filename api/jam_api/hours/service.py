@@ -1,0 +1,92 @@
+"""Fetch an hours of operation (and its overrides) from Connect and describe it for the site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from botocore.exceptions import ClientError
+
+from jam_api.hours.cache import TtlCache
+from jam_api.hours.schedule import DAYS, Override, Slice, status_at
+
+
+class HoursNotFound(Exception):
+    pass
+
+
+class HoursService:
+    def __init__(
+        self,
+        connect: Any,
+        instance_id: str,
+        cache: TtlCache[dict[str, Any]],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._connect = connect
+        self._instance_id = instance_id
+        self._cache = cache
+        self._now = now
+
+    def describe(self, hours_id: str) -> dict[str, Any]:
+        """The site's view: schedule + state computed now (the schedule part is cached)."""
+        raw = self._cache.get(hours_id, lambda: self._fetch(hours_id), remember=HoursNotFound)
+        zone = ZoneInfo(raw["TimeZone"])
+        slices = [Slice.from_connect(c) for c in raw["Config"]]
+        overrides = [Override.from_connect(o) for o in raw["Overrides"]]
+        now = self._now()
+        status = status_at(slices, overrides, zone, now)
+        return {
+            "hoursOfOperationId": raw["HoursOfOperationId"],
+            "name": raw["Name"],
+            "description": raw.get("Description", ""),
+            "timeZone": raw["TimeZone"],
+            "config": [_slice_view(s) for s in sorted(slices, key=lambda s: (DAYS.index(s.day), s.start))],
+            "overrides": [_override_view(o) for o in overrides],
+            "isOpen": status.is_open,
+            "currentPeriodEnds": _iso(status.current_period_ends),
+            "nextOpen": _iso(status.next_open),
+            "nextClose": _iso(status.next_close),
+            "generatedAt": _iso(now.astimezone(zone)),
+        }
+
+    def _fetch(self, hours_id: str) -> dict[str, Any]:
+        try:
+            hours = self._connect.describe_hours_of_operation(
+                InstanceId=self._instance_id, HoursOfOperationId=hours_id
+            )["HoursOfOperation"]
+            overrides: list[dict[str, Any]] = []
+            pages = self._connect.get_paginator("list_hours_of_operation_overrides").paginate(
+                InstanceId=self._instance_id, HoursOfOperationId=hours_id
+            )
+            for page in pages:
+                overrides += page.get("HoursOfOperationOverrideList", [])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                raise HoursNotFound(hours_id) from exc
+            raise
+        return {**hours, "Overrides": overrides}
+
+
+def _hhmm(value: Any) -> str:
+    return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def _slice_view(piece: Slice) -> dict[str, str]:
+    return {"day": piece.day, "start": _hhmm(piece.start), "end": _hhmm(piece.end)}
+
+
+def _override_view(override: Override) -> dict[str, Any]:
+    return {
+        "name": override.name,
+        "type": override.kind,
+        "effectiveFrom": override.effective_from.isoformat(),
+        "effectiveTill": override.effective_till.isoformat(),
+        "config": [_slice_view(s) for s in override.slices],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
