@@ -1,0 +1,121 @@
+"""Routing decisions of the ACD: who gets which contact, and when."""
+
+from __future__ import annotations
+
+import pytest
+
+from local_connect.acd import AgentState, ContactState, QueueAtCapacity
+from tests.local_connect.conftest import Harness
+
+
+def test_the_longest_idle_eligible_agent_gets_the_offer(harness: Harness) -> None:
+    center = harness.center
+    center.set_agent_state("agent.support2", "Available")
+    harness.advance(5)
+    center.set_agent_state("agent.support", "Available")
+    harness.advance(5)
+    first = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    second = harness.inbound("+15555550102", "SupportTechnicalQueue")
+    assert harness.offers("agent.support2") == [first]
+    assert harness.offers("agent.support") == [second]
+    assert center.agent("agent.support2").state is AgentState.INCOMING
+
+
+def test_agents_only_get_contacts_from_their_routing_profile_queues(harness: Harness) -> None:
+    harness.center.set_agent_state("agent.sales", "Available")
+    contact = harness.inbound("+15555550101", "AccountsBillingQueue")
+    assert harness.offers("agent.sales") == []
+    assert harness.center.contact(contact).state is ContactState.QUEUED
+
+
+def test_contact_priority_beats_age_and_time_adjustment_beats_arrival(harness: Harness) -> None:
+    old_normal = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    harness.advance(30)
+    vip = harness.inbound("+15555550102", "SupportTechnicalQueue", priority=1)
+    harness.advance(30)
+    adjusted = harness.inbound("+15555550103", "SupportTechnicalQueue", adjust=120)
+    center = harness.center
+    assert [center.position(c) for c in (vip, adjusted, old_normal)] == [0, 1, 2]
+    center.set_agent_state("agent.support", "Available")
+    assert harness.offers("agent.support") == [vip]
+
+
+def test_routing_profile_priority_and_delay(harness: Harness) -> None:
+    """The generalist takes Support first; a Sales contact reaches them only after its 30 s delay."""
+    center = harness.center
+    center.set_agent_state("agent.generalist", "Available")
+    sales = harness.inbound("+15555550101", "SalesNewOrdersQueue")
+    harness.advance(10)
+    assert harness.offers("agent.generalist") == []
+    support = harness.inbound("+15555550102", "SupportDevicesQueue")
+    assert harness.offers("agent.generalist") == [support]
+    center.accept("agent.generalist", support)
+    center.end("agent.generalist", support)
+    center.complete_after_contact_work("agent.generalist")
+    assert harness.offers("agent.generalist") == [support]  # sales is still inside its delay
+    harness.advance(20)  # the delay timer fires and routes it
+    assert harness.offers("agent.generalist") == [support, sales]
+
+
+def test_a_missed_offer_puts_the_contact_back_in_its_place_and_the_agent_in_missed(harness: Harness) -> None:
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    first = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    second = harness.inbound("+15555550102", "SupportTechnicalQueue")
+    harness.advance(center.settings.offer_timeout + 0.1)
+    assert center.agent("agent.support").state is AgentState.MISSED
+    assert center.contact(first).state is ContactState.QUEUED
+    assert center.position(first) == 0 and center.position(second) == 1
+    center.set_agent_state("agent.support2", "Available")
+    assert harness.offers("agent.support2") == [first]
+
+
+def test_a_rejected_offer_goes_to_the_next_agent(harness: Harness) -> None:
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    harness.advance(1)
+    center.set_agent_state("agent.support2", "Available")
+    contact = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    assert harness.offers("agent.support") == [contact]
+    center.reject("agent.support", contact)
+    assert harness.offers("agent.support2") == [contact]
+    assert center.agent("agent.support").state is AgentState.MISSED
+
+
+def test_a_full_queue_refuses_the_contact(harness: Harness) -> None:
+    queue = harness.definitions.queues["SalesNewOrdersQueue"]
+    assert queue.max_contacts is not None
+    for n in range(queue.max_contacts):
+        harness.inbound(f"+1555555{n:04d}", "SalesNewOrdersQueue")
+    with pytest.raises(QueueAtCapacity):
+        harness.inbound("+15555559999", "SalesNewOrdersQueue")
+
+
+def test_customer_hanging_up_while_offered_frees_the_agent_without_losing_their_idle_rank(
+    harness: Harness,
+) -> None:
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    idle_since = center.agent("agent.support").idle_since
+    harness.advance(3)
+    contact = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    center.customer_disconnected(contact)
+    agent = center.agent("agent.support")
+    assert agent.state is AgentState.AVAILABLE and agent.idle_since == idle_since
+    assert center.contact(contact).disconnect_reason == "CUSTOMER_DISCONNECT"
+
+
+def test_estimated_wait_grows_with_the_queue_and_uses_handle_times(harness: Harness) -> None:
+    center = harness.center
+    queue = harness.queue_id("SupportTechnicalQueue")
+    assert center.estimated_wait(queue) is None  # nobody staffed: unknown, not zero
+    center.set_agent_state("agent.support", "Available")
+    assert center.estimated_wait(queue) == 0.0
+    first = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    center.accept("agent.support", first)
+    harness.advance(100)
+    center.end("agent.support", first)  # one handled contact of 100 s
+    waiting = [harness.inbound(f"+1555555020{n}", "SupportTechnicalQueue") for n in range(3)]
+    # one staffed agent, busy; the third in line has two ahead: it waits three handle times
+    assert center.wait_info(waiting[2]) == {"position": 2, "estimated_wait": 300.0}
+    assert center.estimated_wait(queue) == 400.0  # a newcomer would have three ahead
