@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, jsonify
@@ -18,6 +18,8 @@ from jam_api.hours.cache import TtlCache
 from jam_api.hours.routes import hours_blueprint
 from jam_api.hours.service import HoursService
 from jam_api.problems import register_problem_handlers
+
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
 
 def create_app(
@@ -58,10 +60,8 @@ def create_app(
         max_age=600,
     )
 
-    openapi = json.loads(resources.files("jam_api").joinpath("openapi.json").read_text(encoding="utf-8"))
-
     @app.get("/openapi.json")
     def openapi_document() -> Response:
-        return jsonify(openapi)
+        return jsonify(json.loads(OPENAPI_PATH.read_text(encoding="utf-8")))
 
     return app

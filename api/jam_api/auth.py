@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
 from flask import request
 
 from jam_api.config import Settings
 from jam_api.problems import Problem
+
+if TYPE_CHECKING:
+    import jwt
 
 LEEWAY_SECONDS = 5
 
@@ -60,20 +62,28 @@ def unauthorized(detail: str) -> Problem:
 class TokenVerifier:
     def __init__(self, settings: Settings, jwks_client: jwt.PyJWKClient | None = None) -> None:
         self._settings = settings
-        self._jwks = jwks_client or (
-            jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=int(settings.jwks_cache_ttl_seconds))
-            if settings.jwks_url
-            else None
-        )
+        self._jwks = jwks_client
+
+    def _jwks_client(self) -> jwt.PyJWKClient:
+        # pyjwt + cryptography are imported on the first verification, not at start-up: public
+        # routes (hours) should not pay for them in a Lambda cold start.
+        import jwt
+
+        if self._jwks is None:
+            lifespan = int(self._settings.jwks_cache_ttl_seconds)
+            self._jwks = jwt.PyJWKClient(self._settings.jwks_url, cache_keys=True, lifespan=lifespan)
+        return self._jwks
 
     def verify(self, token: str) -> dict[str, Any]:
+        import jwt
+
         settings = self._settings
-        if self._jwks is None or not settings.cognito_issuer or not settings.cognito_client_ids:
+        if not settings.jwks_url or not settings.cognito_issuer or not settings.cognito_client_ids:
             raise Problem(
                 503, "auth-not-configured", "Sign-in unavailable", "The API has no identity provider set."
             )
         try:
-            key = self._jwks.get_signing_key_from_jwt(token).key
+            key = self._jwks_client().get_signing_key_from_jwt(token).key
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key=key,

@@ -12,13 +12,6 @@ from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
-from jam_api.contact.rules import (
-    check_attributes,
-    check_destination,
-    check_flow,
-    check_idempotency_key,
-    trusted_attributes,
-)
 from jam_api.problems import Problem
 from jam_api.request_body import json_object, required_string
 
@@ -27,6 +20,15 @@ contact_blueprint = Blueprint("contact", __name__)
 
 @contact_blueprint.post("/connect/contact")
 def start_contact() -> tuple[Response, int]:
+    # Deferred: phonenumbers costs ~10 ms of cold start that public hours requests should not pay.
+    from jam_api.contact.rules import (
+        check_attributes,
+        check_destination,
+        check_flow,
+        check_idempotency_key,
+        trusted_attributes,
+    )
+
     settings: Settings = current_app.extensions["jam.settings"]
     verifier: TokenVerifier = current_app.extensions["jam.verifier"]
     customer = Customer.from_claims(verifier.verify(bearer_token()))
