@@ -1,0 +1,1 @@
+"""The customer lookup Lambda (Handler: customer_lookup.handler.lambda_handler)."""

@@ -1,0 +1,58 @@
+"""Repositories by backend, created once per container (cached per Settings value).
+
+A warm Lambda reuses its DynamoDB client and SQLite connection; a changed environment (tests, the
+local runtime switching databases) gets repositories of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jam_lambda.settings import Settings
+
+from jam_data import customers as customer_tables
+from jam_data import pins as pin_tables
+from jam_data import prompts as prompt_tables
+from jam_data import surveys as survey_tables
+
+
+@cache
+def customers(settings: Settings) -> customer_tables.CustomerRepository:
+    if settings.backend == "dynamodb":
+        from jam_data.dynamo import client
+
+        return customer_tables.DynamoDbCustomers(client(), settings.customer_table)
+    return customer_tables.SqliteCustomers(settings.sqlite_path)
+
+
+@cache
+def prompts(settings: Settings) -> prompt_tables.PromptRepository:
+    if settings.backend == "dynamodb":
+        from jam_data.dynamo import client
+
+        return prompt_tables.DynamoDbPrompts(client(), settings.prompts_table)
+    return prompt_tables.SqlitePrompts(settings.sqlite_path)
+
+
+@cache
+def surveys(settings: Settings) -> survey_tables.SurveyRepository:
+    if settings.backend == "dynamodb":
+        from jam_data.dynamo import client
+
+        return survey_tables.DynamoDbSurveys(client(), settings.survey_table)
+    return survey_tables.SqliteSurveys(settings.sqlite_path)
+
+
+@cache
+def pins(settings: Settings) -> pin_tables.PinRepository:
+    if settings.backend == "dynamodb":
+        from jam_data.dynamo import client
+
+        return pin_tables.DynamoDbPins(client(), settings.pin_table)
+    return pin_tables.SqlitePins(settings.sqlite_path)
+
+
+def clear() -> None:
+    """Forgets every cached repository (tests that swap the mocked AWS account)."""
+    for factory in (customers, prompts, surveys, pins):
+        factory.cache_clear()

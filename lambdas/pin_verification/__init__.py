@@ -1,0 +1,1 @@
+"""The pin verification Lambda (Handler: pin_verification.handler.lambda_handler)."""

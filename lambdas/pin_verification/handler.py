@@ -1,0 +1,77 @@
+"""PIN verification: the caller's number and the digits they entered -> verified or not.
+
+Parameters: Pin (digits), PhoneNumber (optional; otherwise the contact's CustomerEndpoint). Reply:
+  {"verified": "true"|"false", "locked": "true"|"false", "attemptsRemaining": "N", "enrolled": "true"|"false"}
+A wrong PIN counts one failed attempt; after PIN_MAX_ATTEMPTS (default 3) the PIN is locked and
+no further PIN is even checked. A right PIN clears the count. No input is not counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jam_data import repositories
+from jam_data.pin_hash import matches
+from jam_data.pins import PinRepository
+from jam_lambda import events
+from jam_lambda.jsonlog import InvocationLog
+from jam_lambda.phone import to_e164
+from jam_lambda.responses import connect_handler
+from jam_lambda.settings import Settings
+
+FUNCTION = "pin_verification"
+MAX_PIN_LENGTH = 12  # longer input is a wrong PIN, counted without hashing it
+
+
+def reply(verified: bool, locked: bool, remaining: int, enrolled: bool, error: str = "") -> dict[str, str]:
+    result = {
+        "verified": "true" if verified else "false",
+        "locked": "true" if locked else "false",
+        "attemptsRemaining": str(max(0, remaining)),
+        "enrolled": "true" if enrolled else "false",
+    }
+    if error:
+        result["error"] = error
+    return result
+
+
+def verify(event: Any, log: InvocationLog, pins: PinRepository, settings: Settings) -> dict[str, str]:
+    params = events.parameters(event)
+    raw = params.get("PhoneNumber", "").strip() or events.customer_address(event)
+    number = to_e164(raw, settings.default_country_code) if raw else None
+    if number is None:
+        log.warning("no_phone_number", phone=raw)
+        return reply(False, False, 0, False, "no_phone_number")
+    limit = settings.pin_max_attempts
+    try:
+        record = pins.get(number)
+        if record is None:
+            log.info("pin_not_enrolled", phone=number)
+            return reply(False, False, 0, False)
+        if record.failed_attempts >= limit:
+            log.warning("pin_locked", phone=number, failedAttempts=record.failed_attempts)
+            return reply(False, True, 0, True)
+        entered = params.get("Pin", "").strip()
+        if not entered:
+            log.info("pin_no_input", phone=number)
+            return reply(False, False, limit - record.failed_attempts, True, "no_pin_entered")
+        plausible = entered.isdigit() and entered.isascii() and len(entered) <= MAX_PIN_LENGTH
+        if plausible and matches(entered, record.pin):
+            if record.failed_attempts:
+                pins.reset_failures(number)
+            log.info("pin_verified", phone=number)
+            return reply(True, False, limit, True)
+        failures = pins.record_failure(number)
+    except Exception as exc:
+        log.error("verification_failed", phone=number, error=type(exc).__name__, detail=str(exc)[:300])
+        return reply(False, False, 0, False, "verification_failed")
+    locked = failures >= limit
+    log.warning("pin_rejected", phone=number, failedAttempts=failures, locked=locked)
+    return reply(False, locked, limit - failures, True)
+
+
+@connect_handler(FUNCTION, reply(False, False, 0, False, "verification_failed"))
+def lambda_handler(event: Any, log: InvocationLog) -> Mapping[str, Any]:
+    settings = Settings.from_env()
+    return verify(event, log, repositories.pins(settings), settings)

@@ -1,0 +1,1 @@
+"""The prompts Lambda (Handler: prompts.handler.lambda_handler)."""

@@ -1,0 +1,1 @@
+"""The survey Lambda (Handler: survey.handler.lambda_handler)."""
