@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import jwt
 import pytest
 from botocore.stub import Stubber
@@ -17,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jam_api import create_app
 from jam_api.config import Settings
+from jam_api.connect_client import make_connect_client
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -106,10 +106,11 @@ def settings(issuer: str) -> Settings:
 
 
 @pytest.fixture
-def connect() -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client(
-        "connect", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
-    )
+def connect(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, Stubber]]:
+    # The production client (sliced botocore data), so the Stubber checks against what ships.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    client = make_connect_client(settings)
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
