@@ -1,0 +1,105 @@
+"""Fixtures for the Connect Lambdas: a real SQLite file per test, DynamoDB through moto, events.
+
+`backend` is parametrised over both implementations, so a test that asks for it runs against
+SQLite and against (moto's) DynamoDB with the same assertions: the contract suite.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jam_data import dynamo, repositories, sqlite_db
+from jam_lambda.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_EVENT = json.loads((FIXTURES / "connect-contact-flow.json").read_text(encoding="utf-8"))
+REGION = "us-east-1"
+
+# Table name -> key attribute, as sam/template.yaml declares them.
+TABLE_KEYS = {
+    "CustomerData": "PhoneNumber",
+    "Prompts": "ContactFlowName",
+    "SurveyResults": "ContactId",
+    "PinState": "PhoneNumber",
+}
+
+
+def connect_event(parameters: dict[str, str] | None = None, **contact_data: Any) -> dict[str, Any]:
+    """The sample Connect event with its Parameters replaced and ContactData fields overridden."""
+    event = copy.deepcopy(SAMPLE_EVENT)
+    event["Details"]["Parameters"] = dict(parameters or {})
+    event["Details"]["ContactData"].update(contact_data)
+    return event
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees another's environment, cached repositories, clients or connections."""
+    for name in (
+        "DATA_BACKEND",
+        "SQLITE_PATH",
+        "CUSTOMER_TABLE",
+        "PROMPTS_TABLE",
+        "SURVEY_TABLE",
+        "PIN_TABLE",
+        "PIN_MAX_ATTEMPTS",
+        "LOG_LEVEL",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_PROFILE",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    # Hashing cost is not what these tests are about; production keeps the default.
+    monkeypatch.setenv("PIN_HASH_ITERATIONS", "1000")
+    repositories.clear()
+    dynamo.reset_client()
+    yield
+    repositories.clear()
+    dynamo.reset_client()
+    sqlite_db.close_all()
+
+
+@pytest.fixture
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "jam.sqlite3"
+    monkeypatch.setenv("DATA_BACKEND", "sqlite")
+    monkeypatch.setenv("SQLITE_PATH", str(path))
+    return path
+
+
+def create_tables(client: Any) -> None:
+    for table, key in TABLE_KEYS.items():
+        client.create_table(
+            TableName=table,
+            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+
+@pytest.fixture
+def dynamodb_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A mocked AWS account (moto) with the four tables; yields the handlers' own client."""
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("DATA_BACKEND", "dynamodb")
+    with mock_aws():
+        client = dynamo.client()
+        create_tables(client)
+        yield client
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def backend(request: pytest.FixtureRequest) -> Settings:
+    """Settings for one backend, its storage ready and empty."""
+    request.getfixturevalue("sqlite_env" if request.param == "sqlite" else "dynamodb_env")
+    return Settings.from_env()
