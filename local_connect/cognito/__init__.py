@@ -20,4 +20,11 @@ def issuer_for(base_url: str) -> str:
     return base_url.rstrip("/") + MOUNT_PATH
 
 
-__all__ = ["LOCAL_CLIENT_ID", "MOUNT_PATH", "SEED_USERS", "STATE_DIR", "issuer_for"]
+def api_environment(base_url: str) -> dict[str, str]:
+    """What the API needs to trust this pool's tokens (COGNITO_* settings of api/jam_api/config.py)."""
+    issuer = issuer_for(base_url)
+    return {
+        "COGNITO_ISSUER": issuer,
+        "COGNITO_CLIENT_IDS": LOCAL_CLIENT_ID,
+        "JWKS_URL": f"{issuer}/.well-known/jwks.json",
+    }
