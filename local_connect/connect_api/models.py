@@ -1,0 +1,475 @@
+"""The Connect twin's backend: Connect's resources and operations over the local definitions and ACD.
+
+Resources (instance, hours, queues, routing profiles, flows) come from the template through
+`Definitions`; contacts and metrics come from the running contact center. Every method takes and
+returns plain data in Connect's shapes (see botocore's connect service model).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import phonenumbers
+
+from local_connect.acd import AgentState, ContactCenter, ContactState, UnknownContact
+from local_connect.connect_api.errors import (
+    ContactNotFoundException,
+    IdempotencyException,
+    InvalidParameterException,
+    InvalidRequestException,
+    LimitExceededException,
+    ResourceNotFoundException,
+)
+from local_connect.definitions import (
+    LOCAL_REGION,
+    ContactFlowDef,
+    Definitions,
+    HoursOfOperation,
+    Queue,
+    stable_id,
+)
+
+CREATED_TIME = 1_735_689_600.0  # the local instance's fixed creation time (2025-01-01), stable like its ids
+
+COUNT_METRICS = {
+    "CONTACTS_IN_QUEUE",
+    "AGENTS_ONLINE",
+    "AGENTS_AVAILABLE",
+    "AGENTS_ON_CONTACT",
+    "AGENTS_ON_CALL",
+    "AGENTS_AFTER_CONTACT_WORK",
+    "AGENTS_ERROR",
+    "AGENTS_STAFFED",
+    "AGENTS_NON_PRODUCTIVE",
+    "CONTACTS_SCHEDULED",
+    "SLOTS_ACTIVE",
+    "SLOTS_AVAILABLE",
+}
+SECONDS_METRICS = {"OLDEST_CONTACT_AGE", "ESTIMATED_WAIT_TIME"}
+
+
+class Telephony(Protocol):
+    """What the Connect API needs from the runtime beyond the ACD: placing outbound calls."""
+
+    def start_outbound_call(
+        self,
+        *,
+        destination: str,
+        source: str,
+        flow: ContactFlowDef,
+        queue_id: str | None,
+        attributes: dict[str, str],
+        name: str | None,
+        description: str | None,
+        related_contact_id: str | None,
+    ) -> str:
+        """Create the contact, ring the destination and run the flow when answered; the contact id."""
+        ...
+
+    def active_outbound_calls(self) -> int: ...
+
+
+class ConnectBackend:
+    def __init__(
+        self,
+        definitions: Definitions,
+        center: ContactCenter,
+        telephony: Telephony,
+        claimed_numbers: Sequence[str],
+        max_concurrent_calls: int = 100,
+    ) -> None:
+        self.definitions = definitions
+        self.center = center
+        self.telephony = telephony
+        self.claimed_numbers = tuple(claimed_numbers)
+        self.max_concurrent_calls = max_concurrent_calls
+
+    # ------------------------------------------------------------------ lookups
+    def _instance(self, ref: str) -> None:
+        if ref not in (self.definitions.instance_id, self.definitions.instance_arn):
+            raise ResourceNotFoundException(f"Instance not found: {ref}")
+
+    def _hours(self, ref: str) -> HoursOfOperation:
+        for hours in self.definitions.hours.values():
+            if ref in (hours.id, hours.arn):
+                return hours
+        raise ResourceNotFoundException(f"HoursOfOperation not found: {ref}")
+
+    def _queue(self, ref: str) -> Queue:
+        queue = self.definitions.queue_by_arn(ref)
+        if queue is None:
+            raise ResourceNotFoundException(f"Queue not found: {ref}")
+        return queue
+
+    def _flow(self, ref: str) -> ContactFlowDef:
+        for flow in self.definitions.flows.values():
+            if ref in (flow.id, flow.arn):
+                return flow
+        raise ResourceNotFoundException(f"ContactFlow not found: {ref}")
+
+    def _contact(self, contact_id: str) -> Any:
+        try:
+            return self.center.contact(contact_id)
+        except UnknownContact:
+            raise ResourceNotFoundException(f"Contact not found: {contact_id}") from None
+
+    # ------------------------------------------------------------------ instance and resources
+    def instance_summary(self) -> dict[str, Any]:
+        return {
+            "Id": self.definitions.instance_id,
+            "Arn": self.definitions.instance_arn,
+            "IdentityManagementType": "CONNECT_MANAGED",
+            "InstanceAlias": "jam-contact-center-local",
+            "CreatedTime": CREATED_TIME,
+            "ServiceRole": "arn:aws:iam::123456789012:role/aws-service-role/connect.amazonaws.com/local",
+            "InstanceStatus": "ACTIVE",
+            "InboundCallsEnabled": True,
+            "OutboundCallsEnabled": True,
+            "InstanceAccessUrl": "http://127.0.0.1/local/agent",
+        }
+
+    def list_instances(self) -> list[dict[str, Any]]:
+        return [self.instance_summary()]
+
+    def describe_instance(self, instance_id: str) -> dict[str, Any]:
+        self._instance(instance_id)
+        summary = self.instance_summary()
+        return {
+            **{k: v for k, v in summary.items() if k not in ("InstanceAccessUrl",)},
+            "CreatedTime": CREATED_TIME,
+        }
+
+    def describe_hours(self, instance_id: str, hours_id: str) -> dict[str, Any]:
+        self._instance(instance_id)
+        hours = self._hours(hours_id)
+        return {
+            "HoursOfOperationId": hours.id,
+            "HoursOfOperationArn": hours.arn,
+            "Name": hours.name,
+            "Description": hours.description,
+            "TimeZone": hours.time_zone,
+            "Config": [
+                {
+                    "Day": c.day,
+                    "StartTime": {"Hours": c.start.hours, "Minutes": c.start.minutes},
+                    "EndTime": {"Hours": c.end.hours, "Minutes": c.end.minutes},
+                }
+                for c in hours.config
+            ],
+            "Tags": {},
+            "LastModifiedTime": CREATED_TIME,
+            "LastModifiedRegion": LOCAL_REGION,
+        }
+
+    def list_hours_overrides(self, instance_id: str, hours_id: str) -> list[dict[str, Any]]:
+        """The template's HoursOfOperationOverrides in the API's shape (CloudFormation names differ)."""
+        self._instance(instance_id)
+        hours = self._hours(hours_id)
+        return [
+            {
+                "HoursOfOperationOverrideId": stable_id("hours-override", f"{hours.logical_id}/{index}"),
+                "HoursOfOperationId": hours.id,
+                "HoursOfOperationArn": hours.arn,
+                "Name": str(o.get("OverrideName", "")),
+                "Description": str(o.get("OverrideDescription", "")),
+                "Config": [
+                    {"Day": c["Day"], "StartTime": c["StartTime"], "EndTime": c["EndTime"]}
+                    for c in o.get("OverrideConfig", [])
+                ],
+                "EffectiveFrom": str(o.get("EffectiveFrom", "")),
+                "EffectiveTill": str(o.get("EffectiveTill", "")),
+                "OverrideType": str(o.get("OverrideType", "STANDARD")),
+            }
+            for index, o in enumerate(hours.overrides)
+        ]
+
+    def list_hours(self, instance_id: str) -> list[dict[str, Any]]:
+        self._instance(instance_id)
+        return [
+            {
+                "Id": h.id,
+                "Arn": h.arn,
+                "Name": h.name,
+                "LastModifiedTime": CREATED_TIME,
+                "LastModifiedRegion": LOCAL_REGION,
+            }
+            for h in self.definitions.hours.values()
+        ]
+
+    def list_queues(self, instance_id: str, queue_types: Sequence[str]) -> list[dict[str, Any]]:
+        self._instance(instance_id)
+        if queue_types and "STANDARD" not in queue_types:
+            return []  # the local center has no agent queues
+        return [
+            {
+                "Id": q.id,
+                "Arn": q.arn,
+                "Name": q.name,
+                "QueueType": "STANDARD",
+                "LastModifiedTime": CREATED_TIME,
+                "LastModifiedRegion": LOCAL_REGION,
+            }
+            for q in self.definitions.queues.values()
+        ]
+
+    def describe_queue(self, instance_id: str, queue_id: str) -> dict[str, Any]:
+        self._instance(instance_id)
+        queue = self._queue(queue_id)
+        described: dict[str, Any] = {
+            "Name": queue.name,
+            "QueueArn": queue.arn,
+            "QueueId": queue.id,
+            "Description": queue.description,
+            "HoursOfOperationId": self.definitions.hours[queue.hours_logical_id].id,
+            "Status": "ENABLED",
+            "Tags": {},
+            "LastModifiedTime": CREATED_TIME,
+            "LastModifiedRegion": LOCAL_REGION,
+        }
+        if queue.max_contacts is not None:
+            described["MaxContacts"] = queue.max_contacts
+        return described
+
+    def list_routing_profiles(self, instance_id: str) -> list[dict[str, Any]]:
+        self._instance(instance_id)
+        return [
+            {
+                "Id": rp.id,
+                "Arn": rp.arn,
+                "Name": rp.name,
+                "LastModifiedTime": CREATED_TIME,
+                "LastModifiedRegion": LOCAL_REGION,
+            }
+            for rp in self.definitions.routing_profiles.values()
+        ]
+
+    def list_contact_flows(self, instance_id: str, types: Sequence[str]) -> list[dict[str, Any]]:
+        self._instance(instance_id)
+        return [
+            {
+                "Id": f.id,
+                "Arn": f.arn,
+                "Name": f.name,
+                "ContactFlowType": f.type,
+                "ContactFlowState": "ACTIVE",
+                "ContactFlowStatus": "PUBLISHED",
+            }
+            for f in self.definitions.flows.values()
+            if not types or f.type in types
+        ]
+
+    # ------------------------------------------------------------------ contacts
+    def start_outbound_voice_contact(self, body: dict[str, Any]) -> str:
+        for required in ("DestinationPhoneNumber", "ContactFlowId", "InstanceId"):
+            if not body.get(required):
+                raise InvalidParameterException(f"{required} is required")
+        self._instance(body["InstanceId"])
+        flow = self._flow(body["ContactFlowId"])
+        destination = _e164(body["DestinationPhoneNumber"], "DestinationPhoneNumber")
+        queue_id = self._queue(body["QueueId"]).id if body.get("QueueId") else None
+        source = body.get("SourcePhoneNumber")
+        if source:
+            source = _e164(source, "SourcePhoneNumber")
+            if source not in self.claimed_numbers:
+                raise InvalidParameterException(f"SourcePhoneNumber {source} is not claimed by this instance")
+        elif queue_id is None:
+            raise InvalidRequestException("Either QueueId or SourcePhoneNumber is required")
+        attributes = body.get("Attributes") or {}
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in attributes.items()):
+            raise InvalidParameterException("Attributes must map strings to strings")
+        if len(json.dumps(attributes)) > 32_768:
+            raise InvalidParameterException("Attributes exceed 32 KB")
+
+        token = body.get("ClientToken")
+        request_hash = hashlib.sha256(
+            json.dumps({k: v for k, v in body.items() if k != "ClientToken"}, sort_keys=True).encode()
+        ).hexdigest()
+        if token:
+            seen = self.center.store.client_token(token)
+            if seen is not None:
+                if seen[0] != request_hash:
+                    raise IdempotencyException("ClientToken was already used with different parameters")
+                return seen[1]
+        if self.telephony.active_outbound_calls() >= self.max_concurrent_calls:
+            raise LimitExceededException(
+                f"The instance has reached its limit of {self.max_concurrent_calls} concurrent calls"
+            )
+        contact_id = self.telephony.start_outbound_call(
+            destination=destination,
+            source=source or self.claimed_numbers[0],
+            flow=flow,
+            queue_id=queue_id,
+            attributes=dict(attributes),
+            name=body.get("Name"),
+            description=body.get("Description"),
+            related_contact_id=body.get("RelatedContactId"),
+        )
+        if token:
+            self.center.store.remember_client_token(token, request_hash, contact_id, self.center.now)
+        return contact_id
+
+    def get_contact_attributes(self, instance_id: str, initial_contact_id: str) -> dict[str, str]:
+        self._instance(instance_id)
+        return dict(self._contact(initial_contact_id).attributes)
+
+    def update_contact_attributes(self, body: dict[str, Any]) -> None:
+        for required in ("InitialContactId", "InstanceId", "Attributes"):
+            if required not in body:
+                raise InvalidParameterException(f"{required} is required")
+        self._instance(body["InstanceId"])
+        self._contact(body["InitialContactId"])
+        self.center.update_attributes(body["InitialContactId"], body["Attributes"])
+
+    def stop_contact(self, body: dict[str, Any]) -> None:
+        for required in ("ContactId", "InstanceId"):
+            if not body.get(required):
+                raise InvalidParameterException(f"{required} is required")
+        self._instance(body["InstanceId"])
+        try:
+            contact = self.center.contact(body["ContactId"])
+        except UnknownContact:
+            raise ContactNotFoundException(f"Contact {body['ContactId']} does not exist") from None
+        if contact.state is ContactState.DISCONNECTED:
+            raise ContactNotFoundException(f"Contact {contact.id} is not active")
+        reason = (body.get("DisconnectReason") or {}).get("Code") or "API"
+        self.center.stop_contact(contact.id, reason)
+
+    def describe_contact(self, instance_id: str, contact_id: str) -> dict[str, Any]:
+        self._instance(instance_id)
+        contact = self._contact(contact_id)
+        described: dict[str, Any] = {
+            "Arn": f"{self.definitions.instance_arn}/contact/{contact.id}",
+            "Id": contact.id,
+            "InitialContactId": contact.initial_contact_id,
+            "InitiationMethod": str(contact.initiation_method),
+            "Channel": contact.channel,
+            "InitiationTimestamp": contact.initiated_at,
+            "LastUpdateTimestamp": self.center.now,
+            "CustomerEndpoint": {"Type": "TELEPHONE_NUMBER", "Address": contact.customer_number},
+            "SystemEndpoint": {"Type": "TELEPHONE_NUMBER", "Address": contact.system_number},
+            "QueuePriority": contact.priority,
+            "QueueTimeAdjustmentSeconds": int(contact.time_adjustment),
+            "Attributes": dict(contact.attributes),
+        }
+        optional = {
+            "PreviousContactId": contact.previous_contact_id,
+            "Name": contact.name,
+            "Description": contact.description,
+            "DisconnectTimestamp": contact.disconnected_at,
+            "DisconnectReason": contact.disconnect_reason,
+        }
+        described.update({k: v for k, v in optional.items() if v is not None})
+        if contact.queue_id:
+            described["QueueInfo"] = {"Id": contact.queue_id, "EnqueueTimestamp": contact.enqueued_at}
+        if contact.agent_username and contact.connected_at:
+            described["AgentInfo"] = {
+                "Id": contact.agent_username,
+                "ConnectedToAgentTimestamp": contact.connected_at,
+            }
+        return described
+
+    # ------------------------------------------------------------------ metrics
+    def current_metric_data(self, instance_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        self._instance(instance_id)
+        filters = body.get("Filters") or {}
+        metrics = body.get("CurrentMetrics") or []
+        if not metrics:
+            raise InvalidParameterException("CurrentMetrics is required")
+        queue_refs = filters.get("Queues") or []
+        if not queue_refs:
+            raise InvalidParameterException("Filters.Queues must name at least one queue")
+        if len(queue_refs) > 100:
+            raise InvalidParameterException("Filters.Queues takes at most 100 queues")
+        channels = filters.get("Channels") or ["VOICE"]
+        if any(c != "VOICE" for c in channels):
+            return {"MetricResults": [], "DataSnapshotTime": self.center.now, "ApproximateTotalCount": 0}
+        names = []
+        for metric in metrics:
+            name = metric.get("Name")
+            if name not in COUNT_METRICS | SECONDS_METRICS:
+                raise InvalidParameterException(f"Unsupported metric {name}")
+            names.append(name)
+        queues = [self._queue(ref) for ref in queue_refs]
+        groupings = body.get("Groupings") or []
+        per_queue = {q.id: self._queue_values(q.id) for q in queues}
+
+        def collections(values: dict[str, float]) -> list[dict[str, Any]]:
+            return [
+                {
+                    "Metric": {"Name": n, "Unit": "SECONDS" if n in SECONDS_METRICS else "COUNT"},
+                    "Value": values[n],
+                }
+                for n in names
+            ]
+
+        results: list[dict[str, Any]] = []
+        if "QUEUE" in groupings:
+            for queue in queues:
+                dims: dict[str, Any] = {"Queue": {"Id": queue.id, "Arn": queue.arn}}
+                if "CHANNEL" in groupings:
+                    dims["Channel"] = "VOICE"
+                results.append({"Dimensions": dims, "Collections": collections(per_queue[queue.id])})
+        else:
+            merged = _merge(list(per_queue.values()), self._distinct_agent_values([q.id for q in queues]))
+            dims = {"Channel": "VOICE"} if "CHANNEL" in groupings else {}
+            results.append({"Dimensions": dims, "Collections": collections(merged)})
+        return {
+            "MetricResults": results,
+            "DataSnapshotTime": self.center.now,
+            "ApproximateTotalCount": len(results),
+        }
+
+    def _queue_values(self, queue_id: str) -> dict[str, float]:
+        metrics = self.center.queue_metrics(queue_id)
+        values = {k: float(v) for k, v in metrics.items() if v is not None}
+        values.setdefault("ESTIMATED_WAIT_TIME", 0.0)
+        values["AGENTS_ON_CALL"] = values["AGENTS_ON_CONTACT"]
+        values["AGENTS_NON_PRODUCTIVE"] = 0.0
+        values["SLOTS_ACTIVE"] = values["AGENTS_ON_CONTACT"] + values["AGENTS_AFTER_CONTACT_WORK"]
+        values["SLOTS_AVAILABLE"] = values["AGENTS_AVAILABLE"]
+        return values
+
+    def _distinct_agent_values(self, queue_ids: list[str]) -> dict[str, float]:
+        """Agent counts across several queues count each agent once, as Connect does."""
+        agents = {a.username: a for q in queue_ids for a in self.center.agents_for_queue(q)}
+
+        states = [a.state for a in agents.values()]
+        online = sum(1 for s in states if s is not AgentState.OFFLINE)
+        on_contact = sum(1 for s in states if s in (AgentState.ON_CONTACT, AgentState.INCOMING))
+        acw = sum(1 for s in states if s is AgentState.AFTER_CONTACT_WORK)
+        available = sum(1 for s in states if s is AgentState.AVAILABLE)
+        return {
+            "AGENTS_ONLINE": online,
+            "AGENTS_STAFFED": online,
+            "AGENTS_AVAILABLE": available,
+            "AGENTS_ON_CONTACT": on_contact,
+            "AGENTS_ON_CALL": on_contact,
+            "AGENTS_AFTER_CONTACT_WORK": acw,
+            "AGENTS_ERROR": sum(1 for s in states if s is AgentState.MISSED),
+            "SLOTS_ACTIVE": on_contact + acw,
+            "SLOTS_AVAILABLE": available,
+        }
+
+
+def _merge(values: list[dict[str, float]], agent_values: dict[str, float]) -> dict[str, float]:
+    merged: dict[str, float] = {}
+    for name in values[0]:
+        if name in ("OLDEST_CONTACT_AGE", "ESTIMATED_WAIT_TIME"):
+            merged[name] = max(v[name] for v in values)
+        else:
+            merged[name] = sum(v[name] for v in values)
+    merged.update(agent_values)
+    return merged
+
+
+def _e164(number: str, field: str) -> str:
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        raise InvalidParameterException(f"{field} must be an E.164 phone number") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidParameterException(f"{field} {number} is not a valid phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
