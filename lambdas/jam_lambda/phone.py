@@ -12,7 +12,7 @@ import re
 
 _SEPARATORS = re.compile(r"[\s().\-/]")
 _DIGITS = re.compile(r"\d+")
-_PHONE_IN_TEXT = re.compile(r"\+?\d(?:[\s().\-]?\d){6,}")
+_PHONE_IN_TEXT = re.compile(r"\+?\d(?:[\s().\-]{0,2}\d){6,}")  # "+1 (202) 555-0100" has ") " runs
 
 
 def to_e164(raw: str, default_country_code: str = "1") -> str | None:
