@@ -1,0 +1,166 @@
+"""What a running flow needs from the contact center, as one Protocol, and the values it exchanges.
+
+The flow engine never touches queues, agents or phones itself: every effect of a flow on the
+contact center goes through `ContactCenterServices`. The local runtime implements it over its ACD
+and switchboard; `local_connect.flows.memory.InMemoryCenter` implements it for tests and the
+terminal caller.
+
+Errors: a method that cannot do what the flow asked raises `ServiceError(error_type)` where
+`error_type` is the Flow Language error the action takes (e.g. "QueueAtCapacity"). Any other
+exception carrying a `code` attribute equal to an error type (the ACD's `QueueAtCapacity` does)
+is treated the same way; anything else takes the action's NoMatchingError branch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class ServiceError(Exception):
+    """The contact center refused a flow's request; `error_type` names the Flow Language error."""
+
+    def __init__(self, error_type: str, message: str = "") -> None:
+        super().__init__(message or error_type)
+        self.error_type = error_type
+
+
+@dataclass(frozen=True)
+class ContactData:
+    """The contact as a flow sees it (Connect's ContactData in a Lambda event, `$.` references)."""
+
+    contact_id: str
+    customer_number: str
+    system_number: str
+    initiation_method: str = "INBOUND"  # INBOUND | API | CALLBACK | TRANSFER | OUTBOUND
+    initial_contact_id: str = ""
+    previous_contact_id: str | None = None
+    channel: str = "VOICE"
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    queue_arn: str | None = None
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    arn: str
+    id: str
+    name: str
+    hours_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """Where a queued contact stands: 1-based place in line, and the estimated wait in seconds."""
+
+    position: int | None
+    estimated_wait: float | None
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One thing said to the caller. `prompt_id` is the `$.External.<Id>` the text came from, if any."""
+
+    contact_id: str
+    text: str
+    ssml: bool
+    language: str
+    voice: str
+    flow: str
+    action: str
+    prompt_id: str | None = None
+    expects_input: bool = False
+
+
+@dataclass(frozen=True)
+class CallbackRequest:
+    number: str
+    queue_arn: str | None
+    initial_delay: float
+    max_attempts: int
+    retry_delay: float
+
+
+# The queue metrics the engine asks for (the ACD's `queue_metrics` keys, Connect's real-time names).
+QUEUE_METRICS = (
+    "CONTACTS_IN_QUEUE",
+    "OLDEST_CONTACT_AGE",
+    "AGENTS_ONLINE",
+    "AGENTS_AVAILABLE",
+    "AGENTS_STAFFED",
+    "AGENTS_ON_CONTACT",
+    "AGENTS_AFTER_CONTACT_WORK",
+    "AGENTS_ERROR",
+    "ESTIMATED_WAIT_TIME",
+)
+
+
+class ContactCenterServices(Protocol):
+    """Everything a flow does to, or asks of, the contact center. Called under the runtime lock."""
+
+    # ---- the contact
+    def contact_data(self, contact_id: str) -> ContactData:
+        """The contact's current data (attributes included)."""
+        ...
+
+    def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
+        """UpdateContactAttributes: merge these user-defined attributes into the contact."""
+        ...
+
+    def update_contact_data(self, contact_id: str, values: Mapping[str, str]) -> None:
+        """UpdateContactData: Name, Description, LanguageCode, ... as the flow set them."""
+        ...
+
+    # ---- the caller's ear
+    def say(self, prompt: Prompt) -> None:
+        """A prompt for the caller (text or SSML in a language and voice). Must not block."""
+        ...
+
+    # ---- hours, queues, metrics
+    def queue(self, queue_ref: str) -> QueueInfo:
+        """A queue by ARN or id; ServiceError("NoMatchingError") if there is none."""
+        ...
+
+    def hours_open(self, hours_arn: str, at: float) -> bool:
+        """Is the hours of operation open at `at` (epoch seconds)? ServiceError if unknown."""
+        ...
+
+    def queue_metrics(self, queue_arn: str) -> Mapping[str, float | int | None]:
+        """Real-time metrics of a queue, keyed as QUEUE_METRICS."""
+        ...
+
+    def queue_position(self, contact_id: str) -> QueuePosition:
+        """For a queued contact: its place in line and estimated wait (None when unknown)."""
+        ...
+
+    # ---- routing
+    def set_routing(
+        self,
+        contact_id: str,
+        *,
+        queue_arn: str | None = None,
+        priority: int | None = None,
+        time_adjustment: float | None = None,
+    ) -> None:
+        """UpdateContactTargetQueue / UpdateContactRoutingBehavior (also while queued)."""
+        ...
+
+    def transfer_to_queue(self, contact_id: str, queue_arn: str) -> None:
+        """TransferContactToQueue: put the contact in line. Raises ServiceError("QueueAtCapacity")."""
+        ...
+
+    def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
+        """CreateCallbackContact: a queued callback keeping the caller's place; returns its id."""
+        ...
+
+    # ---- the end of a flow
+    def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:
+        """The flow to run when the agent hangs up first (CustomerRemaining hook); None clears it."""
+        ...
+
+    def end_flow(self, contact_id: str, *, disconnect: bool) -> None:
+        """The flow is over for this contact: DisconnectParticipant (disconnect=True), or it ended
+        while the contact stays where it is (queued, or EndFlowExecution)."""
+        ...
