@@ -83,8 +83,8 @@ def create_tables(client: Any) -> None:
 
 
 @pytest.fixture
-def dynamodb_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A mocked AWS account (moto) with the four tables; yields the handlers' own client."""
+def aws_account(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """An empty mocked AWS account (moto), DATA_BACKEND=dynamodb; yields the handlers' own client."""
     from moto import mock_aws
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
@@ -93,9 +93,14 @@ def dynamodb_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
     monkeypatch.setenv("DATA_BACKEND", "dynamodb")
     with mock_aws():
-        client = dynamo.client()
-        create_tables(client)
-        yield client
+        yield dynamo.client()
+
+
+@pytest.fixture
+def dynamodb_env(aws_account: Any) -> Any:
+    """The mocked account with the four tables the template declares."""
+    create_tables(aws_account)
+    return aws_account
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])
