@@ -1,0 +1,1 @@
+"""Test phones: the browser page (served at /local/phone) and the terminal phone."""

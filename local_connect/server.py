@@ -1,0 +1,189 @@
+"""`python -m local_connect serve`: the whole local contact center on one port (`make run`).
+
+    /              the built website            /api          the Flask API (the Lambda's code)
+    /connect-api   the Connect API twin (boto3)  /cognito      the local Cognito stand-in
+    /local         test phones, agent desktops   /config.json  the website's runtime configuration
+
+The API is imported from the template's ApiFunction CodeUri and configured through its environment
+exactly as on AWS, except that its Connect endpoint and token issuer are this stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from local_connect.acd import AcdSettings
+from local_connect.definitions import REPO_ROOT, Definitions
+from local_connect.demo_agents import DEMO_AGENTS
+from local_connect.local_api import create_app as create_local_app
+from local_connect.numbers import INBOUND_NUMBER
+from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.stack import build_stack
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m local_connect serve", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT") or 8000))
+    parser.add_argument(
+        "--state-dir", type=Path, default=REPO_ROOT / "var", help="where contact records and keys are kept"
+    )
+    parser.add_argument("--offer-timeout", type=float, default=20.0, help="seconds an agent has to accept")
+    parser.add_argument("--ring-timeout", type=float, default=30.0, help="seconds a phone rings")
+    parser.add_argument("--callback-retry-delay", type=float, default=60.0)
+    parser.add_argument("--callback-attempts", type=int, default=3)
+    parser.add_argument("--throttle", action="store_true", help="Connect's default API quota on /connect-api")
+    return parser.parse_args(argv)
+
+
+def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
+    """The API's settings for this stack (the same variables the template sets on AWS)."""
+    general = definitions.routing_profiles["GeneralistRoutingProfile"]
+    env = {
+        "CONNECT_ENDPOINT_URL": f"{base_url}/connect-api",
+        "CONNECT_INSTANCE_ID": definitions.instance_id,
+        "ALLOWED_CONTACT_FLOW_IDS": definitions.flows["WebIngressFlow"].id,
+        "OUTBOUND_QUEUE_ID": definitions.queues[general.default_outbound_queue_logical_id].id,
+        "ALLOWED_ORIGINS": base_url,
+        "COGNITO_ISSUER": f"{base_url}/cognito",
+    }
+    try:
+        from local_connect.cognito import api_environment as cognito_environment
+
+        env.update(cognito_environment(base_url))
+    except ImportError:
+        pass
+    return env
+
+
+def _optional_mounts(definitions: Definitions, base_url: str, state_dir: Path) -> dict[str, WSGIApp]:
+    """The parts other engineers own, mounted when they are present (each is optional locally)."""
+    mounts: dict[str, WSGIApp] = {}
+    try:
+        from local_connect.cognito.app import create_app as create_cognito_app
+
+        mounts["/cognito"] = create_cognito_app(base_url, state_dir=state_dir / "cognito")
+    except ImportError as exc:
+        print(f"  (no local Cognito: {exc})")
+    try:
+        from local_connect.site_config import site_config
+
+        config = json.dumps(site_config(definitions, base_url)).encode()
+
+        @Request.application
+        def config_app(request: Request) -> Response:
+            return Response(config, mimetype="application/json", headers={"Cache-Control": "no-cache"})
+
+        mounts["/config.json"] = config_app
+    except ImportError as exc:
+        print(f"  (no site config: {exc})")
+    return mounts
+
+
+def api_app(definitions: Definitions, env: dict[str, str]) -> WSGIApp:
+    """The Flask API from the template's ApiFunction CodeUri, configured through the environment."""
+    function = definitions.functions["ApiFunction"]
+    os.environ.update(env)
+    # boto3 needs some credentials to sign; the twin accepts any (real ones are never needed locally).
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    if str(function.code_dir) not in sys.path:
+        sys.path.insert(0, str(function.code_dir))
+    package = function.handler.split(".")[0]  # jam_api.lambda_entry.handler -> jam_api
+    module = importlib.import_module(package)
+    app: WSGIApp = module.create_app()
+    return app
+
+
+def attach_flow_engine(runtime: Runtime) -> str:
+    """Connect the flow engine to the switchboard, if the engine is present; says what happened."""
+    try:
+        from local_connect.flow_services import attach
+
+        attach(runtime)
+        return "flows: running the template's flow files"
+    except ImportError as exc:
+        return f"flows: engine not available ({exc}); calls get a notice instead of the IVR"
+
+
+def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
+    base_url = f"http://{args.host}:{args.port}"
+    state_dir: Path = args.state_dir
+    options = RuntimeOptions(
+        db_path=state_dir / "local_connect.sqlite3",
+        acd=AcdSettings(
+            offer_timeout=args.offer_timeout,
+            callback_retry_delay=args.callback_retry_delay,
+            callback_max_attempts=args.callback_attempts,
+        ),
+        ring_timeout=args.ring_timeout,
+        throttle=args.throttle,
+    )
+    runtime = Runtime(options)
+    notes = [attach_flow_engine(runtime)]
+    mounts: dict[str, WSGIApp] = {
+        "/connect-api": runtime.connect_app(),
+        "/local": create_local_app(runtime, base_url),
+    }
+    mounts.update(_optional_mounts(runtime.definitions, base_url, state_dir))
+    mounts["/api"] = api_app(runtime.definitions, api_environment(runtime.definitions, base_url))
+    return runtime, build_stack(mounts), base_url, notes
+
+
+def banner(runtime: Runtime, base_url: str, notes: list[str]) -> str:
+    lines = [
+        "JAM Contact Center (local)",
+        f"  website        {base_url}/",
+        f"  test phone     {base_url}/local/phone   (dial {INBOUND_NUMBER})",
+        f"  local API      {base_url}/local/        (docs/LOCAL-API.md)",
+        f"  API            {base_url}/api/openapi.json",
+        f"  Connect API    {base_url}/connect-api   (boto3 endpoint_url, any region/credentials)",
+        f"  instance id    {runtime.definitions.instance_id}",
+        "  demo agents    " + ", ".join(a.username for a in DEMO_AGENTS),
+        "  demo customers maria / Maria-demo-1 (+12025550100), john / John-demo-1 (+12025550101)",
+        f"  records        {runtime.options.db_path}",
+    ]
+    if runtime.resumed or runtime.closed:
+        lines.append(
+            f"  restart        {len(runtime.resumed)} queued callbacks resumed, {len(runtime.closed)} cut-off calls closed"
+        )
+    lines += [f"  {note}" for note in notes]
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    runtime, app, base_url, notes = build(args)
+    server = make_server(args.host, args.port, app, threaded=True)
+    runtime.start()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(banner(runtime, base_url, notes), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        runtime.stop()
+    return 0

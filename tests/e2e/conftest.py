@@ -1,0 +1,114 @@
+"""The real local stack as a subprocess on a free port, for end-to-end tests (shared by every e2e suite).
+
+`local_stack` (session-scoped) is one stack for the whole run; `start_stack(state_dir)` starts another
+one, e.g. to kill it with SIGKILL and start it again on the same state. Each stack keeps its state
+(contact records, Cognito keys and users, the Lambdas' SQLite data) in its own temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT = 60.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class StackProcess:
+    base_url: str
+    port: int
+    state_dir: Path
+    process: subprocess.Popen[str]
+    log_path: Path
+    args: list[str] = field(default_factory=list)
+
+    @property
+    def local(self) -> str:
+        return f"{self.base_url}/local"
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        response = requests.get(self.base_url + path, timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def post(self, path: str, body: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        response = requests.post(self.base_url + path, json=body or {}, timeout=10, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=15)
+
+    def stop(self) -> None:
+        self.kill(signal.SIGTERM)
+
+
+def start_stack(state_dir: Path, *args: str, port: int | None = None) -> StackProcess:
+    """Start `python -m local_connect serve` and wait until it answers; raises with its log if not."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    port = port or free_port()
+    log_path = state_dir / f"stack-{port}-{time.time_ns()}.log"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SQLITE_PATH": str(state_dir / "jam.sqlite3"),  # the Lambdas' data, per stack
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "local_connect",
+        "serve",
+        "--port",
+        str(port),
+        "--state-dir",
+        str(state_dir),
+    ]
+    log = log_path.open("w", encoding="utf-8")
+    process = subprocess.Popen(
+        [*command, *args], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+    )
+    stack = StackProcess(f"http://127.0.0.1:{port}", port, state_dir, process, log_path, list(args))
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local stack exited with {process.returncode}:\n{stack.log()}")
+        try:
+            if requests.get(f"{stack.local}/health", timeout=1).ok:
+                return stack
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    stack.kill()
+    raise RuntimeError(f"the local stack did not answer within {START_TIMEOUT} s:\n{stack.log()}")
+
+
+@pytest.fixture(scope="session")
+def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
+    """One running stack for the session (short timers so waits in tests stay short)."""
+    stack = start_stack(tmp_path_factory.mktemp("stack"), "--offer-timeout", "5", "--ring-timeout", "10")
+    yield stack
+    stack.stop()
