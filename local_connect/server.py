@@ -112,12 +112,25 @@ def api_app(definitions: Definitions, env: dict[str, str]) -> WSGIApp:
     return app
 
 
+def lambda_database() -> Path:
+    """The Lambdas' SQLite file (their SQLITE_PATH), seeded from data/seed the first time."""
+    path = Path(os.environ.get("SQLITE_PATH") or REPO_ROOT / "var" / "jam.sqlite3")
+    if not path.exists():
+        try:
+            from scripts.seed import main as seed
+
+            seed(["sqlite", "--sqlite-path", str(path)])
+        except ImportError as exc:
+            print(f"  (could not seed {path}: {exc})")
+    return path
+
+
 def attach_flow_engine(runtime: Runtime) -> str:
     """Connect the flow engine to the switchboard, if the engine is present; says what happened."""
     try:
         from local_connect.flow_services import attach
 
-        attach(runtime)
+        attach(runtime, str(lambda_database()))
         return "flows: running the template's flow files"
     except ImportError as exc:
         return f"flows: engine not available ({exc}); calls get a notice instead of the IVR"

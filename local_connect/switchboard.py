@@ -246,11 +246,31 @@ class Switchboard:
         )
 
     # ------------------------------------------------------------------ services for the flow engine
-    def say(self, contact_id: str, text: str, *, language: str = "en-US", voice: str | None = None) -> None:
+    def say(
+        self,
+        contact_id: str,
+        text: str,
+        *,
+        language: str = "en-US",
+        voice: str | None = None,
+        ssml: bool = False,
+        prompt_id: str | None = None,
+        expects_input: bool = False,
+    ) -> None:
         """A prompt played to the caller: the phone shows it and may speak it."""
         call = self.calls.get(contact_id)
         if call is not None:
-            self._tell(call.number, "prompt", contactId=contact_id, text=text, language=language, voice=voice)
+            self._tell(
+                call.number,
+                "prompt",
+                contactId=contact_id,
+                text=text,
+                ssml=ssml,
+                language=language,
+                voice=voice,
+                promptId=prompt_id,
+                expectsInput=expects_input,
+            )
 
     def transfer_to_queue(self, contact_id: str, queue_id: str | None = None) -> None:
         """TransferContactToQueue (raises QueueAtCapacity, which the flow takes as its error branch)."""
@@ -259,7 +279,7 @@ class Switchboard:
         if call is not None:
             call.phase = "queued"
 
-    def set_disconnect_flow(self, contact_id: str, flow: ContactFlowDef) -> None:
+    def set_disconnect_flow(self, contact_id: str, flow: ContactFlowDef | None) -> None:
         """Connect's "Set disconnect flow": run after the agent hangs up (the survey)."""
         call = self.calls.get(contact_id)
         if call is not None:

@@ -258,8 +258,20 @@ class ContactCenter:
         self._dispatch()
         return contact
 
-    def create_callback(self, contact_id: str, callback_number: str, queue_id: str | None = None) -> Contact:
-        """A queued callback that keeps the caller's place (same enqueue time and priority)."""
+    def create_callback(
+        self,
+        contact_id: str,
+        callback_number: str,
+        queue_id: str | None = None,
+        *,
+        initial_delay: float = 0.0,
+        max_attempts: int | None = None,
+        retry_delay: float | None = None,
+    ) -> Contact:
+        """A queued callback that keeps the caller's place (same enqueue time and priority).
+
+        With an initial delay it waits (SCHEDULED) before it joins the queue, still in its place.
+        """
         original = self.contact(contact_id)
         target = self.queue(queue_id or original.queue_id or "")
         callback = self.new_contact(
@@ -271,6 +283,23 @@ class ContactCenter:
             previous=original,
         )
         callback.enqueued_at = original.enqueued_at or self.now
+        callback.language = original.language
+        if max_attempts is not None:
+            callback.callback_max_attempts = max(1, max_attempts)
+        callback.callback_retry_delay = retry_delay
+        if initial_delay > 0:
+            callback.state = ContactState.SCHEDULED
+            callback.next_attempt_at = self.now + initial_delay
+            self._save(callback)
+            self.scheduler.call_at(callback.next_attempt_at, partial(self._retry_callback, callback.id))
+            self.emit(
+                "callback_scheduled",
+                callback.id,
+                queue=target.id,
+                previous=original.id,
+                at=callback.next_attempt_at,
+            )
+            return callback
         callback.state = ContactState.QUEUED
         self._line_add(callback, keep_arrival=False)
         self._save(callback)
@@ -529,7 +558,8 @@ class ContactCenter:
             )
             return
         contact.state = ContactState.SCHEDULED
-        contact.next_attempt_at = self.now + self.settings.callback_retry_delay
+        delay = contact.callback_retry_delay
+        contact.next_attempt_at = self.now + (self.settings.callback_retry_delay if delay is None else delay)
         self._save(contact)
         self.emit(
             "callback_retry_scheduled",

@@ -79,6 +79,8 @@ class Contact:
     next_attempt_at: float | None = None
     name: str | None = None
     description: str | None = None
+    language: str | None = None  # the contact's LanguageCode, as a flow set it
+    callback_retry_delay: float | None = None  # per callback (CreateCallbackContact); else the setting
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -116,6 +118,7 @@ class Contact:
             "CallbackAttempts": self.callback_attempts,
             "Name": self.name,
             "Description": self.description,
+            "LanguageCode": self.language,
         }
 
 

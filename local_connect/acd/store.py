@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS contacts (
     callback_max_attempts INTEGER NOT NULL,
     next_attempt_at REAL,
     name TEXT,
-    description TEXT
+    description TEXT,
+    language TEXT,
+    callback_retry_delay REAL
 );
 CREATE INDEX IF NOT EXISTS contacts_state ON contacts(state);
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_number, initiated_at);
@@ -84,7 +86,12 @@ _COLUMNS = [
     "next_attempt_at",
     "name",
     "description",
+    "language",
+    "callback_retry_delay",
 ]
+
+# Columns added after the first release of the file: added in place to older databases.
+_ADDED_COLUMNS = {"language": "TEXT", "callback_retry_delay": "REAL"}
 
 _UPSERT = (
     f"INSERT INTO contacts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -110,6 +117,7 @@ CSV_FIELDS = [
     "DisconnectReason",
     "DisconnectDetail",
     "CallbackAttempts",
+    "LanguageCode",
     "Attributes",
     "SurveyAnswers",
 ]
@@ -145,6 +153,10 @@ class ContactStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(contacts)")}
+        for column, kind in _ADDED_COLUMNS.items():
+            if column not in present:
+                self._db.execute(f"ALTER TABLE contacts ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,205 @@
+"""The flow engine's `ContactCenterServices`, implemented over the runtime's ACD and switchboard.
+
+This is the one place where a running flow reaches the contact center: prompts go to the caller's
+phone, TransferContactToQueue puts the contact in line, CreateCallbackContact queues a callback
+that keeps the caller's place, and the end of a flow hangs up (or leaves the caller in queue).
+All methods run under the runtime lock: the engine is called from handlers and timers that hold it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from local_connect.acd import AcdError, Contact, ContactCenter, ContactState, UnknownQueue
+from local_connect.definitions import ContactFlowDef, Definitions
+from local_connect.flows.services import (
+    CallbackRequest,
+    ContactData,
+    Prompt,
+    QueueInfo,
+    QueuePosition,
+    ServiceError,
+)
+from local_connect.hours import is_open
+from local_connect.switchboard import Switchboard
+
+if TYPE_CHECKING:
+    from local_connect.runtime import Runtime
+
+SURVEY_FUNCTION = "SurveyFunction"
+SURVEY_QUESTIONS = ("Q1", "Q2", "Q3")
+
+
+class RuntimeServices:
+    def __init__(self, definitions: Definitions, center: ContactCenter, switchboard: Switchboard) -> None:
+        self.definitions = definitions
+        self.center = center
+        self.switchboard = switchboard
+
+    def _contact(self, contact_id: str) -> Contact:
+        try:
+            return self.center.contact(contact_id)
+        except AcdError as exc:
+            raise ServiceError("NoMatchingError", str(exc)) from exc
+
+    # ---- the contact
+    def contact_data(self, contact_id: str) -> ContactData:
+        contact = self._contact(contact_id)
+        queue = self.center.queues.get(contact.queue_id or "")
+        return ContactData(
+            contact_id=contact.id,
+            customer_number=contact.customer_number,
+            system_number=contact.system_number,
+            initiation_method=str(contact.initiation_method),
+            initial_contact_id=contact.initial_contact_id,
+            previous_contact_id=contact.previous_contact_id,
+            channel=contact.channel,
+            attributes=dict(contact.attributes),
+            queue_arn=queue.arn if queue else None,
+            name=contact.name,
+            description=contact.description,
+        )
+
+    def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
+        self._contact(contact_id)
+        self.center.update_attributes(contact_id, dict(attributes))
+
+    def update_contact_data(self, contact_id: str, values: Mapping[str, str]) -> None:
+        contact = self._contact(contact_id)
+        if "Name" in values:
+            contact.name = values["Name"]
+        if "Description" in values:
+            contact.description = values["Description"]
+        if "LanguageCode" in values:
+            contact.language = values["LanguageCode"]
+        self.center.store.save(contact)
+
+    # ---- the caller's ear
+    def say(self, prompt: Prompt) -> None:
+        self.switchboard.say(
+            prompt.contact_id,
+            prompt.text,
+            language=prompt.language,
+            voice=prompt.voice,
+            ssml=prompt.ssml,
+            prompt_id=prompt.prompt_id,
+            expects_input=prompt.expects_input,
+        )
+
+    # ---- hours, queues, metrics
+    def queue(self, queue_ref: str) -> QueueInfo:
+        try:
+            queue = self.center.queue(queue_ref)
+        except UnknownQueue as exc:
+            raise ServiceError("NoMatchingError", str(exc)) from exc
+        hours = self.definitions.hours.get(queue.hours_logical_id)
+        return QueueInfo(queue.arn, queue.id, queue.name, hours.arn if hours else None)
+
+    def hours_open(self, hours_arn: str, at: float) -> bool:
+        for hours in self.definitions.hours.values():
+            if hours_arn in (hours.arn, hours.id):
+                return is_open(hours, at)
+        raise ServiceError("NoMatchingError", f"hours of operation {hours_arn} not found")
+
+    def queue_metrics(self, queue_arn: str) -> Mapping[str, float | int | None]:
+        return self.center.queue_metrics(self.queue(queue_arn).id)
+
+    def queue_position(self, contact_id: str) -> QueuePosition:
+        contact = self._contact(contact_id)
+        ahead = self.center.position(contact_id)
+        if ahead is None or contact.queue_id is None:
+            return QueuePosition(None, None)
+        return QueuePosition(ahead + 1, self.center.estimated_wait(contact.queue_id, ahead))
+
+    # ---- routing
+    def set_routing(
+        self,
+        contact_id: str,
+        *,
+        queue_arn: str | None = None,
+        priority: int | None = None,
+        time_adjustment: float | None = None,
+    ) -> None:
+        queue_id = self.queue(queue_arn).id if queue_arn else None
+        self.center.set_routing(
+            contact_id, queue_id=queue_id, priority=priority, time_adjustment=time_adjustment
+        )
+
+    def transfer_to_queue(self, contact_id: str, queue_arn: str) -> None:
+        queue_id = self.queue(queue_arn).id
+        contact = self._contact(contact_id)
+        if contact.state is not ContactState.IN_FLOW:
+            raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.state}")
+        self.switchboard.transfer_to_queue(contact_id, queue_id)  # QueueAtCapacity carries its code
+
+    def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
+        queue_id = self.queue(request.queue_arn).id if request.queue_arn else None
+        callback = self.center.create_callback(
+            contact_id,
+            request.number,
+            queue_id,
+            initial_delay=request.initial_delay,
+            max_attempts=request.max_attempts,
+            retry_delay=request.retry_delay,
+        )
+        return callback.id
+
+    # ---- the end of a flow
+    def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:
+        flow = self._flow(flow_arn) if flow_arn else None
+        self.switchboard.set_disconnect_flow(contact_id, flow)
+
+    def end_flow(self, contact_id: str, *, disconnect: bool) -> None:
+        if disconnect:
+            self.switchboard.end_flow(contact_id)
+
+    def _flow(self, ref: str) -> ContactFlowDef:
+        for flow in self.definitions.flows.values():
+            if ref in (flow.arn, flow.id, flow.logical_id):
+                return flow
+        raise ServiceError("NoMatchingError", f"flow {ref} not found")
+
+    # ---- what the contact record keeps of the survey
+    def lambda_invoked(self, function_arn: str, event: Mapping[str, Any]) -> None:
+        """The survey's answers also go on the contact record (the Lambda stores them in its table)."""
+        function = self.definitions.function_by_arn(function_arn)
+        if function is None or function.logical_id != SURVEY_FUNCTION:
+            return
+        details = event.get("Details") or {}
+        parameters = details.get("Parameters") or {}
+        contact_id = (details.get("ContactData") or {}).get("ContactId")
+        answers = {q: str(parameters[q]) for q in SURVEY_QUESTIONS if q in parameters}
+        if contact_id and answers:
+            self.center.record_survey(contact_id, answers)
+
+
+class SurveyRecordingLambdas:
+    """The in-process Lambdas, telling the services of each call so the record keeps the survey."""
+
+    def __init__(self, invoker: Any, services: RuntimeServices) -> None:
+        self.invoker = invoker
+        self.services = services
+
+    def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
+        self.services.lambda_invoked(function_arn, event)
+        return self.invoker.invoke(function_arn, event, timeout)
+
+
+def attach(runtime: Runtime, sqlite_path: str) -> Any:
+    """Build the flow engine over the runtime and connect it to the switchboard; returns the engine.
+
+    The Lambdas run in-process on the SQLite database at `sqlite_path` (the one `make seed` fills).
+    """
+    from local_connect.flows.engine import FlowEngine
+    from local_connect.flows.lambdas import InProcessLambdas, local_lambda_env
+    from local_connect.flows.loader import FlowLibrary
+
+    services = RuntimeServices(runtime.definitions, runtime.center, runtime.switchboard)
+    library = FlowLibrary.from_definitions(runtime.definitions)
+    lambdas = SurveyRecordingLambdas(
+        InProcessLambdas(runtime.definitions, local_lambda_env(sqlite_path)), services
+    )
+    engine = FlowEngine(services, runtime.scheduler, library, lambdas)
+    runtime.switchboard.flows = engine
+    return engine
