@@ -200,6 +200,8 @@ def attach(runtime: Runtime, sqlite_path: str) -> Any:
     lambdas = SurveyRecordingLambdas(
         InProcessLambdas(runtime.definitions, local_lambda_env(sqlite_path)), services
     )
-    engine = FlowEngine(services, runtime.scheduler, library, lambdas)
+    engine = FlowEngine(
+        services, runtime.scheduler, library, lambdas, instance_arn=runtime.definitions.instance_arn
+    )
     runtime.switchboard.flows = engine
     return engine

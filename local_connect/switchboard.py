@@ -28,13 +28,13 @@ from local_connect.definitions import ContactFlowDef, Definitions
 class FlowRunner(Protocol):
     """What the switchboard needs from the flow engine."""
 
-    def start(self, contact_id: str, flow: ContactFlowDef) -> None:
+    def start(self, contact_id: str, flow: ContactFlowDef, /) -> object:
         """Run `flow` for the contact, from its start action, until it waits for the caller or ends."""
 
-    def digits(self, contact_id: str, digits: str) -> None:
+    def digits(self, contact_id: str, digits: str, /) -> None:
         """The caller pressed keys."""
 
-    def stop(self, contact_id: str) -> None:
+    def stop(self, contact_id: str, /) -> None:
         """The contact left the flow (caller hung up, an agent answered): forget its session."""
 
 

@@ -270,3 +270,19 @@ def test_queue_metrics_and_wait_estimates_for_the_website(local: Local) -> None:
     assert support["CONTACTS_IN_QUEUE"] == 2 and support["AGENTS_ON_CONTACT"] == 1
     # A new caller waits for the contact in service and the one waiting: two handle times, one agent.
     assert support["ESTIMATED_WAIT_TIME"] == 2 * local.runtime.center.settings.default_handle_time
+
+
+def test_the_terminal_phone_runs_a_script_and_fails_on_an_unmet_expectation(local: Local) -> None:
+    from local_connect.phone.cli import PhoneClient, run_script
+
+    stack_url = local.base.removesuffix("/local") if local.base.endswith("/local") else local.base
+    phone = PhoneClient(stack_url, CALLER)
+    phone.base = local.base  # this test serves /local at the root
+    out = io.StringIO()
+    assert (
+        run_script(phone, "dial; expect prompt; press 1; expect queued; hangup; expect call_ended", out) == 0
+    )
+    assert "Press 1 for support" in out.getvalue() and "in queue" in out.getvalue()
+    assert run_script(phone, "expect connected 0.2", out) == 1
+    assert "expected 'connected'" in out.getvalue()
+    assert run_script(phone, "answer", out) == 1  # not ringing: the error is reported, not raised
