@@ -1,0 +1,106 @@
+import { lazy, Suspense, useEffect, useRef } from "react";
+import type { SiteConfig } from "./config";
+import { useAllHours } from "./hours";
+import { useI18n } from "./i18n";
+import { GetCall } from "./pages/GetCall";
+import { Home } from "./pages/Home";
+import { VerifyPhone } from "./pages/VerifyPhone";
+import { Link, useRoute } from "./router";
+import { useSession } from "./session";
+import { useNow } from "./clock";
+import { browserZone } from "./time/zoned";
+
+// Staff pages are their own chunks: customers never download them.
+const AgentDesktop = lazy(() => import("./staff/AgentDesktop"));
+const Supervisor = lazy(() => import("./staff/Supervisor"));
+
+function Nav() {
+  const { lang, setLang, t } = useI18n();
+  const session = useSession();
+  const { path } = useRoute();
+  const staff = session.groups.includes("agent") || session.groups.includes("supervisor");
+  const link = (href: string, label: string) => (
+    <Link className={`navbar-item${path === href ? " is-active" : ""}`} href={href} aria-current={path === href ? "page" : undefined}>
+      {label}
+    </Link>
+  );
+  return (
+    <nav className="navbar is-dark" aria-label="main">
+      <div className="container nav-row">
+        <div className="navbar-brand">
+          <Link className="navbar-item brand" href="/">
+            {t("brand")}
+          </Link>
+        </div>
+        <div className="nav-links">
+          {link("/", t("home"))}
+          {link("/call", t("getCall"))}
+          {staff && link("/agent", t("agent"))}
+          {session.groups.includes("supervisor") && link("/supervisor", t("supervisor"))}
+        </div>
+        <div className="nav-actions">
+          <button type="button" className="button is-small is-light" lang={lang === "en" ? "es" : "en"} aria-label={t("otherLanguageLabel")} onClick={() => setLang(lang === "en" ? "es" : "en")}>
+            {t("otherLanguage")}
+          </button>
+          {session.signedIn ? (
+            <>
+              <span className="signed-in">{t("signedInAs", { name: session.name || session.username })}</span>
+              <button type="button" className="button is-small is-light" onClick={session.signOut}>
+                {t("signOut")}
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button is-small is-primary" onClick={() => session.signIn()}>
+              {t("signIn")}
+            </button>
+          )}
+        </div>
+      </div>
+    </nav>
+  );
+}
+
+export function App({ config, zone = browserZone() }: { config: SiteConfig; zone?: string }) {
+  const { t } = useI18n();
+  const { path } = useRoute();
+  const { byId, reload } = useAllHours(config);
+  const now = useNow();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+
+  // After a client-side navigation, move focus to the new page's heading (as a page load would).
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>("h1")?.focus();
+  }, [path]);
+
+  let page;
+  if (path === "/") page = <Home config={config} hours={byId} now={now} zone={zone} reload={reload} />;
+  else if (path === "/call") page = <GetCall config={config} hours={byId} now={now} zone={zone} />;
+  else if (path === "/verify") page = <VerifyPhone config={config} />;
+  else if (path === "/agent") page = <AgentDesktop config={config} />;
+  else if (path === "/supervisor") page = <Supervisor config={config} />;
+  else
+    page = (
+      <h1 className="title" tabIndex={-1}>
+        {t("notFound")}
+      </h1>
+    );
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t("skip")}
+      </a>
+      <Nav />
+      <main id="main" ref={main} className="section">
+        <div className="container">
+          <Suspense fallback={<p>{t("loading")}</p>}>{page}</Suspense>
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,136 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, test, vi } from "vitest";
+import { ApiError } from "../api";
+import { translate } from "../i18n";
+import { config, fakeFetch, json, ManualClock, maria, renderPage, salesHours, supportHours } from "../test/render";
+import { errorMessage, GetCall } from "./GetCall";
+
+const THURSDAY_NOON = Date.parse("2026-01-15T17:00:00Z"); // 12:00 in New York: Sales open
+const SUNDAY_NOON = Date.parse("2026-01-18T17:00:00Z"); // Sales closed, Support open
+const hours = { sales: { hours: salesHours(), error: null }, support: { hours: supportHours(), error: null } };
+
+function page(now: number, fetcher: typeof fetch, session = maria, lang: "en" | "es" = "en") {
+  return renderPage(<GetCall config={config} hours={hours} now={now} zone="America/Chicago" fetcher={fetcher} />, {
+    session,
+    lang,
+    clock: new ManualClock(now),
+  });
+}
+
+async function fillIn(issue = "A new order") {
+  const user = userEvent.setup();
+  await user.selectOptions(screen.getByLabelText("What is it about?"), issue);
+  await user.type(screen.getByLabelText(/Anything we should know/), "Router blinking");
+  await user.click(screen.getByLabelText("Español"));
+  return user;
+}
+
+describe("Get a call", () => {
+  test("a double click places one call, with the ID token and an Idempotency-Key", async () => {
+    let release: (r: Response) => void = () => {};
+    const { fetcher, calls } = fakeFetch(() => new Promise<Response>((resolve) => (release = resolve)));
+    page(THURSDAY_NOON, fetcher);
+    const user = await fillIn();
+    const button = screen.getByRole("button", { name: "Call me now" });
+    await user.dblClick(button);
+    await user.click(button);
+    release(json({ contactId: "contact-1" }, 202));
+    expect(await screen.findByText(/Reference: contact-1/)).toBeInTheDocument();
+    expect(calls).toHaveLength(1);
+    const { url, init } = calls[0];
+    const headers = init.headers as Record<string, string>;
+    expect(url).toBe("http://stack.test/api/connect/contact");
+    expect(headers.Authorization).toBe("Bearer id-token-maria");
+    expect(headers["Idempotency-Key"]).toMatch(/^[\x21-\x7e]{8,128}$/);
+    expect(JSON.parse(String(init.body))).toEqual({
+      destinationPhoneNumber: "+12025550100",
+      contactFlowId: "flow-web",
+      attributes: { department: "sales", issue: "new-order", language: "es-US", note: "Router blinking" },
+    });
+  });
+
+  test("a retry of the same request reuses its key; a changed request gets a new one", async () => {
+    const { fetcher, calls } = fakeFetch(() => json({ type: "https://x/problems/connect-unreachable", title: "Down", status: 503 }, 503, { "Retry-After": "0" }));
+    page(THURSDAY_NOON, fetcher);
+    const user = await fillIn();
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    await screen.findByTestId("call-error");
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    await waitFor(() => expect(calls).toHaveLength(2));
+    await user.selectOptions(screen.getByLabelText("What is it about?"), "Upgrade");
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    await waitFor(() => expect(calls).toHaveLength(3));
+    const keys = calls.map((c) => (c.init.headers as Record<string, string>)["Idempotency-Key"]);
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[2]).not.toBe(keys[1]);
+  });
+
+  test("rate limited: the message says when to try again and the button waits", async () => {
+    const { fetcher } = fakeFetch(() =>
+      json({ type: "https://jam/problems/rate-limited", title: "Too many call requests", status: 429, retryAfter: 120 }, 429, { "Retry-After": "120" }),
+    );
+    page(THURSDAY_NOON, fetcher);
+    const user = await fillIn();
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("You have asked for several calls recently. You can ask again in 2 min 00 s.");
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+  });
+
+  test("closed department: the button is disabled and the next opening is offered", () => {
+    const { fetcher, calls } = fakeFetch(() => json({}));
+    page(SUNDAY_NOON, fetcher);
+    expect(screen.getByTestId("closed-notice")).toHaveTextContent("Sales is closed now. It opens Monday 7:00 AM (in 20 h 0 min).");
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+    expect(calls).toHaveLength(0);
+  });
+
+  test("a customer without a verified number is led to verify it", () => {
+    const { fetcher } = fakeFetch(() => json({}));
+    page(THURSDAY_NOON, fetcher, { ...maria, phoneNumber: "+12025550103", phoneVerified: false });
+    expect(screen.getByRole("link", { name: "Verify my number" })).toHaveAttribute("href", "/verify");
+    expect(screen.getByLabelText("We will call your verified number")).toHaveValue("");
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+  });
+
+  test("signed out: asks to sign in and comes back here", async () => {
+    const signIn = vi.fn();
+    const { fetcher } = fakeFetch(() => json({}));
+    page(THURSDAY_NOON, fetcher, { ...maria, signedIn: false, signIn });
+    await userEvent.setup().click(screen.getByRole("button", { name: "Sign in" }));
+    expect(signIn).toHaveBeenCalledWith("/call");
+  });
+
+  test("in Spanish", () => {
+    const { fetcher } = fakeFetch(() => json({}));
+    page(THURSDAY_NOON, fetcher, maria, "es");
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent("Recibir una llamada");
+    expect(screen.getByRole("group", { name: "Departamento" })).toBeInTheDocument();
+    expect(screen.getByRole("option", { name: "Un pedido nuevo" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Llámenme ahora" })).toBeDisabled();
+  });
+});
+
+describe("API errors read as sentences", () => {
+  const t = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate("en", key, vars);
+  const problem = (slug: string, status: number, extra: object = {}) => new ApiError({ type: `https://jam/problems/${slug}`, title: "T", status, detail: "D", ...extra }, null);
+
+  test.each([
+    ["connect-throttled", 429, 2, "The contact center is busy. Trying is possible again in 0 min 02 s."],
+    ["too-many-calls", 503, 30, "The contact center is at capacity. Please try again in 0 min 30 s."],
+    ["not-your-number", 403, null, "We can only call the verified number on your account."],
+    ["invalid-field", 422, null, "A field was not accepted: D"],
+    ["something-new", 418, null, "Something went wrong (418): D"],
+  ])("%s", (slug, status, retry, expected) => {
+    expect(errorMessage(problem(slug, status), t, retry)).toBe(expected);
+  });
+
+  test("any 401 asks to sign in again", () => {
+    expect(errorMessage(problem("unauthorized", 401), t, null)).toBe("Your session has expired. Please sign in again.");
+  });
+
+  test("a network failure", () => {
+    expect(errorMessage(new ApiError({ type: "network", title: "x", status: 0 }, null), t, null)).toMatch(/could not reach/);
+  });
+});

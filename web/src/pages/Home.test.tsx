@@ -1,0 +1,93 @@
+import { act, screen, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { App } from "../App";
+import { config, json, ManualClock, renderPage, salesHours, supportHours } from "../test/render";
+
+// 19:59:50 on Thursday in New York: Sales closes in 10 seconds, Support is open until 23:00.
+const START = Date.parse("2026-01-16T00:59:50Z");
+
+describe("home: live hours", () => {
+  let clock: ManualClock;
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+    clock = new ManualClock(START);
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const id = JSON.parse(String(init.body)).hoursOfOperationId;
+        return json(id === "hours-sales" ? salesHours() : supportHours());
+      }),
+    );
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  const tick = async (ms: number) => {
+    await act(async () => {
+      clock.time += ms;
+      await vi.advanceTimersByTimeAsync(ms + 10); // the tick lands just after each second
+    });
+  };
+
+  test("the badge and countdown tick every second and flip at closing time", async () => {
+    renderPage(<App config={config} zone="Europe/Madrid" />, { clock });
+    await tick(0);
+    const sales = screen.getByRole("region", { name: "Sales" });
+    expect(within(sales).getByTestId("badge-sales")).toHaveTextContent("Open");
+    expect(within(sales).getByTestId("countdown-sales")).toHaveTextContent("Closes in 0 min 10 s (until 2:00 AM)");
+    await tick(1000);
+    expect(within(sales).getByTestId("countdown-sales")).toHaveTextContent("Closes in 0 min 09 s");
+    await tick(10_000);
+    expect(within(sales).getByTestId("badge-sales")).toHaveTextContent("Closed");
+    // Friday 08:00 New York is 14:00 in Madrid.
+    expect(within(sales).getByTestId("countdown-sales")).toHaveTextContent("Opens in 11 h 59 min · Opens Friday 2:00 PM");
+    expect(screen.getByTestId("badge-support")).toHaveTextContent("Open");
+  });
+
+  test("times are in the customer's zone, with the center's zone named", async () => {
+    renderPage(<App config={config} zone="Europe/Madrid" />, { clock });
+    await tick(0);
+    expect(screen.getByText(/Times are shown in your time zone \(Central European Standard Time\)/)).toHaveTextContent("Eastern Standard Time");
+    const sales = screen.getByRole("region", { name: "Sales" });
+    expect(within(sales).getByText("Today: 2:00 PM – 2:00 AM")).toBeInTheDocument();
+    const table = within(sales).getByRole("table", { name: "Sales: the next seven days" });
+    const rows = within(table).getAllByRole("row");
+    expect(rows).toHaveLength(8);
+    expect(rows[1]).toHaveTextContent("Today, Thursday, Jan 15");
+    expect(rows[1]).toHaveTextContent("2:00 PM – 2:00 AM (next day)");
+    expect(rows[3]).toHaveTextContent("Saturday, Jan 17");
+    expect(rows[3]).toHaveTextContent("3:00 PM – 11:00 PM");
+    expect(rows[4]).toHaveTextContent("Closed");
+  });
+
+  test("a holiday override shows in the week table with its name", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () =>
+        json(
+          salesHours([
+            { name: "Founders Day", type: "CLOSED", effectiveFrom: "2026-01-16", effectiveTill: "2026-01-16", config: [{ day: "FRIDAY", start: "00:00", end: "00:00" }] },
+          ]),
+        ),
+      ),
+    );
+    renderPage(<App config={config} zone="America/New_York" />, { clock });
+    await tick(0);
+    const table = within(screen.getByRole("region", { name: "Sales" })).getByRole("table");
+    const friday = within(table).getAllByRole("row")[2];
+    expect(friday).toHaveTextContent("Friday, Jan 16");
+    expect(friday).toHaveTextContent("Closed");
+    expect(friday).toHaveTextContent("Founders Day");
+  });
+
+  test("an API failure is shown with a retry", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => json({ type: "https://jam/problems/connect-unreachable", title: "Contact center unavailable", status: 503, detail: "Amazon Connect could not be reached." }, 503)));
+    renderPage(<App config={config} zone="America/New_York" />, { clock });
+    await tick(0);
+    const alerts = screen.getAllByRole("alert");
+    expect(alerts[0]).toHaveTextContent("Opening hours are unavailable right now (Amazon Connect could not be reached.)");
+    expect(within(alerts[0]).getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+});
