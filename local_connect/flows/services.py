@@ -41,6 +41,7 @@ class ContactData:
     queue_arn: str | None = None
     name: str | None = None
     description: str | None = None
+    agent_username: str | None = None  # the agent who handled it (for the disconnect flow)
 
 
 @dataclass(frozen=True)

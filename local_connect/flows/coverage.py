@@ -1,0 +1,108 @@
+"""Which actions and branches of each flow ran: the flow tests' coverage report.
+
+A branch is one declared transition of an action: its NextAction, each condition, each error.
+`Coverage` is filled by the engine while calls run; `report()` compares it with the flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from local_connect.flows.model import Action, Flow
+
+NEXT = "NextAction"
+
+
+def condition_label(index: int) -> str:
+    return f"Condition#{index}"
+
+
+def error_label(error_type: str) -> str:
+    return f"Error:{error_type}"
+
+
+def branches_of(action: Action) -> list[tuple[str, str]]:
+    """(label, description) of every declared transition of an action."""
+    found: list[tuple[str, str]] = []
+    transitions = action.transitions
+    if transitions.next_action:
+        found.append((NEXT, f"NextAction -> {transitions.next_action}"))
+    for index, branch in enumerate(transitions.conditions):
+        operands = ",".join(str(o) for o in branch.condition.operands)
+        found.append(
+            (condition_label(index), f"{branch.condition.operator} {operands} -> {branch.next_action}")
+        )
+    for error in transitions.errors:
+        found.append((error_label(error.error_type), f"error {error.error_type} -> {error.next_action}"))
+    return found
+
+
+@dataclass
+class Coverage:
+    actions: set[tuple[str, str]] = field(default_factory=set)  # (flow key, action id)
+    branches: set[tuple[str, str, str]] = field(default_factory=set)  # (flow key, action id, label)
+
+    def visit(self, flow: str, action: str) -> None:
+        self.actions.add((flow, action))
+
+    def take(self, flow: str, action: str, label: str) -> None:
+        self.branches.add((flow, action, label))
+
+
+@dataclass
+class FlowCoverage:
+    flow: str
+    actions_total: int
+    actions_run: int
+    branches_total: int
+    branches_taken: int
+    missing_actions: list[str]
+    missing_branches: list[str]
+
+    @property
+    def percent(self) -> float:
+        total = self.actions_total + self.branches_total
+        done = self.actions_run + self.branches_taken
+        return 100.0 if total == 0 else round(100.0 * done / total, 1)
+
+    def line(self) -> str:
+        return (
+            f"{self.flow:<20} actions {self.actions_run:>3}/{self.actions_total:<3} "
+            f"branches {self.branches_taken:>3}/{self.branches_total:<3} {self.percent:5.1f}%"
+        )
+
+
+def report(coverage: Coverage, flows: Iterable[Flow]) -> list[FlowCoverage]:
+    results = []
+    for flow in flows:
+        missing_actions = [a.identifier for a in flow if (flow.key, a.identifier) not in coverage.actions]
+        missing_branches = []
+        total = 0
+        for action in flow:
+            for label, description in branches_of(action):
+                total += 1
+                if (flow.key, action.identifier, label) not in coverage.branches:
+                    missing_branches.append(f"{action.identifier}: {description}")
+        results.append(
+            FlowCoverage(
+                flow=flow.key,
+                actions_total=len(flow.actions),
+                actions_run=len(flow.actions) - len(missing_actions),
+                branches_total=total,
+                branches_taken=total - len(missing_branches),
+                missing_actions=missing_actions,
+                missing_branches=missing_branches,
+            )
+        )
+    return results
+
+
+def render(results: Iterable[FlowCoverage], *, details: bool = True) -> str:
+    lines = ["flow coverage (actions run, branches taken)"]
+    for result in results:
+        lines.append("  " + result.line())
+        if details:
+            lines.extend(f"      not run: {a}" for a in result.missing_actions)
+            lines.extend(f"      not taken: {b}" for b in result.missing_branches)
+    return "\n".join(lines)

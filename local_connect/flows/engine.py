@@ -1,0 +1,864 @@
+"""The flow executor: runs Flow Language actions for many contacts on one thread, event by event.
+
+A contact's session runs actions until one has to wait (caller input, a prompt loop, a Wait) and
+then returns; the wait ends with `digits()` or a timer on the scheduler, and the session carries
+on from there. Nothing blocks and nothing sleeps, so a test drives whole calls with a manual clock.
+
+Semantics follow the Flow Language reference; where the local engine differs, docs/FLOW-LANGUAGE.md
+says so. Each action's handler returns what happens next: a branch to take, WAIT, or STOP.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from local_connect.clock import Scheduler, Timer
+from local_connect.definitions import ContactFlowDef
+from local_connect.flows import references
+from local_connect.flows.catalog import CHECK_METRICS, SPECS
+from local_connect.flows.conditions import first_match
+from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_label
+from local_connect.flows.lambdas import LambdaInvoker
+from local_connect.flows.loader import FlowLibrary
+from local_connect.flows.model import Action, Flow
+from local_connect.flows.services import (
+    CallbackRequest,
+    ContactCenterServices,
+    Prompt,
+    ServiceError,
+)
+
+DEFAULT_LANGUAGE = "en-US"
+DEFAULT_VOICE = "Joanna"
+DEFAULT_INPUT_SECONDS = 5.0
+MAX_STEPS = 500  # actions in a row without waiting: more means the flow loops without end
+DORMANT_SESSIONS = 10_000  # finished sessions kept for a later flow on the same contact
+
+
+@dataclass(frozen=True)
+class Go:
+    label: str  # coverage label of the branch taken
+    target: str | None
+
+
+WAIT = "wait"  # the session now waits (session.waiting is set)
+STOP = "stop"  # the session is done with this run (ended, or queued without a queue flow)
+CONTINUE = "continue"  # the handler moved the session itself (into another flow)
+Outcome = Go | str
+
+
+@dataclass
+class Waiting:
+    """What a suspended session waits for."""
+
+    kind: str  # "input" | "iterate" | "wait"
+    action: Action
+    timers: list[Timer] = field(default_factory=list)
+    digits: str = ""
+    index: int = 0  # iterate: the next message
+
+    def cancel(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+
+
+@dataclass
+class Session:
+    contact_id: str
+    flow: Flow
+    action_id: str | None
+    language: str = DEFAULT_LANGUAGE
+    voice: str = DEFAULT_VOICE
+    voice_engine: str = "Standard"
+    attributes: dict[str, str] = field(default_factory=dict)
+    external: dict[str, Any] = field(default_factory=dict)
+    stored_input: str | None = None
+    callback_number: str | None = None
+    target_queue: str | None = None
+    priority: int | None = None
+    time_adjustment: float | None = None
+    hooks: dict[str, str] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    loops: dict[tuple[str, str], int] = field(default_factory=dict)
+    contact_values: dict[str, str] = field(default_factory=dict)  # UpdateContactData
+    logging: bool = False
+    recording: Mapping[str, Any] = field(default_factory=dict)
+    waiting: Waiting | None = None
+    active: bool = True
+    queued: bool = False
+    disconnected: bool = False
+    trace: list[tuple[str, str]] = field(default_factory=list)  # (flow key, action id) in order
+    log: list[dict[str, Any]] = field(default_factory=list)  # flow logs, when logging is enabled
+
+
+class FlowEngine:
+    def __init__(
+        self,
+        services: ContactCenterServices,
+        scheduler: Scheduler,
+        library: FlowLibrary,
+        lambdas: LambdaInvoker,
+        *,
+        coverage: Coverage | None = None,
+        instance_arn: str = "",
+        seconds_per_word: float = 0.4,
+        dialable_regions: frozenset[str] = frozenset({"US", "CA"}),
+        seed: int | None = 0,
+    ) -> None:
+        self.services = services
+        self.scheduler = scheduler
+        self.library = library
+        self.lambdas = lambdas
+        self.coverage = coverage
+        self.instance_arn = instance_arn
+        self.seconds_per_word = seconds_per_word
+        self.dialable_regions = dialable_regions
+        self.random = random.Random(seed)
+        self.sessions: dict[str, Session] = {}
+        self._dormant: OrderedDict[str, Session] = OrderedDict()
+        self.problems: list[str] = []  # run-time problems (unsupported action reached, ...)
+        self._handlers: dict[str, Callable[[Session, Action], Outcome]] = {
+            "MessageParticipant": self._message,
+            "MessageParticipantIteratively": self._message_iteratively,
+            "GetParticipantInput": self._get_input,
+            "UpdateContactAttributes": self._update_attributes,
+            "Compare": self._compare,
+            "InvokeLambdaFunction": self._invoke_lambda,
+            "UpdateContactTargetQueue": self._target_queue,
+            "TransferContactToQueue": self._transfer_to_queue,
+            "CheckHoursOfOperation": self._check_hours,
+            "CheckMetricData": self._check_metric,
+            "GetMetricData": self._get_metrics,
+            "UpdateContactRoutingBehavior": self._routing_behavior,
+            "UpdateContactTextToSpeechVoice": self._voice,
+            "UpdateContactData": self._contact_data,
+            "UpdateContactEventHooks": self._event_hooks,
+            "UpdateContactCallbackNumber": self._callback_number,
+            "CreateCallbackContact": self._create_callback,
+            "DisconnectParticipant": self._disconnect,
+            "EndFlowExecution": self._end_flow,
+            "TransferToFlow": self._transfer_to_flow,
+            "Loop": self._loop,
+            "DistributeByPercentage": self._distribute,
+            "Wait": self._wait,
+            "UpdateFlowLoggingBehavior": self._logging,
+            "UpdateContactRecordingBehavior": self._recording,
+        }
+        missing = set(SPECS) - set(self._handlers)
+        assert not missing, f"catalogued action types without a handler: {missing}"
+
+    # ------------------------------------------------------------------ the public surface
+    def start(self, contact_id: str, flow: str | ContactFlowDef | Flow) -> Session:
+        """Run `flow` for the contact from its StartAction until it waits or ends."""
+        target = self.library.get(flow)
+        session = self.sessions.get(contact_id) or self._dormant.pop(contact_id, None)
+        if session is None:
+            session = Session(contact_id, target, target.start_action)
+        else:
+            if session.waiting is not None:
+                session.waiting.cancel()
+                session.waiting = None
+            session.flow, session.action_id = target, target.start_action
+            session.active, session.disconnected = True, False
+        self.sessions[contact_id] = session
+        self._run(session)
+        return session
+
+    def digits(self, contact_id: str, keys: str) -> None:
+        """The caller pressed keys; ignored unless the flow is collecting input."""
+        session = self.sessions.get(contact_id)
+        if session is None or not session.active:
+            return
+        for key in keys:
+            waiting = session.waiting
+            if waiting is None or waiting.kind != "input":
+                return
+            self._input_key(session, waiting, key)
+
+    def stop(self, contact_id: str) -> None:
+        """The contact left the flow (hung up, connected to an agent): cancel what it waits for."""
+        session = self.sessions.pop(contact_id, None)
+        if session is None:
+            return
+        if session.waiting is not None:
+            session.waiting.cancel()
+            session.waiting = None
+        session.active = False
+        self._dormant[contact_id] = session
+        while len(self._dormant) > DORMANT_SESSIONS:
+            self._dormant.popitem(last=False)
+
+    def session(self, contact_id: str) -> Session | None:
+        return self.sessions.get(contact_id) or self._dormant.get(contact_id)
+
+    def forget(self, contact_id: str) -> None:
+        self.stop(contact_id)
+        self._dormant.pop(contact_id, None)
+
+    # ------------------------------------------------------------------ running
+    def _run(self, session: Session) -> None:
+        steps = 0
+        while session.active and session.action_id is not None and session.waiting is None:
+            steps += 1
+            if steps > MAX_STEPS:
+                self._problem(
+                    session, None, f"{MAX_STEPS} actions without waiting: the flow loops; ending it"
+                )
+                self._finish(session, disconnect=True)
+                return
+            action = session.flow.action(session.action_id)
+            if action is None:
+                self._problem(session, session.action_id, "no such action; ending the flow")
+                self._finish(session, disconnect=True)
+                return
+            session.trace.append((session.flow.key, action.identifier))
+            if self.coverage is not None:
+                self.coverage.visit(session.flow.key, action.identifier)
+            if session.logging:
+                session.log.append(
+                    {"flow": session.flow.key, "action": action.identifier, "type": action.type}
+                )
+            outcome = self._execute(session, action)
+            if isinstance(outcome, Go):
+                self._take(session, action, outcome)
+            elif outcome == STOP:
+                return
+            # WAIT: the session now has `waiting`, so the loop ends and an event resumes it.
+            # CONTINUE: the session is at the start of another flow; keep running.
+
+    def _execute(self, session: Session, action: Action) -> Outcome:
+        handler = self._handlers.get(action.type)
+        if handler is None:
+            self._problem(session, action.identifier, f"action type {action.type} is not supported locally")
+            return self._error(session, action, "NoMatchingError")
+        return handler(session, action)
+
+    def _take(self, session: Session, action: Action, go: Go) -> None:
+        if self.coverage is not None:
+            self.coverage.take(session.flow.key, action.identifier, go.label)
+        session.action_id = go.target
+        if go.target is None:
+            self._problem(session, action.identifier, f"branch {go.label} leads nowhere; ending the flow")
+            self._finish(session, disconnect=True)
+
+    def _resume(self, session: Session, action: Action, outcome: Outcome) -> None:
+        """Carry on after a wait ended with `outcome`."""
+        session.waiting = None
+        if isinstance(outcome, Go):
+            self._take(session, action, outcome)
+        if session.active and outcome != STOP:
+            self._run(session)
+
+    def _finish(self, session: Session, *, disconnect: bool) -> None:
+        """The flow is over for the contact (disconnected, or EndFlowExecution)."""
+        session.action_id = None
+        if session.waiting is not None:
+            session.waiting.cancel()
+            session.waiting = None
+        if disconnect:
+            session.disconnected = True
+        self.stop(session.contact_id)
+        self.services.end_flow(session.contact_id, disconnect=disconnect)
+
+    def _problem(self, session: Session, action: str | None, message: str) -> None:
+        where = f"{session.flow.key}/{action}" if action else session.flow.key
+        self.problems.append(f"{session.contact_id} {where}: {message}")
+
+    # ------------------------------------------------------------------ branches
+    @staticmethod
+    def _next(action: Action) -> Go:
+        return Go(NEXT, action.transitions.next_action)
+
+    def _error(self, session: Session, action: Action, error_type: str) -> Outcome:
+        branch = action.transitions.error_target(error_type)
+        if branch is not None:
+            return Go(error_label(error_type), branch.next_action)
+        fallback = action.transitions.error_target("NoMatchingError")
+        if fallback is not None and error_type != "NoMatchingError":
+            return Go(error_label("NoMatchingError"), fallback.next_action)
+        self._problem(session, action.identifier, f"error {error_type} has no branch; ending the flow")
+        self._finish(session, disconnect=True)
+        return STOP
+
+    def _branch_on(self, session: Session, action: Action, value: str) -> Outcome:
+        index = first_match(action.transitions.conditions, value)
+        if index is not None:
+            return Go(condition_label(index), action.transitions.conditions[index].next_action)
+        return self._error(session, action, "NoMatchingCondition")
+
+    # ------------------------------------------------------------------ references
+    def scope(self, session: Session) -> dict[str, Any]:
+        """What `$.` references see for this session."""
+        contact = self.services.contact_data(session.contact_id)
+        attributes = {**contact.attributes, **session.attributes}
+        queue: dict[str, Any] | None = None
+        queue_arn = session.target_queue or contact.queue_arn
+        if queue_arn:
+            try:
+                info = self.services.queue(queue_arn)
+                queue = {"Name": info.name, "ARN": info.arn, "Id": info.id}
+            except Exception:
+                queue = {"ARN": queue_arn}
+        return {
+            "ContactId": contact.contact_id,
+            "InitialContactId": contact.initial_contact_id or contact.contact_id,
+            "PreviousContactId": contact.previous_contact_id or "",
+            "Channel": contact.channel,
+            "InitiationMethod": contact.initiation_method,
+            "InstanceARN": self.instance_arn,
+            "Name": session.contact_values.get("Name", contact.name or ""),
+            "Description": session.contact_values.get("Description", contact.description or ""),
+            "LanguageCode": session.language,
+            "TextToSpeechVoiceId": session.voice,
+            "CustomerEndpoint": {"Address": contact.customer_number, "Type": "TELEPHONE_NUMBER"},
+            "SystemEndpoint": {"Address": contact.system_number, "Type": "TELEPHONE_NUMBER"},
+            "CustomerCallbackNumber": session.callback_number or contact.customer_number,
+            "StoredCustomerInput": session.stored_input or "",
+            "Attributes": attributes,
+            "External": session.external,
+            "Queue": queue or {},
+            "Metrics": session.metrics,
+            "Agent": {"UserName": contact.agent_username or ""},
+        }
+
+    def _value(self, session: Session, value: Any) -> str:
+        return references.resolve_value(self.scope(session), value)
+
+    def _prompt_text(self, session: Session, params: Mapping[str, Any]) -> tuple[str, bool, str | None]:
+        """(text, is SSML, prompt id) of a prompt given as Text, SSML, PromptId or Media."""
+        if "SSML" in params:
+            raw = params["SSML"]
+            return self._value(session, raw), True, references.external_prompt_id(raw)
+        if "Text" in params:
+            raw = params["Text"]
+            return self._value(session, raw), False, references.external_prompt_id(raw)
+        if "PromptId" in params:
+            prompt = self._value(session, params["PromptId"])
+            return f"[recorded prompt {prompt}]", False, prompt
+        if "Media" in params:
+            media = params["Media"]
+            uri = media.get("Uri", "") if isinstance(media, Mapping) else ""
+            return f"[audio {uri}]", False, None
+        return "", False, None
+
+    def _say(
+        self, session: Session, action: Action, params: Mapping[str, Any], *, expects_input: bool
+    ) -> str:
+        text, ssml, prompt_id = self._prompt_text(session, params)
+        if text:
+            self.services.say(
+                Prompt(
+                    contact_id=session.contact_id,
+                    text=text,
+                    ssml=ssml,
+                    language=str(params.get("LanguageCode") or session.language),
+                    voice=session.voice,
+                    flow=session.flow.key,
+                    action=action.identifier,
+                    prompt_id=prompt_id,
+                    expects_input=expects_input,
+                )
+            )
+        return text
+
+    def _seconds(self, text: str) -> float:
+        """How long a prompt takes to say (the engine's stand-in for audio length)."""
+        return max(1.0, len(text.split()) * self.seconds_per_word)
+
+    # ------------------------------------------------------------------ prompts and input
+    def _message(self, session: Session, action: Action) -> Outcome:
+        self._say(session, action, action.parameters, expects_input=False)
+        return self._next(action)
+
+    def _message_iteratively(self, session: Session, action: Action) -> Outcome:
+        waiting = Waiting("iterate", action)
+        session.waiting = waiting
+        interrupt = action.parameters.get("InterruptFrequencySeconds")
+        if interrupt is not None:
+            seconds = float(self._value(session, interrupt) or 0) or 1.0
+            waiting.timers.append(
+                self.scheduler.call_later(seconds, lambda: self._iterate_interrupted(session, waiting))
+            )
+        self._play_next(session, waiting)
+        return WAIT
+
+    def _play_next(self, session: Session, waiting: Waiting) -> None:
+        if session.waiting is not waiting:
+            return
+        messages = waiting.action.parameters.get("Messages") or []
+        message = messages[waiting.index % len(messages)]
+        waiting.index += 1
+        text = self._say(session, waiting.action, message, expects_input=False)
+        waiting.timers.append(
+            self.scheduler.call_later(self._seconds(text), lambda: self._play_next(session, waiting))
+        )
+
+    def _iterate_interrupted(self, session: Session, waiting: Waiting) -> None:
+        if session.waiting is not waiting:
+            return
+        waiting.cancel()
+        self._resume(session, waiting.action, self._error(session, waiting.action, "Timeout"))
+
+    def _get_input(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        waiting = Waiting("input", action)
+        session.waiting = waiting
+        self._say(session, action, params, expects_input=True)
+        self._arm_input_timer(session, waiting)
+        return WAIT
+
+    def _input_seconds(self, session: Session, action: Action) -> float:
+        raw = action.parameters.get("InputTimeLimitSeconds")
+        if raw is None:
+            return DEFAULT_INPUT_SECONDS
+        try:
+            return float(self._value(session, raw))
+        except ValueError:
+            return DEFAULT_INPUT_SECONDS
+
+    def _arm_input_timer(self, session: Session, waiting: Waiting) -> None:
+        waiting.cancel()
+        seconds = self._input_seconds(session, waiting.action)
+        waiting.timers.append(
+            self.scheduler.call_later(seconds, lambda: self._input_timeout(session, waiting))
+        )
+
+    def _input_key(self, session: Session, waiting: Waiting, key: str) -> None:
+        action = waiting.action
+        params = action.parameters
+        if not _truthy(params.get("StoreInput")):
+            waiting.cancel()
+            self._resume(session, action, self._branch_on(session, action, key))
+            return
+        dtmf = params.get("DTMFConfiguration") or {}
+        terminator = str(dtmf.get("InputTerminationSequence") or "#")
+        if key == terminator:
+            waiting.cancel()
+            self._resume(session, action, self._store_input(session, action, waiting.digits))
+            return
+        waiting.digits += key
+        if len(waiting.digits) >= _max_length(params):
+            waiting.cancel()
+            self._resume(session, action, self._store_input(session, action, waiting.digits))
+            return
+        self._arm_input_timer(session, waiting)
+
+    def _input_timeout(self, session: Session, waiting: Waiting) -> None:
+        if session.waiting is not waiting:
+            return
+        waiting.cancel()
+        action = waiting.action
+        if _truthy(action.parameters.get("StoreInput")):
+            # Store customer input: no input at all is stored as "Timeout" and takes the success path.
+            outcome = self._store_input(session, action, waiting.digits) if waiting.digits else None
+            if outcome is None:
+                session.stored_input = "Timeout"
+                outcome = self._next(action)
+            self._resume(session, action, outcome)
+            return
+        self._resume(session, action, self._error(session, action, "InputTimeLimitExceeded"))
+
+    def _store_input(self, session: Session, action: Action, digits: str) -> Outcome:
+        validation = (action.parameters.get("InputValidation") or {}).get("PhoneNumberValidation")
+        if validation:
+            number = _phone_number(digits, validation)
+            if number is None:
+                return self._error(session, action, "InvalidPhoneNumber")
+            digits = number
+        session.stored_input = digits
+        return self._next(action)
+
+    # ------------------------------------------------------------------ attributes and comparisons
+    def _update_attributes(self, session: Session, action: Action) -> Outcome:
+        raw = action.parameters.get("Attributes") or {}
+        scope = self.scope(session)
+        values = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
+        try:
+            self.services.update_attributes(session.contact_id, values)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        session.attributes.update(values)
+        return self._next(action)
+
+    def _compare(self, session: Session, action: Action) -> Outcome:
+        value = self._value(session, action.parameters.get("ComparisonValue"))
+        return self._branch_on(session, action, value)
+
+    def _loop(self, session: Session, action: Action) -> Outcome:
+        key = (session.flow.key, action.identifier)
+        count = int(float(self._value(session, action.parameters.get("LoopCount")) or 0))
+        done = session.loops.get(key, 0)
+        if done < count:
+            session.loops[key] = done + 1
+            return self._branch_on(session, action, "ContinueLooping")
+        session.loops.pop(key, None)  # the counter starts again the next time the loop is entered
+        return self._branch_on(session, action, "DoneLooping")
+
+    def _distribute(self, session: Session, action: Action) -> Outcome:
+        return self._branch_on(session, action, str(self.random.randint(1, 100)))
+
+    # ------------------------------------------------------------------ Lambda
+    def lambda_event(self, session: Session, parameters: Mapping[str, str]) -> dict[str, Any]:
+        """The event Amazon Connect sends to a Lambda from a flow."""
+        scope = self.scope(session)
+        queue = scope["Queue"] or None
+        return {
+            "Name": "ContactFlowEvent",
+            "Details": {
+                "ContactData": {
+                    "Attributes": dict(scope["Attributes"]),
+                    "Channel": scope["Channel"],
+                    "ContactId": scope["ContactId"],
+                    "CustomerEndpoint": scope["CustomerEndpoint"],
+                    "Description": scope["Description"] or None,
+                    "InitialContactId": scope["InitialContactId"],
+                    "InitiationMethod": scope["InitiationMethod"],
+                    "InstanceARN": self.instance_arn,
+                    "LanguageCode": session.language,
+                    "MediaStreams": {"Customer": {"Audio": None}},
+                    "Name": scope["Name"] or None,
+                    "PreviousContactId": scope["PreviousContactId"] or scope["ContactId"],
+                    "Queue": {"ARN": queue.get("ARN"), "Name": queue.get("Name")} if queue else None,
+                    "References": {},
+                    "SystemEndpoint": scope["SystemEndpoint"],
+                },
+                "Parameters": dict(parameters),
+            },
+        }
+
+    def _invoke_lambda(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        arn = self._value(session, params.get("LambdaFunctionARN"))
+        raw = params.get("LambdaInvocationAttributes") or {}
+        scope = self.scope(session)
+        parameters = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
+        timeout = float(params.get("InvocationTimeLimitSeconds") or 3)
+        response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
+        try:
+            result = self.lambdas.invoke(arn, self.lambda_event(session, parameters), timeout)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"Lambda {arn} failed: {type(exc).__name__}: {exc}")
+            session.external = {}
+            return self._error(session, action, "NoMatchingError")
+        if not isinstance(result, Mapping) or (
+            response_type == "STRING_MAP"
+            and not all(isinstance(k, str) and isinstance(v, str) for k, v in result.items())
+        ):
+            self._problem(
+                session,
+                action.identifier,
+                f"Lambda {arn} answered {type(result).__name__}, not a {response_type}",
+            )
+            session.external = {}
+            return self._error(session, action, "NoMatchingError")
+        session.external = dict(result)
+        return self._next(action)
+
+    # ------------------------------------------------------------------ queues, hours, metrics
+    def _queue_ref(self, session: Session, action: Action) -> str | None:
+        raw = action.parameters.get("QueueId")
+        if raw is not None:
+            return self._value(session, raw) or None
+        if session.target_queue:
+            return session.target_queue
+        return self.services.contact_data(session.contact_id).queue_arn
+
+    def _target_queue(self, session: Session, action: Action) -> Outcome:
+        ref = self._queue_ref(session, action)
+        try:
+            if not ref:
+                raise ServiceError("NoMatchingError", "no queue")
+            queue = self.services.queue(ref)
+            self.services.set_routing(session.contact_id, queue_arn=queue.arn)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        session.target_queue = queue.arn
+        return self._next(action)
+
+    def _transfer_to_queue(self, session: Session, action: Action) -> Outcome:
+        ref = self._queue_ref(session, action)
+        try:
+            if not ref:
+                raise ServiceError("NoMatchingError", "no target queue set")
+            queue = self.services.queue(ref)
+            self.services.transfer_to_queue(session.contact_id, queue.arn)
+        except Exception as exc:
+            error_type = getattr(exc, "error_type", None) or getattr(exc, "code", None) or "NoMatchingError"
+            self._problem(session, action.identifier, f"transfer to queue failed: {error_type}: {exc}")
+            return self._error(session, action, str(error_type))
+        session.target_queue = queue.arn
+        session.queued = True
+        if self.coverage is not None:
+            self.coverage.take(session.flow.key, action.identifier, NEXT)
+        queue_flow = session.hooks.get("CustomerQueue")
+        flow = self.library.find(queue_flow) if queue_flow else None
+        if flow is None:
+            # The contact waits in queue with Connect's default queue experience (music); the
+            # flow has done its job.
+            self.services.end_flow(session.contact_id, disconnect=False)
+            session.action_id = None
+            return STOP
+        session.flow, session.action_id = flow, flow.start_action
+        return CONTINUE
+
+    def _hours_arn(self, session: Session, action: Action) -> str:
+        raw = action.parameters.get("HoursOfOperationId")
+        if raw is not None:
+            return self._value(session, raw)
+        ref = self._queue_ref(session, action)
+        if not ref:
+            raise ServiceError("NoMatchingError", "no hours and no target queue")
+        hours = self.services.queue(ref).hours_arn
+        if not hours:
+            raise ServiceError("NoMatchingError", "the queue has no hours of operation")
+        return hours
+
+    def _check_hours(self, session: Session, action: Action) -> Outcome:
+        try:
+            is_open = self.services.hours_open(self._hours_arn(session, action), self.scheduler.clock.now())
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        return self._branch_on(session, action, "True" if is_open else "False")
+
+    def _metrics_of(self, session: Session, action: Action) -> tuple[str, Mapping[str, Any]]:
+        ref = self._queue_ref(session, action)
+        if not ref:
+            raise ServiceError("NoMatchingError", "no queue")
+        queue = self.services.queue(ref)
+        return queue.arn, self.services.queue_metrics(queue.arn)
+
+    def _check_metric(self, session: Session, action: Action) -> Outcome:
+        try:
+            _, metrics = self._metrics_of(session, action)
+            value = metrics.get(CHECK_METRICS[str(action.parameters.get("MetricType"))])
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        return self._branch_on(session, action, references.as_text(value if value is not None else 0))
+
+    def _get_metrics(self, session: Session, action: Action) -> Outcome:
+        try:
+            arn, metrics = self._metrics_of(session, action)
+            queue = self.services.queue(arn)
+            position = self.services.queue_position(session.contact_id) if session.queued else None
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+
+        def count(name: str) -> dict[str, Any]:
+            return {"Count": metrics.get(name) or 0}
+
+        session.metrics = {
+            "Queue": {
+                "Name": queue.name,
+                "ARN": queue.arn,
+                "Size": metrics.get("CONTACTS_IN_QUEUE") or 0,
+                "OldestContactAge": metrics.get("OLDEST_CONTACT_AGE") or 0,
+                "EstimatedWaitTime": _blank_none(metrics.get("ESTIMATED_WAIT_TIME")),
+            },
+            "Agents": {
+                "Online": count("AGENTS_ONLINE"),
+                "Available": count("AGENTS_AVAILABLE"),
+                "Staffed": count("AGENTS_STAFFED"),
+                "OnContact": count("AGENTS_ON_CONTACT"),
+                "AfterContactWork": count("AGENTS_AFTER_CONTACT_WORK"),
+                "Error": count("AGENTS_ERROR"),
+            },
+            "Contact": {
+                "PositionInQueue": _blank_none(position.position if position else None),
+                "EstimatedWaitTime": _blank_none(position.estimated_wait if position else None),
+            },
+        }
+        return self._next(action)
+
+    def _routing_behavior(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        try:
+            priority = (
+                int(self._value(session, params["QueuePriority"])) if "QueuePriority" in params else None
+            )
+            adjustment = (
+                float(self._value(session, params["QueueTimeAdjustmentSeconds"]))
+                if "QueueTimeAdjustmentSeconds" in params
+                else None
+            )
+            if priority is not None and priority < 1:
+                raise ValueError("priority must be 1 or more")
+            self.services.set_routing(session.contact_id, priority=priority, time_adjustment=adjustment)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        if priority is not None:
+            session.priority = priority
+        if adjustment is not None:
+            session.time_adjustment = adjustment
+        return self._next(action)
+
+    # ------------------------------------------------------------------ contact settings
+    def _voice(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        session.voice = self._value(session, params.get("TextToSpeechVoice")) or session.voice
+        if "TextToSpeechEngine" in params:
+            session.voice_engine = str(params["TextToSpeechEngine"])
+        return self._next(action)
+
+    def _contact_data(self, session: Session, action: Action) -> Outcome:
+        scope = self.scope(session)
+        values = {str(k): references.resolve_value(scope, v) for k, v in action.parameters.items()}
+        values.pop("TargetContact", None)
+        try:
+            self.services.update_contact_data(session.contact_id, values)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        if values.get("LanguageCode"):
+            session.language = values["LanguageCode"]
+        session.contact_values.update(values)
+        return self._next(action)
+
+    def _event_hooks(self, session: Session, action: Action) -> Outcome:
+        hooks = action.parameters.get("EventHooks") or {}
+        try:
+            for name, raw in hooks.items():
+                ref = self._value(session, raw)
+                flow = self.library.find(ref) if ref else None
+                if ref and flow is None:
+                    raise ServiceError("NoMatchingError", f"no flow {ref}")
+                if name in ("CustomerRemaining", "DisconnectFlow"):
+                    target = (flow.arn or flow.key) if flow else None
+                    self.services.set_disconnect_flow(session.contact_id, target)
+                if flow is None:
+                    session.hooks.pop(name, None)
+                else:
+                    session.hooks[name] = flow.key
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _callback_number(self, session: Session, action: Action) -> Outcome:
+        raw = self._value(session, action.parameters.get("CallbackNumber"))
+        region = _dialable_region(raw)
+        if region is None:
+            return self._error(session, action, "InvalidCallbackNumber")
+        if region not in self.dialable_regions:
+            return self._error(session, action, "CallbackNumberNotDialable")
+        session.callback_number = raw
+        return self._next(action)
+
+    def _create_callback(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        try:
+            ref = self._queue_ref(session, action)
+            if not ref:
+                raise ServiceError("NoMatchingError", "no queue for the callback")
+            queue = self.services.queue(ref)
+            number = session.callback_number or self.services.contact_data(session.contact_id).customer_number
+            request = CallbackRequest(
+                number=number,
+                queue_arn=queue.arn,
+                initial_delay=float(params.get("InitialCallDelaySeconds") or 0),
+                max_attempts=int(params.get("MaximumConnectionAttempts") or 1),
+                retry_delay=float(params.get("RetryDelaySeconds") or 600),
+            )
+            self.services.create_callback(session.contact_id, request)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"callback failed: {exc}")
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _logging(self, session: Session, action: Action) -> Outcome:
+        session.logging = str(action.parameters.get("FlowLoggingBehavior")) == "Enabled"
+        return self._next(action)
+
+    def _recording(self, session: Session, action: Action) -> Outcome:
+        session.recording = dict(action.parameters.get("RecordingBehavior") or {})
+        return self._next(action)
+
+    # ------------------------------------------------------------------ flow control
+    def _disconnect(self, session: Session, action: Action) -> Outcome:
+        self._finish(session, disconnect=True)
+        return STOP
+
+    def _end_flow(self, session: Session, action: Action) -> Outcome:
+        self._finish(session, disconnect=False)
+        return STOP
+
+    def _transfer_to_flow(self, session: Session, action: Action) -> Outcome:
+        ref = self._value(session, action.parameters.get("ContactFlowId"))
+        flow = self.library.find(ref) if ref else None
+        if flow is None:
+            return self._error(session, action, "NoMatchingError")
+        if self.coverage is not None:
+            self.coverage.take(session.flow.key, action.identifier, NEXT)
+        session.flow, session.action_id = flow, flow.start_action
+        return CONTINUE
+
+    def _wait(self, session: Session, action: Action) -> Outcome:
+        params = action.parameters
+        raw = params.get("TimeoutSeconds", params.get("TimeLimitSeconds", 0))
+        try:
+            seconds = float(self._value(session, raw))
+        except ValueError:
+            return self._error(session, action, "NoMatchingError")
+        waiting = Waiting("wait", action)
+        session.waiting = waiting
+        waiting.timers.append(self.scheduler.call_later(seconds, lambda: self._wait_done(session, waiting)))
+        return WAIT
+
+    def _wait_done(self, session: Session, waiting: Waiting) -> None:
+        if session.waiting is not waiting:
+            return
+        action = waiting.action
+        if action.transitions.conditions:
+            outcome = self._branch_on(session, action, "WaitCompleted")
+        else:
+            outcome = self._next(action)
+        self._resume(session, action, outcome)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() == "true"
+
+
+def _blank_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _max_length(params: Mapping[str, Any]) -> int:
+    validation = params.get("InputValidation") or {}
+    custom = validation.get("CustomValidation") or {}
+    if "MaximumLength" in custom:
+        return int(custom["MaximumLength"])
+    return 20  # phone numbers: end with the terminator, or at 20 digits
+
+
+def _phone_number(digits: str, validation: Mapping[str, Any]) -> str | None:
+    """The E.164 number the caller keyed in, or None when it is not a valid number."""
+    import phonenumbers
+
+    fmt = str(validation.get("NumberFormat", "Local"))
+    try:
+        if fmt == "E164":
+            parsed = phonenumbers.parse("+" + digits.lstrip("+"), None)
+        else:
+            parsed = phonenumbers.parse(digits, str(validation.get("CountryCode", "US")))
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _dialable_region(number: str) -> str | None:
+    """The region of a valid E.164 number, or None when it is not a valid number."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return phonenumbers.region_code_for_number(parsed)

@@ -1,0 +1,97 @@
+"""InvokeLambdaFunction, locally: the real handler, imported from the template's CodeUri + Handler.
+
+The event is what Amazon Connect sends ({"Name": "ContactFlowEvent", "Details": {"ContactData":
+..., "Parameters": ...}}). The handler runs in-process with its function's environment from the
+template, overlaid with local settings (DATA_BACKEND=sqlite, SQLITE_PATH=...): values the template
+leaves to CloudFormation (!Ref of a table) are dropped, as they mean nothing offline.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from local_connect.definitions import Definitions, Function
+
+
+class LambdaInvoker(Protocol):
+    def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
+        """The handler's return value. Raises LambdaFailure (or anything) when the call fails."""
+        ...
+
+
+class LambdaFailure(Exception):
+    """The invocation failed as Connect would see it: unknown function, error, timeout."""
+
+
+@dataclass
+class _Loaded:
+    handler: Callable[..., Any]
+    environment: dict[str, str]
+
+
+class InProcessLambdas:
+    """Imports each function's handler once and calls it with Connect's event."""
+
+    def __init__(self, definitions: Definitions, env: Mapping[str, str] | None = None) -> None:
+        self.definitions = definitions
+        self.env = dict(env or {})
+        self._loaded: dict[str, _Loaded] = {}
+        self.calls: list[tuple[str, Mapping[str, Any]]] = []  # (function logical id, event): for tests
+
+    def _load(self, function_arn: str) -> tuple[Function, _Loaded]:
+        function = self.definitions.function_by_arn(function_arn)
+        if function is None:
+            raise LambdaFailure(f"no function {function_arn} in the template")
+        loaded = self._loaded.get(function.logical_id)
+        if loaded is None:
+            code_dir = str(function.code_dir)
+            if code_dir not in sys.path:
+                sys.path.insert(0, code_dir)
+            module_name, _, attribute = function.handler.rpartition(".")
+            module = importlib.import_module(module_name)
+            handler = getattr(module, attribute)
+            environment = {
+                k: str(v) for k, v in function.environment.items() if isinstance(v, str | int | float)
+            }
+            # The template's Refs (table names) are gone; locally the functions read SQLite.
+            environment.update(self.env)
+            loaded = self._loaded[function.logical_id] = _Loaded(handler, environment)
+        return function, loaded
+
+    def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
+        function, loaded = self._load(function_arn)
+        self.calls.append((function.logical_id, event))
+        started = time.perf_counter()
+        with _environment(loaded.environment):
+            result = loaded.handler(dict(event), None)
+        elapsed = time.perf_counter() - started
+        if elapsed > timeout:
+            raise LambdaFailure(f"{function.logical_id} took {elapsed:.2f}s, over its {timeout:g}s limit")
+        return result
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """The function's environment for the length of one call (one thread runs flows)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, old in saved.items():
+            if old is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = old
+
+
+def local_lambda_env(sqlite_path: str) -> dict[str, str]:
+    """The overrides that make the template's functions run on the local SQLite database."""
+    return {"DATA_BACKEND": "sqlite", "SQLITE_PATH": sqlite_path}

@@ -1,0 +1,149 @@
+"""Loading flows: one document (strictly or leniently), or the template's flows as a library.
+
+The template maps each flow file to a logical id (AWS::Connect::ContactFlow with Metadata.FlowFile);
+references in the files are Fn::Sub placeholders that `Definitions.resolve` replaces exactly as the
+deploy does, so the same file runs on AWS and here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from local_connect.definitions import ContactFlowDef, Definitions
+from local_connect.flows.model import Flow, parse_flow
+from local_connect.flows.validate import Report, validate
+
+
+class FlowError(ValueError):
+    """A flow that cannot be loaded; the message names the flow, the action and the reason."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(str(report))
+        self.report = report
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    flow: Flow
+    report: Report
+
+
+def load_flow(
+    document: Any,
+    *,
+    key: str,
+    name: str | None = None,
+    flow_type: str = "CONTACT_FLOW",
+    arn: str | None = None,
+    flow_id: str | None = None,
+    source: str | None = None,
+    strict: bool = False,
+) -> LoadResult:
+    """Parse and validate a decoded Flow Language document (or its JSON text).
+
+    strict=True raises FlowError when the report has errors; otherwise problems are only reported.
+    Never raises on a malformed document in lenient mode.
+    """
+    if isinstance(document, str | bytes):
+        try:
+            document = json.loads(document)
+        except ValueError as exc:
+            report = Report(key)
+            report.add("error", None, f"not JSON: {exc}")
+            if strict:
+                raise FlowError(report) from exc
+            document = {}
+    if not isinstance(document, Mapping):
+        report = Report(key)
+        report.add("error", None, "a flow must be a JSON object")
+        if strict:
+            raise FlowError(report)
+        document = {}
+    parsed = parse_flow(
+        document, key=key, name=name, flow_type=flow_type, arn=arn, flow_id=flow_id, source=source
+    )
+    report = validate(parsed)
+    if strict and not report.ok:
+        raise FlowError(report)
+    return LoadResult(parsed.flow, report)
+
+
+def load_flow_file(path: Path, definitions: Definitions | None = None, **kwargs: Any) -> LoadResult:
+    """A flow file, placeholders resolved with `definitions` when given."""
+    text = path.read_text(encoding="utf-8")
+    if definitions is not None:
+        try:
+            text = definitions.resolve(text)
+        except KeyError as exc:
+            report = Report(kwargs.get("key", path.stem))
+            report.add("error", None, f"{path.name}: {exc.args[0]}")
+            raise FlowError(report) from exc
+    kwargs.setdefault("key", path.stem)
+    kwargs.setdefault("source", str(path))
+    return load_flow(text, **kwargs)
+
+
+class FlowLibrary:
+    """The flows a contact center runs, by logical id, flow id and ARN."""
+
+    def __init__(self, flows: Mapping[str, Flow], reports: Mapping[str, Report] | None = None) -> None:
+        self._flows = dict(flows)
+        self.reports = dict(reports or {})
+        self._aliases: dict[str, str] = {}
+        for key, flow in self._flows.items():
+            self._aliases[key] = key
+            if flow.arn:
+                self._aliases[flow.arn] = key
+            if flow.flow_id:
+                self._aliases[flow.flow_id] = key
+
+    @classmethod
+    def from_definitions(cls, definitions: Definitions, *, strict: bool = True) -> FlowLibrary:
+        flows: dict[str, Flow] = {}
+        reports: dict[str, Report] = {}
+        for logical_id, definition in definitions.flows.items():
+            if definition.flow_file is None or not definition.flow_file.exists():
+                continue
+            result = load_flow_file(
+                definition.flow_file,
+                definitions,
+                key=logical_id,
+                name=definition.name,
+                flow_type=definition.type,
+                arn=definition.arn,
+                flow_id=definition.id,
+                strict=strict,
+            )
+            flows[logical_id] = result.flow
+            reports[logical_id] = result.report
+        return cls(flows, reports)
+
+    def add(self, flow: Flow) -> None:
+        self._flows[flow.key] = flow
+        for alias in (flow.key, flow.arn, flow.flow_id):
+            if alias:
+                self._aliases[alias] = flow.key
+
+    def find(self, ref: str | ContactFlowDef | Flow) -> Flow | None:
+        if isinstance(ref, Flow):
+            return ref
+        if isinstance(ref, ContactFlowDef):
+            ref = ref.logical_id
+        key = self._aliases.get(ref)
+        return self._flows[key] if key is not None else None
+
+    def get(self, ref: str | ContactFlowDef | Flow) -> Flow:
+        flow = self.find(ref)
+        if flow is None:
+            raise KeyError(f"no flow {ref!r} in the library")
+        return flow
+
+    def __iter__(self) -> Iterator[Flow]:
+        return iter(self._flows.values())
+
+    def __len__(self) -> int:
+        return len(self._flows)

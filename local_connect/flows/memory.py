@@ -1,0 +1,235 @@
+"""A small contact center in memory that implements ContactCenterServices for tests and the CLI.
+
+Queues and hours come from the template (the same definitions the runtime uses); hours are checked
+against the scheduler's clock with the real hours-of-operation rules. What an ACD would decide
+(agents staffed, capacity, wait estimates) is set by the test: `staff(...)`, `capacity`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from local_connect.clock import Clock
+from local_connect.definitions import Definitions
+from local_connect.flows.services import (
+    CallbackRequest,
+    ContactData,
+    Prompt,
+    QueueInfo,
+    QueuePosition,
+    ServiceError,
+)
+from local_connect.hours import is_open
+
+
+@dataclass
+class MemoryContact:
+    id: str
+    customer_number: str
+    system_number: str
+    initiation_method: str
+    attributes: dict[str, str] = field(default_factory=dict)
+    contact_values: dict[str, str] = field(default_factory=dict)
+    queue_arn: str | None = None
+    priority: int = 5
+    time_adjustment: float = 0.0
+    state: str = "flow"  # flow | queued | agent | ended (flow over, contact stays) | disconnected
+    enqueued_at: float | None = None
+    agent: str | None = None
+    disconnect_flow: str | None = None
+    prompts: list[Prompt] = field(default_factory=list)
+    callbacks: list[CallbackRequest] = field(default_factory=list)
+    previous_contact_id: str | None = None
+
+
+@dataclass
+class Staffing:
+    staffed: int = 1
+    available: int = 1
+    handle_time: float = 180.0
+
+
+class InMemoryCenter:
+    def __init__(self, definitions: Definitions, clock: Clock) -> None:
+        self.definitions = definitions
+        self.clock = clock
+        self.contacts: dict[str, MemoryContact] = {}
+        self.capacity: dict[str, int] = {}  # queue ARN -> max contacts (QueueAtCapacity beyond)
+        self.staffing: dict[str, Staffing] = {}  # queue ARN -> agents (default: Staffing())
+        self.listeners: list[Callable[[Prompt], None]] = []
+        self.callbacks: list[tuple[str, CallbackRequest, str]] = []  # (from contact, request, new id)
+        self._ids = itertools.count(1)
+        self._queues = {q.arn: q for q in definitions.queues.values()}
+        self._hours = {h.arn: h for h in definitions.hours.values()}
+
+    # ------------------------------------------------------------------ test-side controls
+    def new_contact(
+        self,
+        customer_number: str,
+        system_number: str = "+18005550100",
+        *,
+        method: str = "INBOUND",
+        attributes: Mapping[str, str] | None = None,
+        queue_arn: str | None = None,
+    ) -> MemoryContact:
+        contact_id = f"contact-{next(self._ids):04d}"
+        contact = MemoryContact(
+            contact_id, customer_number, system_number, method, dict(attributes or {}), queue_arn=queue_arn
+        )
+        self.contacts[contact_id] = contact
+        return contact
+
+    def staff(self, queue_arn: str, *, staffed: int, available: int, handle_time: float = 180.0) -> None:
+        self.staffing[queue_arn] = Staffing(staffed, available, handle_time)
+
+    def queue_by_name(self, name: str) -> QueueInfo:
+        for queue in self._queues.values():
+            if queue.name == name:
+                return self.queue(queue.arn)
+        raise KeyError(name)
+
+    def waiting_in(self, queue_arn: str) -> list[MemoryContact]:
+        waiting = [c for c in self.contacts.values() if c.state == "queued" and c.queue_arn == queue_arn]
+        return sorted(waiting, key=lambda c: (c.priority, (c.enqueued_at or 0) - c.time_adjustment))
+
+    # ------------------------------------------------------------------ ContactCenterServices
+    def _contact(self, contact_id: str) -> MemoryContact:
+        contact = self.contacts.get(contact_id)
+        if contact is None:
+            raise ServiceError("NoMatchingError", f"no contact {contact_id}")
+        return contact
+
+    def contact_data(self, contact_id: str) -> ContactData:
+        contact = self._contact(contact_id)
+        return ContactData(
+            contact_id=contact.id,
+            customer_number=contact.customer_number,
+            system_number=contact.system_number,
+            initiation_method=contact.initiation_method,
+            initial_contact_id=contact.id,
+            previous_contact_id=contact.previous_contact_id,
+            attributes=dict(contact.attributes),
+            queue_arn=contact.queue_arn,
+            name=contact.contact_values.get("Name"),
+            description=contact.contact_values.get("Description"),
+            agent_username=contact.agent,
+        )
+
+    def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
+        self._contact(contact_id).attributes.update(attributes)
+
+    def update_contact_data(self, contact_id: str, values: Mapping[str, str]) -> None:
+        self._contact(contact_id).contact_values.update(values)
+
+    def say(self, prompt: Prompt) -> None:
+        self._contact(prompt.contact_id).prompts.append(prompt)
+        for listener in self.listeners:
+            listener(prompt)
+
+    def queue(self, queue_ref: str) -> QueueInfo:
+        queue = self._queues.get(queue_ref) or self.definitions.queue_by_arn(queue_ref)
+        if queue is None:
+            raise ServiceError("NoMatchingError", f"no queue {queue_ref}")
+        hours = self.definitions.hours.get(queue.hours_logical_id)
+        return QueueInfo(queue.arn, queue.id, queue.name, hours.arn if hours else None)
+
+    def hours_open(self, hours_arn: str, at: float) -> bool:
+        hours = self._hours.get(hours_arn)
+        if hours is None:
+            raise ServiceError("NoMatchingError", f"no hours of operation {hours_arn}")
+        return is_open(hours, at)
+
+    def queue_metrics(self, queue_arn: str) -> Mapping[str, float | int | None]:
+        staffing = self.staffing.get(queue_arn, Staffing())
+        waiting = self.waiting_in(queue_arn)
+        now = self.clock.now()
+        oldest = min((c.enqueued_at or now for c in waiting), default=now)
+        return {
+            "CONTACTS_IN_QUEUE": len(waiting),
+            "OLDEST_CONTACT_AGE": round(now - oldest, 3),
+            "AGENTS_ONLINE": staffing.staffed,
+            "AGENTS_AVAILABLE": staffing.available,
+            "AGENTS_STAFFED": staffing.staffed,
+            "AGENTS_ON_CONTACT": staffing.staffed - staffing.available,
+            "AGENTS_AFTER_CONTACT_WORK": 0,
+            "AGENTS_ERROR": 0,
+            "ESTIMATED_WAIT_TIME": self._estimate(queue_arn, len(waiting)),
+        }
+
+    def _estimate(self, queue_arn: str, ahead: int) -> float | None:
+        staffing = self.staffing.get(queue_arn, Staffing())
+        if staffing.staffed <= 0:
+            return None
+        if ahead < staffing.available:
+            return 0.0
+        return float(((ahead - staffing.available) // staffing.staffed + 1) * staffing.handle_time)
+
+    def queue_position(self, contact_id: str) -> QueuePosition:
+        contact = self._contact(contact_id)
+        if contact.state != "queued" or contact.queue_arn is None:
+            return QueuePosition(None, None)
+        line = self.waiting_in(contact.queue_arn)
+        ahead = next(i for i, c in enumerate(line) if c.id == contact_id)
+        return QueuePosition(ahead + 1, self._estimate(contact.queue_arn, ahead))
+
+    def set_routing(
+        self,
+        contact_id: str,
+        *,
+        queue_arn: str | None = None,
+        priority: int | None = None,
+        time_adjustment: float | None = None,
+    ) -> None:
+        contact = self._contact(contact_id)
+        if queue_arn is not None:
+            contact.queue_arn = self.queue(queue_arn).arn
+        if priority is not None:
+            contact.priority = priority
+        if time_adjustment is not None:
+            contact.time_adjustment = time_adjustment
+
+    def transfer_to_queue(self, contact_id: str, queue_arn: str) -> None:
+        contact = self._contact(contact_id)
+        queue = self.queue(queue_arn)
+        limit = self.capacity.get(queue.arn)
+        if limit is not None and len(self.waiting_in(queue.arn)) >= limit:
+            raise ServiceError("QueueAtCapacity", f"{queue.name} is at capacity ({limit})")
+        contact.queue_arn = queue.arn
+        contact.state = "queued"
+        contact.enqueued_at = self.clock.now()
+
+    def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
+        original = self._contact(contact_id)
+        callback = self.new_contact(
+            request.number,
+            original.system_number,
+            method="CALLBACK",
+            attributes=original.attributes,
+            queue_arn=request.queue_arn,
+        )
+        callback.previous_contact_id = original.id
+        callback.priority, callback.time_adjustment = original.priority, original.time_adjustment
+        callback.state = "queued"
+        callback.enqueued_at = original.enqueued_at or self.clock.now()  # keeps the caller's place
+        original.callbacks.append(request)
+        self.callbacks.append((contact_id, request, callback.id))
+        return callback.id
+
+    def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:
+        self._contact(contact_id).disconnect_flow = flow_arn
+
+    def end_flow(self, contact_id: str, *, disconnect: bool) -> None:
+        contact = self._contact(contact_id)
+        if disconnect:
+            contact.state = "disconnected"
+        elif contact.state == "flow":
+            contact.state = "ended"
+
+    # ------------------------------------------------------------------ the agent side
+    def agent_answers(self, contact_id: str, agent: str) -> None:
+        contact = self._contact(contact_id)
+        if contact.state != "queued":
+            raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.state}, not queued")
+        contact.state, contact.agent = "agent", agent
