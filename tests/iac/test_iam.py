@@ -1,0 +1,280 @@
+"""IAM in the template grants exactly the AWS calls the code makes, on named resources.
+
+The API's calls are read from its source (tests/iac/code_facts.py). The Connect Lambdas' calls
+are observed: each handler runs, with the environment the template gives it, against a mocked
+account (moto) holding the template's tables, through the paths that touch storage (found,
+unknown, duplicate, wrong PIN, right PIN); every DynamoDB request is recorded with its table.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from local_connect.definitions import load_definitions
+from tests.iac.code_facts import REPO, sdk_calls
+from tests.iac.template_facts import (
+    CONNECT_FUNCTIONS,
+    INSTANCE_ARN,
+    all_policy_statements,
+    as_list,
+    environment,
+    function_role,
+    granted,
+    of_type,
+    role_statements,
+)
+
+# The one statement that cannot name a resource, and why (also said in the template).
+RESOURCE_WILDCARD_ALLOWED = {
+    ("CognitoSmsRole", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
+}
+
+
+def test_no_action_wildcards_anywhere(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    statements = list(all_policy_statements(resources))
+    assert len(statements) >= 10
+    for logical_id, statement in statements:
+        assert "NotAction" not in statement, logical_id
+        for action in as_list(statement["Action"]):
+            assert "*" not in action, (logical_id, action)
+
+
+def test_resources_are_named_except_the_justified_one(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    wildcards = set()
+    for logical_id, statement in all_policy_statements(resources):
+        assert "NotResource" not in statement, logical_id
+        if "*" in as_list(statement["Resource"]):
+            wildcards.add((logical_id, statement.get("Sid")))
+    assert wildcards == set(RESOURCE_WILDCARD_ALLOWED)
+
+
+def test_functions_use_their_own_roles_not_sam_policy_templates(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    functions = of_type(resources, "AWS::Serverless::Function")
+    roles = set()
+    for logical_id, function in functions.items():
+        assert "Policies" not in function["Properties"], logical_id
+        role_id, role = function_role(resources, logical_id)
+        roles.add(role_id)
+        assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ]
+        assert "ManagedPolicyArns" not in role["Properties"], role_id
+    assert len(roles) == len(functions), "no role is shared between functions"
+
+
+@pytest.mark.parametrize(
+    "function_id",
+    ["ApiFunction", "CustomerLookupFunction", "PromptsFunction", "SurveyFunction", "PinVerificationFunction"],
+)
+def test_each_function_writes_only_its_own_log_group_with_retention(
+    resources: Mapping[str, Mapping[str, Any]], function_id: str
+) -> None:
+    function = resources[function_id]["Properties"]
+    log_group_id = function["LoggingConfig"]["LogGroup"]["Ref"]
+    assert resources[log_group_id]["Type"] == "AWS::Logs::LogGroup"
+    assert resources[log_group_id]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    _, role = function_role(resources, function_id)
+    assert granted(role, "logs") == {
+        "logs:CreateLogStream": [{"Fn::GetAtt": [log_group_id, "Arn"]}],
+        "logs:PutLogEvents": [{"Fn::GetAtt": [log_group_id, "Arn"]}],
+    }
+
+
+def test_api_role_grants_exactly_the_connect_calls_of_the_api_code(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    calls = sdk_calls(REPO / "api" / "jam_api", "connect")
+    assert "connect:DescribeHoursOfOperation" in calls  # the scan sees the code at all
+    _, role = function_role(resources, "ApiFunction")
+    grants = granted(role, "connect")
+    assert set(grants) == calls
+    services = {action.split(":")[0] for s in role_statements(role) for action in as_list(s["Action"])}
+    assert services == {"logs", "connect"}
+
+
+def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "ApiFunction")
+    grants = granted(role, "connect")
+    every_hours = [
+        {"Fn::GetAtt": [logical_id, "HoursOfOperationArn"]}
+        for logical_id in of_type(resources, "AWS::Connect::HoursOfOperation")
+    ]
+    assert len(every_hours) == 3
+    assert grants["connect:DescribeHoursOfOperation"] == every_hours
+    assert grants["connect:ListHoursOfOperationOverrides"] == every_hours
+    assert grants["connect:StartOutboundVoiceContact"] == [
+        {"Fn::Sub": ["${Instance}/contact/*", {"Instance": INSTANCE_ARN}]}
+    ]
+
+
+# ---------------------------------------------------------------- the Connect Lambdas, observed
+
+REGION = "us-east-1"
+KNOWN_CUSTOMER = "+12025550100"  # in data/seed/customers.json, with a PIN in pins.json
+KNOWN_PIN = "1234"
+UNKNOWN_NUMBER = "+13125550199"
+
+
+def contact_event(
+    parameters: Mapping[str, str], number: str = KNOWN_CUSTOMER, contact_id: str = "c-1"
+) -> dict[str, Any]:
+    """A Connect Lambda invocation event (shape of Amazon Connect's ContactFlowEvent)."""
+    definitions = load_definitions()
+    return {
+        "Name": "ContactFlowEvent",
+        "Details": {
+            "ContactData": {
+                "ContactId": contact_id,
+                "InitialContactId": contact_id,
+                "PreviousContactId": contact_id,
+                "Channel": "VOICE",
+                "InitiationMethod": "INBOUND",
+                "InstanceARN": definitions.instance_arn,
+                "CustomerEndpoint": {"Address": number, "Type": "TELEPHONE_NUMBER"},
+                "SystemEndpoint": {"Address": "+18005550199", "Type": "TELEPHONE_NUMBER"},
+                "Attributes": {},
+                "LanguageCode": "en-US",
+                "Queue": {"Name": "Sales - New Orders", "ARN": definitions.queues["SalesNewOrdersQueue"].arn},
+                "MediaStreams": {},
+            },
+            "Parameters": dict(parameters),
+        },
+    }
+
+
+# function -> [(event, what the reply must show: the storage path really ran)]
+SCENARIOS: dict[str, list[tuple[dict[str, Any], dict[str, str]]]] = {
+    "CustomerLookupFunction": [
+        (contact_event({}), {"found": "true"}),
+        (contact_event({}, number=UNKNOWN_NUMBER), {"found": "false"}),
+    ],
+    "PromptsFunction": [
+        (
+            contact_event({"ContactFlowName": "IAM Check", "LanguageCode": "es-US"}),
+            {"Welcome": "Hola", "LanguageUsed": "es-US", "PromptCount": "1"},
+        ),
+    ],
+    "SurveyFunction": [
+        (
+            contact_event({"Q1": "5", "Q2": "4", "Q3": "", "LanguageCode": "en-US"}, contact_id="s-1"),
+            {"stored": "true"},
+        ),
+        (
+            contact_event({"Q1": "5", "Q2": "4", "Q3": "", "LanguageCode": "en-US"}, contact_id="s-1"),
+            {"duplicate": "true"},
+        ),
+    ],
+    "PinVerificationFunction": [
+        (contact_event({"Pin": "0000"}), {"verified": "false", "enrolled": "true"}),
+        (contact_event({"Pin": KNOWN_PIN}), {"verified": "true"}),
+        (
+            contact_event({"Pin": KNOWN_PIN}, number=UNKNOWN_NUMBER),
+            {"verified": "false", "enrolled": "false"},
+        ),
+    ],
+}
+
+
+def _table_value(value: Any) -> str:
+    """A table variable's value in the mocked account: the table is named by its logical id."""
+    assert isinstance(value, Mapping) and set(value) == {"Ref"}, value
+    return str(value["Ref"])
+
+
+@pytest.fixture
+def mocked_account(
+    monkeypatch: pytest.MonkeyPatch, resources: Mapping[str, Mapping[str, Any]]
+) -> Iterator[Any]:
+    """moto with every DynamoDB table of the template (named by logical id), seeded from data/seed."""
+    from jam_data import dynamo, repositories
+    from jam_lambda.settings import Settings
+    from moto import mock_aws
+
+    from scripts.seed import load, read_seed
+
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SQLITE_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("PIN_HASH_ITERATIONS", "1000")  # hashing cost is not under test here
+    repositories.clear()
+    dynamo.reset_client()
+    with mock_aws():
+        client = dynamo.client()
+        for logical_id, table in of_type(resources, "AWS::DynamoDB::Table").items():
+            props = table["Properties"]
+            client.create_table(
+                TableName=logical_id,
+                KeySchema=props["KeySchema"],
+                AttributeDefinitions=props["AttributeDefinitions"],
+                BillingMode=props["BillingMode"],
+            )
+        seed_settings = Settings(
+            backend="dynamodb",
+            customer_table="CustomerDataTable",
+            prompts_table="PromptsTable",
+            survey_table="SurveyResultsTable",
+            pin_table="PinStateTable",
+            pin_hash_iterations=1000,
+        )
+        load(read_seed(), seed_settings)
+        # The flows' prompts file may not exist yet; one item of our own makes the read succeed.
+        repositories.prompts(seed_settings).put(
+            {
+                "ContactFlowName": "IAM Check",
+                "Prompts": [{"Id": "Welcome", "PromptText": {"en-US": "Hi", "es-US": "Hola"}}],
+            }
+        )
+        repositories.clear()
+        yield client
+    repositories.clear()
+    dynamo.reset_client()
+
+
+@pytest.mark.parametrize("function_id", CONNECT_FUNCTIONS)
+def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
+    function_id: str,
+    resources: Mapping[str, Mapping[str, Any]],
+    mocked_account: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    function = resources[function_id]["Properties"]
+    env = environment(resources[function_id])
+    assert env.pop("DATA_BACKEND") == "dynamodb"
+    tables = {name: _table_value(value) for name, value in env.items() if name.endswith("_TABLE")}
+    assert len(tables) == 1, f"{function_id} reaches exactly one table: {tables}"
+    for name, value in env.items():
+        monkeypatch.setenv(name, tables.get(name, str(value)))
+    monkeypatch.setenv("DATA_BACKEND", "dynamodb")
+
+    calls: set[tuple[str, str]] = set()
+
+    def record(model: Any, params: Mapping[str, Any], **_: Any) -> None:
+        calls.add((f"dynamodb:{model.name}", str(params.get("TableName"))))
+
+    mocked_account.meta.events.register("before-parameter-build.dynamodb", record)
+    module_name, handler_name = function["Handler"].rsplit(".", 1)
+    handler = getattr(importlib.import_module(module_name), handler_name)
+    for event, expected in SCENARIOS[function_id]:
+        reply = handler(event, None)
+        assert "error" not in reply, (function_id, reply)
+        assert {k: reply.get(k) for k in expected} == expected, (function_id, reply)
+
+    (table,) = tables.values()
+    assert calls, f"{function_id} made no DynamoDB call"
+    assert {t for _, t in calls} == {table}
+    _, role = function_role(resources, function_id)
+    grants = granted(role, "dynamodb")
+    assert set(grants) == {action for action, _ in calls}
+    for action, granted_resources in grants.items():
+        assert granted_resources == [{"Fn::GetAtt": [table, "Arn"]}], action

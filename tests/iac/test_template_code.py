@@ -1,0 +1,419 @@
+"""The template holds together with the code it deploys: handlers, build, environment, API routes."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_connect.definitions import TEMPLATE_PATH, load_definitions
+from tests.iac.code_facts import REPO, environment_reads, python_files
+from tests.iac.template_facts import CONNECT_FUNCTIONS, INSTANCE_ARN, environment, of_type
+
+BUILD_DIR = TEMPLATE_PATH.parent / "build"
+
+# API variables the template leaves unset on purpose, and why.
+API_DEFAULTS_ON_AWS = {
+    "AWS_REGION": "set by the Lambda runtime",
+    "AWS_DEFAULT_REGION": "set by the Lambda runtime",
+    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
+    "JWKS_URL": "derived from COGNITO_ISSUER",
+    "OUTBOUND_QUEUE_ID": "the web ingress flow sets the queue; SOURCE_PHONE_NUMBER is the caller id",
+    "ALLOWED_COUNTRIES": "the code's default (US, CA, MX, PR) is the policy",
+    "ALLOWED_ATTRIBUTE_KEYS": "the code's default is the contract with the web ingress flow",
+    "STAFF_GROUPS": "the code's default (supervisor) matches the user pool's groups",
+    "STAFF_MAY_DIAL_ANY_NUMBER": "off unless an operator decides otherwise",
+    "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
+    "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
+    "CALL_RATE_LIMIT": "tuning knob with a sound default",
+}
+# Lambda variables the template leaves unset on purpose, and why.
+LAMBDA_DEFAULTS_ON_AWS = {
+    "SQLITE_PATH": "the SQLite backend is the local twin's; AWS uses DynamoDB",
+    "DEFAULT_COUNTRY_CODE": "the code's default (1) is the center's country",
+    "LOG_LEVEL": "INFO by default",
+    "PIN_HASH_ITERATIONS": "stored with each hash; the default is the production cost",
+}
+
+
+def _functions(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return of_type(resources, "AWS::Serverless::Function")
+
+
+def _code_dir(function: Mapping[str, Any]) -> Path:
+    return (TEMPLATE_PATH.parent / function["Properties"]["CodeUri"]).resolve()
+
+
+def test_every_handler_resolves_to_a_function_of_its_code_uri(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    functions = _functions(resources)
+    assert set(functions) == {"ApiFunction", *CONNECT_FUNCTIONS}
+    for logical_id, function in functions.items():
+        code_dir = _code_dir(function)
+        module_name, attribute = function["Properties"]["Handler"].rsplit(".", 1)
+        module_file = code_dir / (module_name.replace(".", "/") + ".py")
+        assert module_file.is_file(), (logical_id, module_file)
+        module = importlib.import_module(module_name)
+        assert Path(module.__file__ or "").resolve() == module_file.resolve(), logical_id
+        handler = getattr(module, attribute)
+        assert callable(handler), logical_id
+        assert len(inspect.signature(handler).parameters) == 2, (
+            f"{logical_id}: Lambda calls handler(event, context)"
+        )
+
+
+def test_every_built_resource_has_a_target_in_the_build_makefile(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
+    targets = set(re.findall(r"build-([A-Za-z0-9]+)", makefile))
+    built = {
+        logical_id
+        for logical_id, resource in resources.items()
+        if (resource.get("Metadata") or {}).get("BuildMethod") == "makefile"
+    }
+    assert built == set(_functions(resources)) | {"ApiDependenciesLayer"}
+    assert built <= targets
+    for logical_id in built:
+        assert resources[logical_id]["Metadata"]["ContextPath"] == "build"
+
+
+def _third_party_imports(root: Path) -> set[str]:
+    # The code root's own packages and modules, and those beside it (one import root).
+    local = {p.stem for folder in (root, root.parent) for p in folder.iterdir()}
+    names: set[str] = set()
+    for path in python_files(root):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n not in local and n != "__future__"}
+
+
+def _requirement_names() -> set[str]:
+    lines = (BUILD_DIR / "requirements-api.txt").read_text(encoding="utf-8").splitlines()
+    return {
+        re.split(r"[\[=<>~ ]", line.strip())[0].lower()
+        for line in lines
+        if line.strip() and not line.startswith("#")
+    }
+
+
+def _with_dependencies(names: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue  # a requirement for other Python versions (environment marker)
+        for requirement in requires:
+            if "extra ==" not in requirement:
+                todo.append(re.split(r"[\[=<>~ ;!(]", requirement.strip())[0].lower())
+    return seen
+
+
+def test_the_api_layer_carries_every_package_the_api_imports() -> None:
+    imports = _third_party_imports(REPO / "api" / "jam_api")
+    assert {"flask", "awsgi", "jwt"} <= imports
+    distributions = metadata.packages_distributions()
+    available = _with_dependencies(_requirement_names()) | {"boto3", "botocore"}  # boto3: the runtime's
+    type_only = {"mypy_boto3_connect", "mypy_boto3_dynamodb"}  # imported under TYPE_CHECKING only
+    for name in imports - type_only:
+        dists = {d.lower() for d in distributions.get(name, [name])}
+        assert dists & available, (
+            f"api/jam_api imports {name} ({dists}); add it to sam/build/requirements-api.txt"
+        )
+
+
+def test_the_connect_lambdas_need_nothing_beyond_the_runtime() -> None:
+    imports = _third_party_imports(REPO / "lambdas")
+    assert imports <= {"boto3", "botocore", "mypy_boto3_dynamodb"}, imports
+
+
+def test_api_environment_sets_every_variable_the_api_reads_without_a_default(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    reads = environment_reads(REPO / "api" / "jam_api")
+    env = environment(resources["ApiFunction"])
+    assert set(env) <= reads, f"set but never read: {set(env) - reads}"
+    assert reads - set(env) <= set(API_DEFAULTS_ON_AWS), (
+        f"read but not set: {reads - set(env) - set(API_DEFAULTS_ON_AWS)}"
+    )
+    assert env["CONNECT_INSTANCE_ID"] == {"Fn::Select": [1, {"Fn::Split": ["/", INSTANCE_ARN]}]}
+    assert env["COGNITO_CLIENT_IDS"] == {"Ref": "UserPoolClient"}
+    assert env["ALLOWED_CONTACT_FLOW_IDS"] == {
+        "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": ["WebIngressFlow", "ContactFlowArn"]}]}]
+    }
+
+
+def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    from jam_api import create_app
+    from jam_api.config import Settings
+
+    values = {
+        "CONNECT_INSTANCE_ID": "11111111-2222-3333-4444-555555555555",
+        "COGNITO_ISSUER": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC",
+        "COGNITO_CLIENT_IDS": "client123",
+        "ALLOWED_ORIGINS": "https://d123.cloudfront.net",
+        "ALLOWED_CONTACT_FLOW_IDS": "flow-1",
+        "SOURCE_PHONE_NUMBER": "+12025550199",
+    }
+    env = environment(resources["ApiFunction"])
+    assert set(env) == set(values), "update the stand-in values with the template"
+    settings = Settings.from_env(values)
+    assert (
+        settings.jwks_url == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC/.well-known/jwks.json"
+    )
+    app = create_app(settings, connect_client=object())
+    assert app.test_client().get("/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize("function_id", CONNECT_FUNCTIONS)
+def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
+    resources: Mapping[str, Mapping[str, Any]], function_id: str
+) -> None:
+    reads = environment_reads(REPO / "lambdas")
+    env = environment(resources[function_id])
+    assert env["DATA_BACKEND"] == "dynamodb", "Lambda's file system is read-only: no SQLite there"
+    assert set(env) <= reads, f"set but never read: {set(env) - reads}"
+    # Which table, and that the code finds it there, is what test_iam.py runs the handler for.
+
+
+def test_every_variable_the_lambdas_read_is_set_or_defaults_rightly(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    reads = environment_reads(REPO / "lambdas")
+    assert {"DATA_BACKEND", "CUSTOMER_TABLE", "PIN_TABLE"} <= reads  # the scan sees the code at all
+    set_somewhere = {
+        name for function_id in CONNECT_FUNCTIONS for name in environment(resources[function_id])
+    }
+    unset = reads - set_somewhere
+    assert unset <= set(LAMBDA_DEFAULTS_ON_AWS), f"read but never set: {unset - set(LAMBDA_DEFAULTS_ON_AWS)}"
+
+
+def _api_events(resources: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    for name, event in resources["ApiFunction"]["Properties"]["Events"].items():
+        assert event["Type"] == "Api", name
+        assert event["Properties"]["RestApiId"] == {"Ref": "JamApi"}, name
+        yield name, event["Properties"]
+
+
+def test_api_events_match_the_flask_routes(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    """`sam local start-api` and API Gateway route exactly what the Flask app serves."""
+    from jam_api import create_app
+    from jam_api.config import Settings
+
+    app = create_app(Settings(), connect_client=object())
+    routes = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
+    }
+    events = {(props["Path"], props["Method"].upper()) for _, props in _api_events(resources)}
+    assert events == routes
+    assert ("/connect/contact", "POST") in events
+
+
+def test_only_click_to_call_needs_the_cognito_authorizer(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    api = resources["JamApi"]["Properties"]
+    assert api["Auth"]["Authorizers"]["CognitoAuthorizer"]["UserPoolArn"] == {
+        "Fn::GetAtt": ["UserPool", "Arn"]
+    }
+    assert "DefaultAuthorizer" not in api["Auth"]
+    protected = {props["Path"] for _, props in _api_events(resources) if props.get("Auth")}
+    assert protected == {"/connect/contact"}
+    assert {
+        props.get("Auth", {}).get("Authorizer") for _, props in _api_events(resources) if props.get("Auth")
+    } == {"CognitoAuthorizer"}
+
+
+def test_api_stage_has_throttling_access_logs_and_site_only_cors(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    api = resources["JamApi"]["Properties"]
+    (settings,) = api["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] > 0 and settings["ThrottlingBurstLimit"] > 0
+    assert settings["DataTraceEnabled"] is False  # request bodies (phone numbers) stay out of logs
+    assert api["AccessLogSetting"]["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    assert "$context.requestId" in api["AccessLogSetting"]["Format"]
+    origin = api["Cors"]["AllowOrigin"]
+    assert "*" not in str(origin)
+    assert origin == {
+        "Fn::If": [
+            "HasSiteDomain",
+            {"Fn::Sub": "'https://${SiteDomainName}'"},
+            {"Fn::Sub": "'https://${SiteDistribution.DomainName}'"},
+        ]
+    }
+    for response in api["GatewayResponses"].values():
+        assert response["ResponseParameters"]["Headers"]["Access-Control-Allow-Origin"] == origin
+
+
+@pytest.mark.parametrize("function_id", CONNECT_FUNCTIONS)
+def test_connect_may_invoke_each_flow_lambda_from_this_instance_only(
+    resources: Mapping[str, Mapping[str, Any]], function_id: str
+) -> None:
+    function_arn = {"Fn::GetAtt": [function_id, "Arn"]}
+    permissions = [
+        r["Properties"]
+        for r in of_type(resources, "AWS::Lambda::Permission").values()
+        if r["Properties"]["FunctionName"] == function_arn
+    ]
+    assert permissions == [
+        {
+            "FunctionName": function_arn,
+            "Action": "lambda:InvokeFunction",
+            "Principal": "connect.amazonaws.com",
+            "SourceAccount": {"Ref": "AWS::AccountId"},
+            "SourceArn": INSTANCE_ARN,
+        }
+    ]
+    associations = [
+        r["Properties"]
+        for r in of_type(resources, "AWS::Connect::IntegrationAssociation").values()
+        if r["Properties"]["IntegrationArn"] == function_arn
+    ]
+    assert associations == [
+        {"InstanceId": INSTANCE_ARN, "IntegrationType": "LAMBDA_FUNCTION", "IntegrationArn": function_arn}
+    ]
+
+
+def test_the_local_runtime_reads_the_same_definitions(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    definitions = load_definitions()
+    kinds: dict[str, Mapping[str, Any]] = {
+        "AWS::Connect::HoursOfOperation": definitions.hours,
+        "AWS::Connect::Queue": definitions.queues,
+        "AWS::Connect::RoutingProfile": definitions.routing_profiles,
+        "AWS::Connect::ContactFlow": definitions.flows,
+        "AWS::Serverless::Function": definitions.functions,
+    }
+    for kind, local in kinds.items():
+        deployed = of_type(resources, kind)
+        assert set(local) == set(deployed), kind
+        for logical_id, resource in deployed.items():
+            name = resource["Properties"].get("Name")
+            if name is not None:
+                assert getattr(local[logical_id], "name", None) == name, logical_id
+    for logical_id, hours in definitions.hours.items():
+        config = resources[logical_id]["Properties"]["Config"]
+        assert [
+            (c.day, c.start.hours, c.start.minutes, c.end.hours, c.end.minutes) for c in hours.config
+        ] == [
+            (
+                c["Day"],
+                c["StartTime"]["Hours"],
+                c["StartTime"]["Minutes"],
+                c["EndTime"]["Hours"],
+                c["EndTime"]["Minutes"],
+            )
+            for c in config
+        ]
+    for logical_id, profile in definitions.routing_profiles.items():
+        configs = resources[logical_id]["Properties"]["QueueConfigs"]
+        assert [(q.queue_logical_id, q.priority, q.delay) for q in profile.queue_configs] == [
+            (c["QueueReference"]["QueueArn"]["Fn::GetAtt"][0], c["Priority"], c["Delay"]) for c in configs
+        ]
+    for logical_id, function in definitions.functions.items():
+        assert function.code_dir == _code_dir(resources[logical_id])
+        assert function.handler == resources[logical_id]["Properties"]["Handler"]
+
+
+@pytest.mark.parametrize(
+    "table_id", ["PromptsTable", "CustomerDataTable", "SurveyResultsTable", "PinStateTable"]
+)
+def test_tables_are_on_demand_recoverable_encrypted_and_kept(
+    resources: Mapping[str, Mapping[str, Any]], table_id: str
+) -> None:
+    table = resources[table_id]
+    props = table["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert props["SSESpecification"] == {"SSEEnabled": True}
+    assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+
+
+def test_site_bucket_is_private_and_served_only_through_cloudfront_https(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    bucket = resources["SiteBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert len(bucket["PublicAccessBlockConfiguration"]) == 4
+    distribution = resources["SiteDistribution"]["Properties"]["DistributionConfig"]
+    (origin,) = distribution["Origins"]
+    assert origin["OriginAccessControlId"] == {"Fn::GetAtt": ["SiteOriginAccessControl", "Id"]}
+    assert distribution["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert distribution["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] == {"Ref": "SiteSecurityHeaders"}
+    assert {(e["ErrorCode"], e["ResponsePagePath"]) for e in distribution["CustomErrorResponses"]} == {
+        (403, "/index.html"),
+        (404, "/index.html"),
+    }
+    statements = resources["SiteBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert [s["Principal"] for s in allows] == [{"Service": "cloudfront.amazonaws.com"}]
+    headers = resources["SiteSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"][
+        "SecurityHeadersConfig"
+    ]
+    assert {"StrictTransportSecurity", "ContentTypeOptions", "FrameOptions", "ContentSecurityPolicy"} <= set(
+        headers
+    )
+
+
+def test_user_pool_client_is_code_with_pkce_only(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["AllowedOAuthFlows"] == ["code"]
+    assert client["GenerateSecret"] is False  # a public client: PKCE is its proof
+    assert client["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]  # no password grants
+    assert "phone_number_verified" not in client["WriteAttributes"]
+    groups = {
+        r["Properties"]["GroupName"] for r in of_type(resources, "AWS::Cognito::UserPoolGroup").values()
+    }
+    assert groups == {"customer", "agent", "supervisor"}
+
+
+def test_every_function_and_the_api_have_alarms(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    alarms = of_type(resources, "AWS::CloudWatch::Alarm").values()
+    watched = {
+        (a["Properties"]["MetricName"], a["Properties"]["Dimensions"][0]["Value"].get("Ref"))
+        for a in alarms
+        if a["Properties"]["Namespace"] == "AWS/Lambda"
+    }
+    for function_id in _functions(resources):
+        assert ("Errors", function_id) in watched
+        assert ("Throttles", function_id) in watched
+    assert any(a["Properties"]["MetricName"] == "5XXError" for a in alarms)
+
+
+def test_outputs_give_what_the_site_and_operators_need(template: Mapping[str, Any]) -> None:
+    needed = {
+        "SiteUrl",
+        "ApiUrl",
+        "UserPoolId",
+        "UserPoolClientId",
+        "CognitoDomain",
+        "ConnectInstanceId",
+        "ConnectInstanceArn",
+        "InboundFlowId",
+        "WebIngressFlowId",
+        "SalesHoursId",
+        "AccountsHoursId",
+        "SupportHoursId",
+        "SiteBucketName",
+        "SiteDistributionId",
+    }
+    assert needed <= set(template["Outputs"])
