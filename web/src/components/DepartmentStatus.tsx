@@ -1,6 +1,6 @@
 import type { DepartmentConfig } from "../config";
 import { useI18n } from "../i18n";
-import { clockTime, dayAndTime, duration } from "../time/format";
+import { clockTime, dayAndTime, daysAfter, duration } from "../time/format";
 import { dayPlan, type Hours, statusAt } from "../time/schedule";
 import { localDateAt } from "../time/zoned";
 
@@ -10,7 +10,7 @@ export function DepartmentStatus({ department, hours, now, zone }: { department:
   const status = statusAt(hours, now);
   const today = dayPlan(localDateAt(now, hours.timeZone), hours);
   const todayText = today.intervals.length
-    ? t("todayHours", { hours: today.intervals.map(([s, e]) => `${clockTime(s, lang, zone)} – ${clockTime(e, lang, zone)}`).join(", ") })
+    ? t("todayHours", { hours: today.intervals.map(([s, e]) => `${clockTime(s, lang, zone)} – ${clockTime(e, lang, zone)}${daysAfter(e, s, zone) > 0 ? ` ${t("nextDay")}` : ""}`).join(", ") })
     : t("closedToday");
   let countdown: string;
   if (status.isOpen && status.nextClose !== null) countdown = `${t("closesIn", { time: duration(status.nextClose - now) })} (${t("closesAt", { when: clockTime(status.nextClose, lang, zone) })})`;

@@ -49,9 +49,11 @@ describe("home: live hours", () => {
   test("times are in the customer's zone, with the center's zone named", async () => {
     renderPage(<App config={config} zone="Europe/Madrid" />, { clock });
     await tick(0);
-    expect(screen.getByText(/Times are shown in your time zone \(Central European Standard Time\)/)).toHaveTextContent("Eastern Standard Time");
+    expect(screen.getByText(/Times are shown in your time zone/)).toHaveTextContent(
+      "Times are shown in your time zone (Central European Standard Time); the contact center is on Eastern Standard Time.",
+    );
     const sales = screen.getByRole("region", { name: "Sales" });
-    expect(within(sales).getByText("Today: 2:00 PM – 2:00 AM")).toBeInTheDocument();
+    expect(within(sales).getByText("Today: 2:00 PM – 2:00 AM (next day)")).toBeInTheDocument();
     const table = within(sales).getByRole("table", { name: "Sales: the next seven days" });
     const rows = within(table).getAllByRole("row");
     expect(rows).toHaveLength(8);
