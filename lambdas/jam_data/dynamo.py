@@ -18,6 +18,13 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 _client: DynamoDBClient | None = None
 
+# Amazon Connect waits at most 8 s for a Lambda (3 s by default in a flow). botocore's defaults
+# (60 s timeouts, several retries) would outlast that and send the caller down the flow's error
+# branch; short timeouts and one retry let the handler answer its own fallback in time instead.
+CONNECT_TIMEOUT_S = 1.0
+READ_TIMEOUT_S = 1.5
+TOTAL_ATTEMPTS = 2  # the first try and one retry
+
 
 def client() -> DynamoDBClient:
     global _client
@@ -25,8 +32,16 @@ def client() -> DynamoDBClient:
         with _lock:
             if _client is None:
                 import boto3  # deferred: the SQLite backend never pays for it
+                from botocore.config import Config
 
-                _client = boto3.client("dynamodb")
+                _client = boto3.client(
+                    "dynamodb",
+                    config=Config(
+                        connect_timeout=CONNECT_TIMEOUT_S,
+                        read_timeout=READ_TIMEOUT_S,
+                        retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
+                    ),
+                )
     return _client
 
 

@@ -173,3 +173,12 @@ def test_settings_from_env_defaults_and_overrides() -> None:
         "/x.db",
     )
     assert os.path.basename(Settings().sqlite_path) == "jam.sqlite3"
+
+
+def test_dynamodb_client_gives_up_before_connect_does(aws_account: Any) -> None:
+    """Connect waits at most 8 s for a Lambda; the client's worst case must fit well inside."""
+    config = aws_account.meta.config
+    attempts = config.retries["total_max_attempts"]
+    # Each attempt may time out connecting and reading; standard-mode backoff before a retry is < 1 s.
+    worst_case = (config.connect_timeout + config.read_timeout) * attempts + (attempts - 1)
+    assert worst_case <= 8 * 0.75, worst_case
