@@ -51,5 +51,5 @@ TEST_TARGETS += iac-validate
 # with its config.json, load the seed data and point the claimed number at the inbound flow.
 STACK ?=
 deploy: python-deps site iac-build
-	$(IAC_ENV) $(SAM) deploy --template-file $(BUILT_TEMPLATE) $(if $(STACK),--stack-name $(STACK)) $(DEPLOY_ARGS)
+	$(IAC_ENV) $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(if $(STACK),--stack-name $(STACK)) $(DEPLOY_ARGS)
 	$(BIN)/python -m scripts.deploy_post $(if $(STACK),--stack-name $(STACK))
