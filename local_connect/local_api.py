@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from flask import Flask, Response, jsonify, request
+from flask_cors import CORS
 
 from local_connect.acd import AcdError, ContactState
 from local_connect.acd.store import export_csv, export_jsonl
@@ -74,6 +75,9 @@ def _sse(channel: EventChannel, after: int) -> Iterator[str]:
 def create_app(runtime: Runtime, base_url: str = "") -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    # The site is served from the same origin; a Vite dev server (npm run dev) is the other one.
+    dev_origins = ["http://127.0.0.1:5173", "http://localhost:5173"]
+    CORS(app, origins=[o for o in (base_url, *dev_origins) if o], max_age=600)
     speech = Speech()
     center = runtime.center
     switchboard = runtime.switchboard

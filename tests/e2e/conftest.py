@@ -54,6 +54,48 @@ class StackProcess:
         response.raise_for_status()
         return response.json()
 
+    def token(self, username: str) -> str:
+        """An ID token of the stack's local Cognito for a demo user (what the website sends the API)."""
+        answer = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "local_connect",
+                "token",
+                username,
+                "--base-url",
+                self.base_url,
+                "--state-dir",
+                str(self.state_dir / "cognito"),
+            ],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return answer.stdout.strip()
+
+    def events(self, path: str, after: int = 0, timeout: float = 0) -> list[dict[str, Any]]:
+        """A channel's events after `after` (a long poll when timeout > 0)."""
+        answer = self.get(f"{path}/events", params={"after": after, "timeout": timeout})
+        return list(answer["events"])
+
+    def wait_for(
+        self, path: str, kind: str, after: int = 0, timeout: float = 20.0, **match: Any
+    ) -> dict[str, Any]:
+        """The first event of `kind` (with the given fields) on a channel, waiting up to `timeout` s."""
+        deadline = time.monotonic() + timeout
+        seen: list[str] = []
+        while True:
+            for event in self.events(path, after, timeout=min(5.0, max(0.1, deadline - time.monotonic()))):
+                after = event["seq"]
+                seen.append(event["type"])
+                if event["type"] == kind and all(event.get(k) == v for k, v in match.items()):
+                    return event
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"no {kind} {match or ''} on {path} within {timeout} s; saw {seen}")
+
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
