@@ -1,4 +1,172 @@
+// The agent desktop on the local runtime: state, offers with the screen pop, the contact's
+// controls. It follows the agent's event channel (long poll) and re-reads the agent view on
+// every event, so what it shows is always the runtime's state, never a guess.
+
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { SiteConfig } from "../config";
-export default function AgentDesktop(_: { config: SiteConfig }) {
-  return <h1 className="title" tabIndex={-1}>Agent desktop</h1>;
+import { useI18n } from "../i18n";
+import { useSession } from "../session";
+import { type AgentView, DeskError, LocalDesk } from "./desk";
+import { ScreenPop } from "./ScreenPop";
+import { staffText, type StaffKey } from "./text";
+
+export function useAgent(desk: LocalDesk | null, username: string) {
+  const [view, setView] = useState<AgentView | null>(null);
+  const [error, setError] = useState<DeskError | null>(null);
+  useEffect(() => {
+    if (!desk || !username) return;
+    const abort = new AbortController();
+    let after = 0;
+    const follow = async () => {
+      while (!abort.signal.aborted) {
+        try {
+          const current = await desk.agent(username);
+          setView(current);
+          setError(null);
+          after = Math.max(after, current.last);
+          await desk.events(username, after, 25, abort.signal);
+        } catch (caught) {
+          if (abort.signal.aborted) return;
+          setError(caught instanceof DeskError ? caught : new DeskError(0, "network", String(caught)));
+          await new Promise((resolve) => setTimeout(resolve, 2000));
+        }
+      }
+    };
+    void follow();
+    return () => abort.abort();
+  }, [desk, username]);
+  return { view, setView, error, setError };
+}
+
+export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; fetcher?: typeof fetch }) {
+  const { lang } = useI18n();
+  const s = (key: StaffKey, vars?: Record<string, string | number>) => staffText(lang, key, vars);
+  const session = useSession();
+  const desk = useMemo(() => (config.localRuntime ? new LocalDesk(config.localRuntime, fetcher) : null), [config.localRuntime, fetcher]);
+  const isStaff = session.groups.includes("agent") || session.groups.includes("supervisor");
+  const { view, setView, error, setError } = useAgent(isStaff ? desk : null, session.username);
+  const [busy, setBusy] = useState(false);
+
+  const run = useCallback(
+    async (work: () => Promise<AgentView>) => {
+      setBusy(true);
+      try {
+        setView(await work());
+        setError(null);
+      } catch (caught) {
+        setError(caught instanceof DeskError ? caught : new DeskError(0, "network", String(caught)));
+      } finally {
+        setBusy(false);
+      }
+    },
+    [setView, setError],
+  );
+
+  const heading = (
+    <h1 className="title" tabIndex={-1}>
+      {s("agentTitle")}
+    </h1>
+  );
+  if (!session.signedIn || !isStaff) {
+    return (
+      <>
+        {heading}
+        <p>{s("notAgent")}</p>
+      </>
+    );
+  }
+  if (!desk) {
+    return (
+      <>
+        {heading}
+        <p className="notification is-warning is-light">{s("awsCcp")}</p>
+      </>
+    );
+  }
+
+  const username = session.username;
+  const contact = view?.contact ?? null;
+  return (
+    <>
+      {heading}
+      {error && (
+        <p className="notification is-danger is-light" role="alert">
+          {error.status === 404 ? s("unknownAgent", { username, detail: error.message }) : s("error", { detail: error.message })}
+        </p>
+      )}
+      {view && (
+        <div className="columns">
+          <div className="column is-one-third">
+            <section className="box" aria-labelledby="agent-state">
+              <h2 className="title is-5" id="agent-state">
+                {view.name}
+              </h2>
+              <p>
+                {s("state")}: <strong data-testid="agent-state">{view.state}</strong>
+              </p>
+              <div className="buttons mt-3">
+                {(view.state === "Offline" || view.state === "Missed") && (
+                  <button type="button" className="button is-success" disabled={busy} onClick={() => run(() => desk.setState(username, "Available"))}>
+                    {s("goAvailable")}
+                  </button>
+                )}
+                {view.state === "Available" && (
+                  <button type="button" className="button" disabled={busy} onClick={() => run(() => desk.setState(username, "Offline"))}>
+                    {s("goOffline")}
+                  </button>
+                )}
+              </div>
+              <h3 className="title is-6 mt-3">{s("yourQueues")}</h3>
+              <ul>
+                {view.queues.map((q) => (
+                  <li key={q.id}>{q.name}</li>
+                ))}
+              </ul>
+            </section>
+          </div>
+          <div className="column">
+            <div role="status" aria-live="assertive" className="contact-banner">
+              {contact && view.state === "Incoming" && <h2 className="title is-4">{s("incoming")}</h2>}
+              {contact && view.state === "On contact" && <h2 className="title is-4">{s("onContact")}</h2>}
+              {view.state === "After contact work" && <h2 className="title is-4">{s("acw")}</h2>}
+            </div>
+            {contact ? (
+              <>
+                <div className="buttons">
+                  {view.state === "Incoming" && (
+                    <>
+                      <button type="button" className="button is-success is-medium" disabled={busy} onClick={() => run(() => desk.act(username, contact.contactId, "accept"))}>
+                        {s("accept")}
+                      </button>
+                      <button type="button" className="button is-danger is-medium" disabled={busy} onClick={() => run(() => desk.act(username, contact.contactId, "reject"))}>
+                        {s("reject")}
+                      </button>
+                    </>
+                  )}
+                  {view.state === "On contact" && (
+                    <>
+                      <button type="button" className="button" disabled={busy} onClick={() => run(() => desk.act(username, contact.contactId, contact.onHold ? "resume" : "hold"))}>
+                        {contact.onHold ? s("resume") : s("hold")}
+                      </button>
+                      <button type="button" className="button is-danger" disabled={busy} onClick={() => run(() => desk.act(username, contact.contactId, "end"))}>
+                        {s("end")}
+                      </button>
+                    </>
+                  )}
+                </div>
+                <ScreenPop contact={contact} config={config} />
+              </>
+            ) : view.state === "After contact work" ? null : (
+              <p>{s("noContact")}</p>
+            )}
+            {view.state === "After contact work" && (
+              <button type="button" className="button is-link" disabled={busy} onClick={() => run(() => desk.completeAfterContactWork(username))}>
+                {s("completeAcw")}
+              </button>
+            )}
+          </div>
+        </div>
+      )}
+    </>
+  );
 }

@@ -1,0 +1,68 @@
+import type { SiteConfig } from "../config";
+import { useI18n } from "../i18n";
+import type { DeskContact } from "./desk";
+import { staffText, type StaffKey } from "./text";
+
+/** The customer record popped for a contact: who, VIP, verified, issue, language, history. */
+export function ScreenPop({ contact, config }: { contact: DeskContact; config: SiteConfig }) {
+  const { lang } = useI18n();
+  const s = (key: StaffKey) => staffText(lang, key);
+  const pop = contact.screenPop;
+  const name = [pop.firstName, pop.lastName].filter(Boolean).join(" ") || s("unknownCustomer");
+  const department = config.departments.find((d) => d.id === contact.attributes.department);
+  const issue = department?.issues.find((i) => i.id === pop.issue);
+  const issueText = [department?.label[lang] ?? contact.attributes.department, issue?.label[lang] ?? pop.issue].filter(Boolean).join(" / ") || "—";
+  const when = (epoch: number) => new Intl.DateTimeFormat(lang === "es" ? "es-US" : "en-US", { dateStyle: "medium", timeStyle: "short" }).format(epoch * 1000);
+  return (
+    <section className="box screen-pop" aria-labelledby="pop-name" data-testid="screen-pop">
+      <h3 className="title is-4" id="pop-name">
+        {name}{" "}
+        {pop.vip === "true" && <span className="tag is-warning">{s("vip")}</span>}{" "}
+        <span className={`tag ${pop.verified === "true" ? "is-success" : "is-light"}`}>{pop.verified === "true" ? s("verified") : s("notVerified")}</span>
+      </h3>
+      <dl className="pop-fields">
+        <dt>{s("customer")}</dt>
+        <dd>{pop.phoneNumber ?? contact.customerNumber}</dd>
+        <dt>{s("issue")}</dt>
+        <dd>{issueText}</dd>
+        <dt>{s("language")}</dt>
+        <dd>{pop.language ?? "—"}</dd>
+        <dt>{s("queue")}</dt>
+        <dd>{contact.queueName ?? "—"}</dd>
+        <dt>{s("method")}</dt>
+        <dd>{contact.initiationMethod}</dd>
+        {contact.attributes.note && (
+          <>
+            <dt>{s("comment")}</dt>
+            <dd>{contact.attributes.note}</dd>
+          </>
+        )}
+      </dl>
+      <h4 className="title is-6">{s("history")}</h4>
+      {pop.previousContacts.length ? (
+        <table className="table is-narrow is-fullwidth">
+          <thead>
+            <tr>
+              <th scope="col">{s("when")}</th>
+              <th scope="col">{s("method")}</th>
+              <th scope="col">{s("agent")}</th>
+              <th scope="col">{s("outcome")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pop.previousContacts.map((c) => (
+              <tr key={c.contactId}>
+                <td>{when(c.initiatedAt)}</td>
+                <td>{c.initiationMethod}</td>
+                <td>{c.agent ?? "—"}</td>
+                <td>{c.disconnectReason ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>{s("noHistory")}</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,125 @@
+// The local runtime's agent and supervisor endpoints (docs/LOCAL-API.md). On AWS the same views
+// would be fed by amazon-connect-streams (agent) and GetCurrentMetricData (supervisor).
+
+export interface ScreenPop {
+  firstName: string | null;
+  lastName: string | null;
+  vip: string | null;
+  verified: string | null;
+  issue: string | null;
+  language: string | null;
+  customerId: string | null;
+  phoneNumber: string | null;
+  previousContacts: { contactId: string; initiationMethod: string; initiatedAt: number; queueId: string | null; agent: string | null; disconnectReason: string | null }[];
+}
+
+export interface DeskContact {
+  contactId: string;
+  initiationMethod: string;
+  state: string;
+  customerNumber: string;
+  queueId: string | null;
+  queueName: string | null;
+  enqueuedAt: number | null;
+  connectedAt: number | null;
+  onHold: boolean;
+  attributes: Record<string, string>;
+  screenPop: ScreenPop;
+}
+
+export interface AgentView {
+  username: string;
+  name: string;
+  state: string;
+  stateSince: number;
+  contactId: string | null;
+  contact: DeskContact | null;
+  queues: { id: string; name: string; priority: number; delay: number }[];
+  last: number;
+}
+
+export interface QueueMetrics {
+  id: string;
+  name: string;
+  CONTACTS_IN_QUEUE: number;
+  OLDEST_CONTACT_AGE: number;
+  AGENTS_ONLINE: number;
+  AGENTS_AVAILABLE: number;
+  AGENTS_ON_CONTACT: number;
+  AGENTS_AFTER_CONTACT_WORK: number;
+  ESTIMATED_WAIT_TIME: number | null;
+}
+
+export interface ContactRecord {
+  ContactId: string;
+  InitiationMethod: string;
+  State: string;
+  CustomerEndpoint: string;
+  QueueId: string | null;
+  Agent: string | null;
+  InitiationTimestamp: number;
+  DisconnectReason: string | null;
+  Attributes: Record<string, string>;
+  SurveyAnswers: Record<string, string>;
+}
+
+export class DeskError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export class LocalDesk {
+  constructor(
+    readonly base: string,
+    private readonly fetcher: typeof fetch = (...args) => fetch(...args),
+  ) {}
+
+  private async call<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await this.fetcher(`${this.base}${path}`, init);
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new DeskError(response.status, body.error ?? `HTTP ${response.status}`, body.detail ?? response.statusText);
+    return body as T;
+  }
+
+  private post<T>(path: string, body: object = {}): Promise<T> {
+    return this.call<T>(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  }
+
+  agent(username: string) {
+    return this.call<AgentView>(`/agents/${encodeURIComponent(username)}`);
+  }
+
+  setState(username: string, state: "Available" | "Offline") {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/state`, { state });
+  }
+
+  act(username: string, contactId: string, action: "accept" | "reject" | "hold" | "resume" | "end") {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/${action}`);
+  }
+
+  completeAfterContactWork(username: string) {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/after-contact-work/complete`);
+  }
+
+  /** Long poll: resolves when the agent has events after `after` (or after `timeout` seconds). */
+  events(username: string, after: number, timeout = 25, signal?: AbortSignal) {
+    return this.call<{ events: { seq: number; type: string }[]; last: number }>(`/agents/${encodeURIComponent(username)}/events?after=${after}&timeout=${timeout}`, { signal });
+  }
+
+  queues() {
+    return this.call<{ queues: QueueMetrics[]; at: number }>("/queues");
+  }
+
+  agents() {
+    return this.call<{ agents: Omit<AgentView, "contact" | "queues" | "last">[] }>("/agents");
+  }
+
+  contacts(limit = 1000) {
+    return this.call<{ contacts: ContactRecord[] }>(`/contacts?limit=${limit}`);
+  }
+}
