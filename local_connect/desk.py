@@ -30,6 +30,7 @@ def screen_pop(center: ContactCenter, contact: Contact) -> dict[str, Any]:
         name: next((attributes[k] for k in keys if attributes.get(k)), None)
         for name, keys in _POP_FIELDS.items()
     }
+    pop["language"] = pop["language"] or contact.language
     pop["phoneNumber"] = contact.customer_number
     pop["previousContacts"] = [
         {

@@ -147,18 +147,20 @@ class RuntimeServices:
 
     # ---- the end of a flow
     def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:
-        flow = self._flow(flow_arn) if flow_arn else None
+        # A template flow by ARN/id; any other reference is the engine's own (its library knows it).
+        flow = (self._known_flow(flow_arn) or flow_arn) if flow_arn else None
         self.switchboard.set_disconnect_flow(contact_id, flow)
 
     def end_flow(self, contact_id: str, *, disconnect: bool) -> None:
-        if disconnect:
+        """DisconnectParticipant hangs up. A flow that merely ends leaves a queued or connected
+        contact where it is; with nowhere to be (still in the IVR, or after the agent left, as at the
+        end of the survey) the call is over, as on Connect."""
+        contact = self._contact(contact_id)
+        if disconnect or contact.state in (ContactState.IN_FLOW, ContactState.DISCONNECTED):
             self.switchboard.end_flow(contact_id)
 
-    def _flow(self, ref: str) -> ContactFlowDef:
-        for flow in self.definitions.flows.values():
-            if ref in (flow.arn, flow.id, flow.logical_id):
-                return flow
-        raise ServiceError("NoMatchingError", f"flow {ref} not found")
+    def _known_flow(self, ref: str) -> ContactFlowDef | None:
+        return next((f for f in self.definitions.flows.values() if ref in (f.arn, f.id, f.logical_id)), None)
 
     # ---- what the contact record keeps of the survey
     def lambda_invoked(self, function_arn: str, event: Mapping[str, Any]) -> None:

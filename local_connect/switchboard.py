@@ -28,7 +28,7 @@ from local_connect.definitions import ContactFlowDef, Definitions
 class FlowRunner(Protocol):
     """What the switchboard needs from the flow engine."""
 
-    def start(self, contact_id: str, flow: ContactFlowDef, /) -> object:
+    def start(self, contact_id: str, flow: ContactFlowDef | str, /) -> object:
         """Run `flow` for the contact, from its start action, until it waits for the caller or ends."""
 
     def digits(self, contact_id: str, digits: str, /) -> None:
@@ -49,7 +49,7 @@ class Call:
     phase: str = "ringing"
     flow: ContactFlowDef | None = None
     ring_timer: Timer | None = None
-    after_agent_flow: ContactFlowDef | None = None  # Connect's disconnect flow (the survey)
+    after_agent_flow: ContactFlowDef | str | None = None  # Connect's disconnect flow (the survey)
 
 
 @dataclass
@@ -279,7 +279,7 @@ class Switchboard:
         if call is not None:
             call.phase = "queued"
 
-    def set_disconnect_flow(self, contact_id: str, flow: ContactFlowDef | None) -> None:
+    def set_disconnect_flow(self, contact_id: str, flow: ContactFlowDef | str | None) -> None:
         """Connect's "Set disconnect flow": run after the agent hangs up (the survey)."""
         call = self.calls.get(contact_id)
         if call is not None:

@@ -38,7 +38,8 @@ class ScriptedFlow:
         self.started: list[tuple[str, str]] = []
         self.stopped: list[str] = []
 
-    def start(self, contact_id: str, flow: ContactFlowDef) -> None:
+    def start(self, contact_id: str, flow: ContactFlowDef | str) -> None:
+        assert isinstance(flow, ContactFlowDef)
         self.started.append((contact_id, flow.logical_id))
         self.services.update_attributes(
             contact_id, {"FirstName": "Maria", "VIP": "true", "issue": "internet"}
