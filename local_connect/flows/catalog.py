@@ -37,7 +37,13 @@ class ActionSpec:
 
 
 _SPECS = (
-    ActionSpec("MessageParticipant", one_of=PROMPT_SOURCES, optional=("LanguageCode",)),
+    # A prompt that cannot be played is a platform fault; flows commonly leave that branch open.
+    ActionSpec(
+        "MessageParticipant",
+        one_of=PROMPT_SOURCES,
+        optional=("LanguageCode",),
+        missing_error_ok=("NoMatchingError",),
+    ),
     ActionSpec(
         "MessageParticipantIteratively",
         required=("Messages",),

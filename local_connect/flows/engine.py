@@ -329,28 +329,28 @@ class FlowEngine:
     def _value(self, session: Session, value: Any) -> str:
         return references.resolve_value(self.scope(session), value)
 
-    def _prompt_text(self, session: Session, params: Mapping[str, Any]) -> tuple[str, bool, str | None]:
-        """(text, is SSML, prompt id) of a prompt given as Text, SSML, PromptId or Media."""
+    def _prompt_text(self, session: Session, params: Mapping[str, Any]) -> tuple[str, bool, tuple[str, ...]]:
+        """(text, is SSML, prompt ids) of a prompt given as Text, SSML, PromptId or Media."""
         if "SSML" in params:
             raw = params["SSML"]
-            return self._value(session, raw), True, references.external_prompt_id(raw)
+            return self._value(session, raw), True, references.external_prompt_ids(raw)
         if "Text" in params:
             raw = params["Text"]
-            return self._value(session, raw), False, references.external_prompt_id(raw)
+            return self._value(session, raw), False, references.external_prompt_ids(raw)
         if "PromptId" in params:
             prompt = self._value(session, params["PromptId"])
-            return f"[recorded prompt {prompt}]", False, prompt
+            return f"[recorded prompt {prompt}]", False, (prompt,)
         if "Media" in params:
             media = params["Media"]
             uri = media.get("Uri", "") if isinstance(media, Mapping) else ""
-            return f"[audio {uri}]", False, None
-        return "", False, None
+            return f"[audio {uri}]", False, ()
+        return "", False, ()
 
     def _say(
         self, session: Session, action: Action, params: Mapping[str, Any], *, expects_input: bool
     ) -> str:
-        text, ssml, prompt_id = self._prompt_text(session, params)
-        if text:
+        text, ssml, prompt_ids = self._prompt_text(session, params)
+        if text.strip():
             self.services.say(
                 Prompt(
                     contact_id=session.contact_id,
@@ -360,8 +360,9 @@ class FlowEngine:
                     voice=session.voice,
                     flow=session.flow.key,
                     action=action.identifier,
-                    prompt_id=prompt_id,
+                    prompt_id=prompt_ids[0] if prompt_ids else None,
                     expects_input=expects_input,
+                    prompt_ids=prompt_ids,
                 )
             )
         return text
@@ -372,7 +373,11 @@ class FlowEngine:
 
     # ------------------------------------------------------------------ prompts and input
     def _message(self, session: Session, action: Action) -> Outcome:
-        self._say(session, action, action.parameters, expects_input=False)
+        try:
+            self._say(session, action, action.parameters, expects_input=False)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"the prompt could not be played: {exc}")
+            return self._error(session, action, "NoMatchingError")
         return self._next(action)
 
     def _message_iteratively(self, session: Session, action: Action) -> Outcome:
@@ -393,7 +398,13 @@ class FlowEngine:
         messages = waiting.action.parameters.get("Messages") or []
         message = messages[waiting.index % len(messages)]
         waiting.index += 1
-        text = self._say(session, waiting.action, message, expects_input=False)
+        try:
+            text = self._say(session, waiting.action, message, expects_input=False)
+        except Exception as exc:
+            self._problem(session, waiting.action.identifier, f"the prompt could not be played: {exc}")
+            waiting.cancel()
+            self._resume(session, waiting.action, self._error(session, waiting.action, "NoMatchingError"))
+            return
         waiting.timers.append(
             self.scheduler.call_later(self._seconds(text), lambda: self._play_next(session, waiting))
         )
@@ -405,10 +416,17 @@ class FlowEngine:
         self._resume(session, waiting.action, self._error(session, waiting.action, "Timeout"))
 
     def _get_input(self, session: Session, action: Action) -> Outcome:
-        params = action.parameters
+        contact = self.services.contact_data(session.contact_id)
+        if contact.channel != "VOICE":
+            # Without a Lex bot, Connect takes the error branch for chat and task contacts.
+            return self._error(session, action, "NoMatchingError")
+        try:
+            self._say(session, action, action.parameters, expects_input=True)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"the prompt could not be played: {exc}")
+            return self._error(session, action, "NoMatchingError")
         waiting = Waiting("input", action)
         session.waiting = waiting
-        self._say(session, action, params, expects_input=True)
         self._arm_input_timer(session, waiting)
         return WAIT
 

@@ -42,6 +42,7 @@ class MemoryContact:
     prompts: list[Prompt] = field(default_factory=list)
     callbacks: list[CallbackRequest] = field(default_factory=list)
     previous_contact_id: str | None = None
+    channel: str = "VOICE"
 
 
 @dataclass
@@ -61,6 +62,7 @@ class InMemoryCenter:
         self.listeners: list[Callable[[Prompt], None]] = []
         self.callbacks: list[tuple[str, CallbackRequest, str]] = []  # (from contact, request, new id)
         self._ids = itertools.count(1)
+        self._failing: dict[str, int] = {}  # method name -> how many of its next calls fail
         self._queues = {q.arn: q for q in definitions.queues.values()}
         self._hours = {h.arn: h for h in definitions.hours.values()}
 
@@ -73,13 +75,32 @@ class InMemoryCenter:
         method: str = "INBOUND",
         attributes: Mapping[str, str] | None = None,
         queue_arn: str | None = None,
+        channel: str = "VOICE",
     ) -> MemoryContact:
         contact_id = f"contact-{next(self._ids):04d}"
         contact = MemoryContact(
-            contact_id, customer_number, system_number, method, dict(attributes or {}), queue_arn=queue_arn
+            contact_id,
+            customer_number,
+            system_number,
+            method,
+            dict(attributes or {}),
+            queue_arn=queue_arn,
+            channel=channel,
         )
         self.contacts[contact_id] = contact
         return contact
+
+    def fail(self, method: str, times: int = 1) -> None:
+        """Make the next `times` calls of a service method fail, as a Connect outage would."""
+        if not callable(getattr(self, method, None)):
+            raise AttributeError(method)
+        self._failing[method] = times
+
+    def _check(self, method: str) -> None:
+        left = self._failing.get(method, 0)
+        if left > 0:
+            self._failing[method] = left - 1
+            raise ServiceError("NoMatchingError", f"{method} failed (injected)")
 
     def staff(self, queue_arn: str, *, staffed: int, available: int, handle_time: float = 180.0) -> None:
         self.staffing[queue_arn] = Staffing(staffed, available, handle_time)
@@ -115,20 +136,25 @@ class InMemoryCenter:
             name=contact.contact_values.get("Name"),
             description=contact.contact_values.get("Description"),
             agent_username=contact.agent,
+            channel=contact.channel,
         )
 
     def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
+        self._check("update_attributes")
         self._contact(contact_id).attributes.update(attributes)
 
     def update_contact_data(self, contact_id: str, values: Mapping[str, str]) -> None:
+        self._check("update_contact_data")
         self._contact(contact_id).contact_values.update(values)
 
     def say(self, prompt: Prompt) -> None:
+        self._check("say")
         self._contact(prompt.contact_id).prompts.append(prompt)
         for listener in self.listeners:
             listener(prompt)
 
     def queue(self, queue_ref: str) -> QueueInfo:
+        self._check("queue")
         queue = self._queues.get(queue_ref) or self.definitions.queue_by_arn(queue_ref)
         if queue is None:
             raise ServiceError("NoMatchingError", f"no queue {queue_ref}")
@@ -136,12 +162,14 @@ class InMemoryCenter:
         return QueueInfo(queue.arn, queue.id, queue.name, hours.arn if hours else None)
 
     def hours_open(self, hours_arn: str, at: float) -> bool:
+        self._check("hours_open")
         hours = self._hours.get(hours_arn)
         if hours is None:
             raise ServiceError("NoMatchingError", f"no hours of operation {hours_arn}")
         return is_open(hours, at)
 
     def queue_metrics(self, queue_arn: str) -> Mapping[str, float | int | None]:
+        self._check("queue_metrics")
         staffing = self.staffing.get(queue_arn, Staffing())
         waiting = self.waiting_in(queue_arn)
         now = self.clock.now()
@@ -167,6 +195,7 @@ class InMemoryCenter:
         return float(((ahead - staffing.available) // staffing.staffed + 1) * staffing.handle_time)
 
     def queue_position(self, contact_id: str) -> QueuePosition:
+        self._check("queue_position")
         contact = self._contact(contact_id)
         if contact.state != "queued" or contact.queue_arn is None:
             return QueuePosition(None, None)
@@ -182,6 +211,7 @@ class InMemoryCenter:
         priority: int | None = None,
         time_adjustment: float | None = None,
     ) -> None:
+        self._check("set_routing")
         contact = self._contact(contact_id)
         if queue_arn is not None:
             contact.queue_arn = self.queue(queue_arn).arn
@@ -191,6 +221,7 @@ class InMemoryCenter:
             contact.time_adjustment = time_adjustment
 
     def transfer_to_queue(self, contact_id: str, queue_arn: str) -> None:
+        self._check("transfer_to_queue")
         contact = self._contact(contact_id)
         queue = self.queue(queue_arn)
         limit = self.capacity.get(queue.arn)
@@ -201,6 +232,7 @@ class InMemoryCenter:
         contact.enqueued_at = self.clock.now()
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
+        self._check("create_callback")
         original = self._contact(contact_id)
         callback = self.new_contact(
             request.number,
@@ -218,6 +250,7 @@ class InMemoryCenter:
         return callback.id
 
     def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:
+        self._check("set_disconnect_flow")
         self._contact(contact_id).disconnect_flow = flow_arn
 
     def end_flow(self, contact_id: str, *, disconnect: bool) -> None:

@@ -79,12 +79,13 @@ def references_in(text: str) -> list[str]:
     return [m.group(0) for m in _INLINE.finditer(text)]
 
 
-def external_prompt_id(text: Any) -> str | None:
-    """The prompt Id a text names when it comes from the Prompts Lambda ($.External.<Id>)."""
+def external_prompt_ids(text: Any) -> tuple[str, ...]:
+    """The prompt Ids a text is made of when it comes from the Prompts Lambda ($.External.<Id>)."""
     if not isinstance(text, str):
-        return None
+        return ()
+    found = []
     for reference in references_in(text):
         parts = path_of(reference)
         if len(parts) == 2 and parts[0] == "External":
-            return parts[1]
-    return None
+            found.append(parts[1])
+    return tuple(found)

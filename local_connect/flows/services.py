@@ -73,6 +73,7 @@ class Prompt:
     action: str
     prompt_id: str | None = None
     expects_input: bool = False
+    prompt_ids: tuple[str, ...] = ()  # every $.External.<Id> the text is made of, in order
 
 
 @dataclass(frozen=True)
