@@ -33,15 +33,19 @@ $(CHECKOV_STAMP):
 iac-tools: $(SAM_STAMP) $(CHECKOV_STAMP)
 
 # Build every function and the layer, then inline the flow files (scripts/render_flows.py).
-iac-build: python-deps $(SAM_STAMP)
-	$(IAC_ENV) PYTHON=$(CURDIR)/$(BIN)/python $(SAM) build --template-file $(TEMPLATE)
+define iac_build
+	$(IAC_ENV) PYTHON=$(abspath $(BIN))/python $(SAM) build --template-file $(TEMPLATE)
 	$(BIN)/python -m scripts.render_flows --source $(TEMPLATE) --built $(BUILT_TEMPLATE)
+endef
+
+iac-build: python-deps $(SAM_STAMP)
+	$(iac_build)
 
 # The source template and the rendered one (what deploys) both pass cfn-lint through SAM's
 # validator; checkov checks the source (SAM) template, every skip is justified in its Metadata.
 iac-validate: python-deps iac-tools
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(TEMPLATE)
-	$(MAKE) --no-print-directory iac-build
+	$(iac_build)
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(BUILT_TEMPLATE)
 	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file $(TEMPLATE)
 
