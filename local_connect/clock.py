@@ -27,6 +27,23 @@ class WallClock:
         return time.time()
 
 
+class AdjustableClock:
+    """Real time, shifted: starts at a chosen instant and can jump ahead (demos and e2e tests).
+
+    `make run --clock-start` pretends it is, say, Monday 15:00 in New York so hours of operation are
+    predictable; `advance` skips a wait (a 60 s hold message) without waiting for it.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self._offset = 0.0 if start is None else start - time.time()
+
+    def now(self) -> float:
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> None:
+        self._offset += max(0.0, seconds)
+
+
 class ManualClock:
     """A clock that only moves when told to; starts at a fixed, realistic instant."""
 

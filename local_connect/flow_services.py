@@ -107,6 +107,8 @@ class RuntimeServices:
 
     def queue_position(self, contact_id: str) -> QueuePosition:
         contact = self._contact(contact_id)
+        if contact.state is ContactState.OFFERED:  # ringing an agent: next in line, no more wait
+            return QueuePosition(1, 0.0)
         ahead = self.center.position(contact_id)
         if ahead is None or contact.queue_id is None:
             return QueuePosition(None, None)

@@ -270,8 +270,18 @@ def create_app(runtime: Runtime, base_url: str = "") -> Flask:
             record["Position"] = locked(lambda: center.position(contact_id))
         return jsonify(record)
 
+    @app.post("/clock")
+    def clock() -> Response:
+        """Move time forward (only with `serve --clock-control`): skip a hold message, a delay."""
+        if not runtime.options.clock_control:
+            return _problem(403, "ClockControlDisabled", "start the stack with --clock-control to move time")
+        seconds = float(_body().get("advance") or 0)
+        if not 0 <= seconds <= 86_400:
+            return _problem(400, "InvalidRequest", "advance is 0 to 86400 seconds")
+        return jsonify({"now": runtime.advance_clock(seconds)})
+
     @app.get("/health")
     def health() -> Response:
-        return jsonify({"ok": True, "time": time.time()})
+        return jsonify({"ok": True, "time": time.time(), "now": runtime.clock.now()})
 
     return app

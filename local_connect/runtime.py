@@ -32,6 +32,7 @@ class RuntimeOptions:
     acd: AcdSettings = field(default_factory=AcdSettings)
     ring_timeout: float = 30.0
     throttle: bool = False  # Connect's default quota on the API twin (2 req/s, burst 5)
+    clock_control: bool = False  # POST /local/clock may move time forward (e2e tests, demos)
 
 
 class Runtime:
@@ -68,6 +69,17 @@ class Runtime:
         if self._driver is None:
             self._driver = RealTimeDriver(self.scheduler, self.lock)
             self._driver.start()
+
+    def advance_clock(self, seconds: float) -> float:
+        """Jump time ahead and run every timer that fell due (only clocks that can jump)."""
+        advance = getattr(self.clock, "advance", None)
+        if advance is None:
+            raise TypeError("this runtime's clock cannot be moved")
+        with self.lock:
+            advance(seconds)
+            self.scheduler.run_due()
+            self.scheduler.changed.set()
+            return self.clock.now()
 
     def stop(self) -> None:
         if self._driver is not None:

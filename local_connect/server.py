@@ -25,6 +25,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from local_connect.acd import AcdSettings
+from local_connect.clock import AdjustableClock
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
 from local_connect.local_api import create_app as create_local_app
@@ -49,6 +50,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--callback-retry-delay", type=float, default=60.0)
     parser.add_argument("--callback-attempts", type=int, default=3)
     parser.add_argument("--throttle", action="store_true", help="Connect's default API quota on /connect-api")
+    parser.add_argument(
+        "--clock-start",
+        type=float,
+        help="pretend the time is this epoch second at start (hours of operation become predictable)",
+    )
+    parser.add_argument(
+        "--clock-control", action="store_true", help="allow POST /local/clock to move time forward (tests)"
+    )
     return parser.parse_args(argv)
 
 
@@ -148,6 +157,8 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
         ),
         ring_timeout=args.ring_timeout,
         throttle=args.throttle,
+        clock=AdjustableClock(args.clock_start),
+        clock_control=args.clock_control,
     )
     runtime = Runtime(options)
     notes = [attach_flow_engine(runtime)]

@@ -402,7 +402,7 @@ class ContactCenter:
             for key in line.in_order() if pq.delay > 0 else ((line.head(),) if len(line) else ()):
                 if key is None:
                     continue
-                if now - key[1] < pq.delay:
+                if pq.delay > 0 and now - key[1] < pq.delay:
                     continue
                 rank = (pq.priority, key[0], key[1], key[2])
                 if best_rank is None or rank < best_rank:

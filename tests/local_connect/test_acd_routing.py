@@ -119,3 +119,11 @@ def test_estimated_wait_grows_with_the_queue_and_uses_handle_times(harness: Harn
     # one staffed agent, busy; the third in line has two ahead: it waits three handle times
     assert center.wait_info(waiting[2]) == {"position": 2, "estimated_wait": 300.0}
     assert center.estimated_wait(queue) == 400.0  # a newcomer would have three ahead
+
+
+def test_a_contact_is_routed_even_when_the_clock_went_back_since_it_was_queued(harness: Harness) -> None:
+    """After a restart with an earlier clock (or a clock correction) waiting contacts still route."""
+    contact = harness.inbound("+12025550101", "SupportTechnicalQueue")
+    harness.clock.set(harness.clock.now() - 3600)
+    harness.center.set_agent_state("agent.support", "Available")
+    assert harness.offers("agent.support") == [contact]
