@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
 from jam_data import repositories
+from jam_lambda.responses import MAX_RESPONSE_BYTES, response_size
 from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 from prompts.handler import lambda_handler as prompts
@@ -129,8 +130,12 @@ def assert_seed_served() -> None:
     number, pin = SEED.pins[0]
     assert pin_verification(connect_event({"Pin": pin, "PhoneNumber": number}))["verified"] == "true"
     for item in SEED.prompts:
-        reply = prompts(connect_event({"ContactFlowName": item["ContactFlowName"], "LanguageCode": "es-US"}))
-        assert reply["PromptCount"] == str(len(item["Prompts"])) and reply["LanguageUsed"] == "es-US"
+        for language in seed_script.REQUIRED_LANGUAGES:
+            event = connect_event({"ContactFlowName": item["ContactFlowName"], "LanguageCode": language})
+            reply = prompts(event)
+            assert reply["PromptCount"] == str(len(item["Prompts"])) and reply["LanguageUsed"] == language
+            # Connect's limit is 32 KB; a flow's prompts stay well under it.
+            assert response_size(reply) < MAX_RESPONSE_BYTES // 4, item["ContactFlowName"]
     assert repositories.customers(settings).get(SEED.customers[-1]["PhoneNumber"]) == SEED.customers[-1]
 
 
