@@ -195,3 +195,12 @@ def test_main_renders_the_sam_build_output_in_place(layout: Path, tmp_path: Path
     assert load_template(built)["Resources"].keys() == written["Resources"].keys()
     (layout.parent.parent / "flows" / "survey.json").unlink()
     assert main(["--source", str(layout), "--built", str(built)]) == 1
+
+
+def test_the_source_template_holds_no_stand_in_flow(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    """Deploying sam/template.yaml unrendered must fail at CreateContactFlow, not deploy a stub."""
+    for logical_id, flow in _flows(resources).items():
+        content = flow["Properties"]["Content"]
+        assert isinstance(content, str) and "render_flows" in content, logical_id
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(content)

@@ -417,3 +417,21 @@ def test_outputs_give_what_the_site_and_operators_need(template: Mapping[str, An
         "SiteDistributionId",
     }
     assert needed <= set(template["Outputs"])
+
+
+def test_every_checkov_skip_says_why(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    skips = [
+        (logical_id, skip)
+        for logical_id, resource in resources.items()
+        for skip in ((resource.get("Metadata") or {}).get("checkov") or {}).get("skip", [])
+    ]
+    assert skips, "the template's checkov skips are read from resource Metadata"
+    for logical_id, skip in skips:
+        assert re.fullmatch(r"CKV_AWS_\d+", skip["id"]), (logical_id, skip)
+        assert len(skip.get("comment", "")) >= 40, f"{logical_id} skips {skip['id']} without a reason"
+
+
+def test_api_5xx_alarm_watches_this_api(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    alarm = resources["Api5xxAlarm"]["Properties"]
+    dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+    assert dimensions == {"ApiName": resources["JamApi"]["Properties"]["Name"], "Stage": {"Ref": "Stage"}}
