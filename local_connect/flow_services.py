@@ -190,7 +190,7 @@ class SurveyRecordingLambdas:
         return self.invoker.invoke(function_arn, event, timeout)
 
 
-def attach(runtime: Runtime, sqlite_path: str) -> Any:
+def attach(runtime: Runtime, sqlite_path: str, lambda_env: Mapping[str, str] | None = None) -> Any:
     """Build the flow engine over the runtime and connect it to the switchboard; returns the engine.
 
     The Lambdas run in-process on the SQLite database at `sqlite_path` (the one `make seed` fills).
