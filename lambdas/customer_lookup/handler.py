@@ -21,6 +21,7 @@ from jam_lambda.responses import connect_handler
 from jam_lambda.settings import Settings
 
 FUNCTION = "customer_lookup"
+PARAMETERS = frozenset({"PhoneNumber"})  # the Details.Parameters this handler reads
 FAILED = {"found": "false", "error": "lookup_failed"}
 _TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 

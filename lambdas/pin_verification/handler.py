@@ -21,6 +21,7 @@ from jam_lambda.responses import connect_handler
 from jam_lambda.settings import Settings
 
 FUNCTION = "pin_verification"
+PARAMETERS = frozenset({"Pin", "PhoneNumber"})  # the Details.Parameters this handler reads
 MAX_PIN_LENGTH = 12  # longer input is a wrong PIN, counted without hashing it
 
 

@@ -21,6 +21,7 @@ from jam_lambda.settings import Settings
 from prompts.selection import DEFAULT_LANGUAGE, select
 
 FUNCTION = "prompts"
+PARAMETERS = frozenset({"ContactFlowName", "LanguageCode"})  # the Details.Parameters it reads
 
 
 def failure(requested: str, error: str) -> dict[str, str]:

@@ -22,6 +22,8 @@ from jam_lambda.responses import connect_handler
 from jam_lambda.settings import Settings
 
 FUNCTION = "survey"
+# The Details.Parameters this handler reads.
+PARAMETERS = frozenset({*QUESTIONS, "QueueName", "AgentUserName", "LanguageCode"})
 MAX_TEXT = 256  # bounds free-text fields; Connect's own names are shorter than this
 
 

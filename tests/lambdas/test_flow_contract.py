@@ -1,0 +1,73 @@
+"""The flows call the Lambdas as the Lambdas expect: known parameters, known prompt sets, time to answer.
+
+Reads the flow files (flows/*.json) and the prompts seed; a flow passing a parameter no handler
+reads, or naming a prompt set that does not exist, would silently get a fallback on every call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import customer_lookup.handler
+import pin_verification.handler
+import prompts.handler
+import pytest
+import survey.handler
+from jam_data import dynamo
+
+from scripts import seed as seed_script
+
+REPO = Path(__file__).resolve().parents[2]
+FLOW_FILES = sorted((REPO / "flows").glob("*.json"))
+ACCEPTS = {
+    "CustomerLookupFunction": customer_lookup.handler.PARAMETERS,
+    "PromptsFunction": prompts.handler.PARAMETERS,
+    "SurveyFunction": survey.handler.PARAMETERS,
+    "PinVerificationFunction": pin_verification.handler.PARAMETERS,
+}
+ARN = re.compile(r"^\$\{(\w+)\.Arn\}$")
+
+
+def invocations() -> list[tuple[str, str, dict[str, Any]]]:
+    """(flow file, function logical id, block parameters) for every Lambda the flows invoke."""
+    found = []
+    for path in FLOW_FILES:
+        for action in json.loads(path.read_text(encoding="utf-8")).get("Actions", []):
+            if action.get("Type") == "InvokeLambdaFunction":
+                match = ARN.match(action["Parameters"]["LambdaFunctionARN"])
+                assert match, f"{path.name}: Lambda ARN is not a template placeholder"
+                found.append((path.name, match.group(1), action["Parameters"]))
+    return found
+
+
+INVOCATIONS = invocations()
+
+
+def test_the_flows_invoke_every_lambda() -> None:
+    assert {function for _, function, _ in INVOCATIONS} == set(ACCEPTS)
+
+
+@pytest.mark.parametrize(("flow", "function", "block"), INVOCATIONS)
+def test_each_invocation_passes_only_parameters_the_handler_reads(
+    flow: str, function: str, block: dict[str, Any]
+) -> None:
+    passed = set(block.get("LambdaInvocationAttributes", {}))
+    assert passed <= ACCEPTS[function], f"{flow} -> {function}: {sorted(passed - ACCEPTS[function])}"
+    assert block.get("ResponseValidation", {}).get("ResponseType") == "STRING_MAP"
+    # The handler's own DynamoDB worst case (timeouts, one retry) ends before the block gives up.
+    attempts = dynamo.TOTAL_ATTEMPTS
+    worst_case = (dynamo.CONNECT_TIMEOUT_S + dynamo.READ_TIMEOUT_S) * attempts + (attempts - 1)
+    assert float(block["InvocationTimeLimitSeconds"]) > worst_case
+
+
+def test_every_prompt_set_the_flows_ask_for_is_seeded() -> None:
+    asked = {
+        block["LambdaInvocationAttributes"]["ContactFlowName"]
+        for _, function, block in INVOCATIONS
+        if function == "PromptsFunction"
+    }
+    seeded = {item["ContactFlowName"] for item in seed_script.read_seed().prompts}
+    assert asked and asked <= seeded, sorted(asked - seeded)
