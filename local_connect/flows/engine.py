@@ -107,7 +107,7 @@ class FlowEngine:
         coverage: Coverage | None = None,
         instance_arn: str = "",
         seconds_per_word: float = 0.4,
-        dialable_regions: frozenset[str] = frozenset({"US", "CA"}),
+        dialable_regions: frozenset[str] = frozenset({"US"}),
         seed: int | None = 0,
     ) -> None:
         self.services = services
@@ -761,6 +761,10 @@ class FlowEngine:
             return self._error(session, action, "InvalidCallbackNumber")
         if region not in self.dialable_regions:
             return self._error(session, action, "CallbackNumberNotDialable")
+        try:
+            self.services.update_contact_data(session.contact_id, {"CustomerCallbackNumber": raw})
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
         session.callback_number = raw
         return self._next(action)
 

@@ -63,6 +63,7 @@ class InMemoryCenter:
         self.callbacks: list[tuple[str, CallbackRequest, str]] = []  # (from contact, request, new id)
         self._ids = itertools.count(1)
         self._failing: dict[str, int] = {}  # method name -> how many of its next calls fail
+        self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
         self._queues = {q.arn: q for q in definitions.queues.values()}
         self._hours = {h.arn: h for h in definitions.hours.values()}
 
@@ -149,6 +150,8 @@ class InMemoryCenter:
 
     def say(self, prompt: Prompt) -> None:
         self._check("say")
+        if self.failing_prompts.intersection(prompt.prompt_ids):
+            raise ServiceError("NoMatchingError", f"prompt {prompt.prompt_id} could not be played")
         self._contact(prompt.contact_id).prompts.append(prompt)
         for listener in self.listeners:
             listener(prompt)

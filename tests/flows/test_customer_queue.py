@@ -1,0 +1,200 @@
+"""The customer-queue flow: position and wait, the hold loop, and the queued callback that keeps the place."""
+
+from __future__ import annotations
+
+import pytest
+
+from local_connect.flows.testing import FlowHarness, ScriptedCaller
+from tests.flows.calls import CANADA, NOT_A_NUMBER, STRANGER, to_main_menu
+
+pytestmark = pytest.mark.flow_scenario
+
+HOLD_INTERRUPT = 60  # InterruptFrequencySeconds of the hold loop
+
+
+def queued(center: FlowHarness, number: str = STRANGER, language: str = "en-US") -> ScriptedCaller:
+    """A caller who chose Support - Technical and hears the queue flow's opening."""
+    call = to_main_menu(center, number, language)
+    call.press("3")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_queue("Support - Technical")
+    return call
+
+
+def to_callback_offer(call: ScriptedCaller) -> None:
+    call.wait(HOLD_INTERRUPT)
+    call.skip_prompts()
+    assert call.session.waiting is not None and call.session.waiting.action.identifier == "callback-offer"
+
+
+def test_position_estimate_and_hold_loop(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
+    position = call.expect_prompt("PositionBefore", language=language)
+    assert " 1 " in position.text
+    call.expect_prompts("WaitShort", "Hold")
+    call.wait(HOLD_INTERRUPT - 1)
+    assert {p.prompt_id for p in call.unheard()} == {"Hold"}  # the hold message, again and again
+    call.wait(1)
+    call.skip_prompts()
+    call.silence()  # no answer to the callback offer: back to the position message
+    call.expect_prompts("PositionBefore", "WaitShort", "Hold")
+    call.expect_queue("Support - Technical")
+
+
+def test_second_in_line_hears_its_place(center: FlowHarness) -> None:
+    center.center.staff(center.queue_arn("Support - Technical"), staffed=2, available=0, handle_time=100)
+    first = queued(center)
+    second = queued(center, number="+12025550198")
+    assert " 1 " in first.expect_prompt("PositionBefore").text
+    assert " 2 " in second.expect_prompt("PositionBefore").text
+    second.expect_prompt("WaitShort")
+
+
+@pytest.mark.parametrize(
+    ("staffed", "available", "handle_time", "prompt"),
+    [(1, 0, 300, "WaitMedium"), (1, 0, 900, "WaitLong"), (0, 0, 180, "WaitLong")],
+)
+def test_wait_estimates(
+    center: FlowHarness, language: str, staffed: int, available: int, handle_time: float, prompt: str
+) -> None:
+    center.center.staff(
+        center.queue_arn("Support - Technical"), staffed=staffed, available=available, handle_time=handle_time
+    )
+    call = queued(center, language=language)
+    call.expect_prompts("PositionBefore", prompt, "Hold")
+
+
+def test_callback_to_the_number_calling_keeps_the_place(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
+    enqueued_at = call.contact.enqueued_at
+    to_callback_offer(call)
+    call.press("1")
+    confirm = call.expect_prompt("ConfirmNumber", language=language)
+    assert confirm.ssml and STRANGER in confirm.text
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")
+    call.expect_disconnected()
+    [(original, request, callback_id)] = center.center.callbacks
+    callback = center.center.contacts[callback_id]
+    assert (original, request.number, callback.state) == (call.contact_id, STRANGER, "queued")
+    assert callback.enqueued_at == enqueued_at  # the callback keeps the caller's place in line
+    assert request.queue_arn == center.queue_arn("Support - Technical")
+
+
+def test_callback_to_another_number(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
+    to_callback_offer(call)
+    call.press("1")
+    call.press("2")
+    call.expect_prompts("ConfirmNumber", "EnterNumber")
+    call.press("3125550109#")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")
+    [(_, request, _)] = center.center.callbacks
+    assert request.number == "+13125550109"
+
+
+@pytest.mark.parametrize("typed", ["5555550101#", "4165550123#", None])
+def test_a_number_we_cannot_call_back_is_refused(center: FlowHarness, typed: str | None) -> None:
+    call = queued(center)
+    to_callback_offer(call)
+    call.press("12")
+    call.skip_prompts()
+    if typed is None:
+        call.silence()  # nothing typed: stored as "Timeout", which is no number
+    else:
+        call.press(typed)
+    call.expect_prompts("InvalidNumber", "PositionBefore")
+    assert center.center.callbacks == []
+
+
+@pytest.mark.parametrize("number", [NOT_A_NUMBER, CANADA])
+def test_a_caller_id_we_cannot_call_asks_for_another_number(center: FlowHarness, number: str) -> None:
+    call = queued(center, number)
+    to_callback_offer(call)
+    call.press("11")
+    call.expect_prompts("ConfirmNumber", "EnterNumber")
+    call.press("2025550142#")
+    call.expect_prompt("CallbackConfirmed")
+
+
+@pytest.mark.parametrize("reply", ["silence", "7"])
+def test_no_choice_at_the_callback_offer_keeps_holding(center: FlowHarness, reply: str) -> None:
+    call = queued(center)
+    to_callback_offer(call)
+    call.silence() if reply == "silence" else call.press(reply)
+    call.expect_prompts("PositionBefore", "WaitShort", "Hold")
+
+
+@pytest.mark.parametrize("reply", ["silence", "9"])
+def test_no_choice_at_the_number_confirmation_keeps_holding(center: FlowHarness, reply: str) -> None:
+    call = queued(center)
+    to_callback_offer(call)
+    call.press("1")
+    call.skip_prompts()
+    call.silence() if reply == "silence" else call.press(reply)
+    call.expect_prompts("PositionBefore", "WaitShort", "Hold")
+    assert center.center.callbacks == []
+
+
+def test_callback_number_that_cannot_be_saved(center: FlowHarness) -> None:
+    call = queued(center)
+    to_callback_offer(call)
+    call.press("1")
+    center.center.fail("update_contact_data")
+    call.press("1")  # the caller's own number cannot be saved: ask for one
+    call.expect_prompts("ConfirmNumber", "EnterNumber")
+    center.center.fail("update_contact_data")
+    call.press("2025550142#")
+    call.expect_prompts("InvalidNumber", "PositionBefore")
+
+
+def test_callback_that_cannot_be_created_keeps_the_caller_waiting(center: FlowHarness) -> None:
+    call = queued(center)
+    to_callback_offer(call)
+    center.center.fail("create_callback")
+    call.press("11")
+    call.expect_prompts("ConfirmNumber", "CallbackFailed", "PositionBefore")
+    call.expect_queue("Support - Technical")
+
+
+def test_metrics_unavailable_goes_straight_to_hold(center: FlowHarness) -> None:
+    center.center.fail("queue_metrics")
+    call = queued(center)
+    call.expect_prompt("Hold")
+
+
+@pytest.mark.parametrize(
+    ("failing", "keys", "next_prompt"),
+    [
+        ("Hold", "", None),
+        ("CallbackOffer", "", "PositionBefore"),
+        ("ConfirmNumber", "1", "PositionBefore"),
+        ("EnterNumber", "12", "PositionBefore"),
+    ],
+)
+def test_prompts_that_cannot_be_played(
+    center: FlowHarness, failing: str, keys: str, next_prompt: str | None
+) -> None:
+    call = queued(center)
+    call.skip_prompts()
+    center.center.failing_prompts.add(failing)
+    if failing == "Hold":
+        call.wait(6)  # the next hold message fails: the queue flow ends, the caller stays in line
+        call.expect_flow_ended()
+        call.expect_queue("Support - Technical")
+        return
+    call.wait(HOLD_INTERRUPT)
+    call.press(keys)
+    heard = [p.prompt_id for p in call.unheard()]
+    assert failing not in heard
+    assert next_prompt in heard
+
+
+def test_an_agent_answering_stops_the_queue_flow(center: FlowHarness) -> None:
+    call = queued(center)
+    call.skip_prompts()
+    call.agent_answers("agent.support")
+    call.wait(600)
+    call.expect_silence()
+    assert center.scheduler.pending() == 0

@@ -1,0 +1,473 @@
+"""The inbound (introduction) flow, branch by branch, in English and Spanish, with the real Lambdas."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from local_connect.flows.coverage import Coverage
+from local_connect.flows.loader import FlowLibrary
+from local_connect.flows.testing import FlowHarness
+from tests.flows.calls import (
+    CANADA,
+    CUSTOMER_QUEUE_OPENING,
+    JOHN,
+    MARIA,
+    NOT_A_NUMBER,
+    STRANGER,
+    UMA,
+    inbound,
+    to_main_menu,
+)
+
+pytestmark = pytest.mark.flow_scenario
+
+SUBMENUS = [
+    ("1", "SalesMenu", "1", "Sales - New Orders"),
+    ("1", "SalesMenu", "2", "Sales - Upgrades"),
+    ("2", "AccountsMenu", "1", "Accounts - Billing"),
+    ("2", "AccountsMenu", "2", "Accounts - Profile Changes"),
+    ("3", "SupportMenu", "1", "Support - Technical"),
+    ("3", "SupportMenu", "2", "Support - Devices"),
+]
+
+
+def test_known_vip_caller_is_greeted_by_name_and_queued_first(center: FlowHarness, language: str) -> None:
+    call = inbound(center, MARIA, language)
+    greeting = call.expect_prompt("WelcomeBack", language=language)
+    assert greeting.text.endswith("Maria.")
+    call.expect_prompt("MainMenu")
+    call.press("1")
+    call.expect_prompt("SalesMenu", language=language)
+    call.press("2")
+    call.expect_queue("Sales - Upgrades", priority=1)
+    call.expect_attributes(found="true", FirstName="Maria", VIP="true", AccountNumber="JAM-100100")
+    # The customer-queue flow takes over in the caller's language.
+    prompts = call.expect_prompts(*CUSTOMER_QUEUE_OPENING)
+    assert all(p.language == language for p in prompts)
+    assert call.contact.disconnect_flow == center.library.get("SurveyFlow").arn
+    assert call.session.voice == ("Lupe" if language == "es-US" else "Joanna")
+
+
+def test_unknown_caller_gets_no_greeting_and_normal_priority(center: FlowHarness, language: str) -> None:
+    call = inbound(center, STRANGER, language)
+    call.expect_prompt("MainMenu", language=language)
+    call.press("3")
+    call.expect_prompt("SupportMenu")
+    call.press("1")
+    call.expect_queue("Support - Technical", priority=5)
+    call.expect_attributes(found="false")
+
+
+@pytest.mark.parametrize(("main", "menu", "choice", "queue"), SUBMENUS)
+def test_every_menu_choice_reaches_its_queue(
+    center: FlowHarness, language: str, main: str, menu: str, choice: str, queue: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    call.expect_prompt(menu, language=language)
+    call.press(choice)
+    call.expect_queue(queue, priority=5)
+    call.expect_prompts(*CUSTOMER_QUEUE_OPENING)
+
+
+def test_main_menu_repeats_twice_then_routes_to_support(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    call.silence()
+    call.expect_prompts("NoInput", "MainMenu")
+    call.press("9")
+    call.expect_prompts("InvalidInput", "MainMenu")
+    call.silence()
+    call.expect_prompts("NoInput", "DefaultRouting")
+    call.expect_queue("Support - Technical")
+
+
+@pytest.mark.parametrize(
+    ("main", "menu", "default_queue"),
+    [
+        ("1", "SalesMenu", "Sales - New Orders"),
+        ("2", "AccountsMenu", "Accounts - Billing"),
+        ("3", "SupportMenu", "Support - Technical"),
+    ],
+)
+def test_sub_menus_repeat_twice_then_take_the_department_default(
+    center: FlowHarness, language: str, main: str, menu: str, default_queue: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    call.expect_prompt(menu)
+    call.press("7")
+    call.expect_prompts("InvalidInput", menu)
+    call.silence()
+    call.expect_prompts("NoInput", menu)
+    call.press("*")
+    call.expect_prompts("InvalidInput", "DefaultRouting")
+    call.expect_queue(default_queue)
+
+
+def test_account_actions_with_the_right_pin_are_verified(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
+    call.press("2")
+    call.expect_prompt("PinPrompt", language=language)
+    call.press("1234#")
+    call.expect_prompts("PinVerified", "AccountsMenu")
+    call.expect_attributes(PinVerified="true", PinLocked="false")
+    call.press("2")
+    call.expect_queue("Accounts - Profile Changes", priority=1)
+
+
+def test_a_wrong_pin_leaves_verification_to_the_agent(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, JOHN, language)
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    call.press("9999#")
+    call.expect_prompts("PinFailed", "AccountsMenu")
+    call.expect_attributes(PinVerified="false")
+    call.press("1")
+    call.expect_queue("Accounts - Billing")
+
+
+def test_the_pin_locks_after_three_wrong_attempts(center: FlowHarness, language: str) -> None:
+    heard = []
+    for _ in range(3):
+        call = to_main_menu(center, JOHN, language)
+        call.press("2")
+        call.expect_prompt("PinPrompt")
+        call.press("0000#")
+        heard.append(call.unheard()[0].prompt_id)
+        call.hang_up()
+    assert heard == ["PinFailed", "PinFailed", "PinLocked"]
+    call = to_main_menu(center, JOHN, language)
+    call.press("2")
+    call.press("2468#")  # even the right PIN: locked stays locked
+    call.expect_prompts("PinPrompt", "PinLocked", "AccountsMenu")
+    call.expect_attributes(PinVerified="false", PinLocked="true")
+
+
+def test_a_caller_without_a_pin_is_not_verified(center: FlowHarness) -> None:
+    call = to_main_menu(center, UMA, "en-US")
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    call.press("12345678")  # eight digits end the input without the pound key
+    call.expect_prompts("PinFailed", "AccountsMenu")
+
+
+def test_waiting_skips_the_pin_without_counting_an_attempt(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    before = len(center.lambdas.inner.calls)
+    call.silence()
+    call.expect_prompt("AccountsMenu")
+    assert len(center.lambdas.inner.calls) == before  # the PIN Lambda was not called
+    assert "PinVerified" not in call.contact.attributes
+
+
+@pytest.mark.parametrize(
+    ("when", "main", "choice", "closed_prompt"),
+    [
+        ("2026-01-04 10:00", "1", "1", "ClosedSales"),  # Sunday
+        ("2026-01-10 18:00", "2", "2", "ClosedAccounts"),  # Saturday evening
+        ("2026-01-05 23:30", "3", "2", "ClosedSupport"),  # Monday night
+    ],
+)
+def test_closed_teams_say_when_they_open_and_offer_a_callback(
+    center: FlowHarness, language: str, when: str, main: str, choice: str, closed_prompt: str
+) -> None:
+    center.set_local_time(when)
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    call.skip_prompts()
+    call.press(choice)
+    call.expect_prompts(closed_prompt, "CallbackOffer")
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")
+    call.expect_disconnected()
+    [(_, request, callback_id)] = center.center.callbacks
+    assert request.number == STRANGER
+    assert request.queue_arn == call.contact.queue_arn
+    assert center.center.contacts[callback_id].state == "queued"
+
+
+def test_closed_caller_may_decline_the_callback(center: FlowHarness, language: str) -> None:
+    center.set_local_time("2026-01-04 10:00")
+    call = to_main_menu(center, STRANGER, language)
+    call.press("1")
+    call.skip_prompts()
+    call.press("2")
+    call.expect_prompts("ClosedSales", "CallbackOffer")
+    call.press("2")
+    call.expect_prompt("Goodbye")
+    call.expect_disconnected()
+    assert center.center.callbacks == []
+
+
+@pytest.mark.parametrize("reply", ["silence", "9"])
+def test_no_answer_to_the_callback_offer_says_goodbye(center: FlowHarness, reply: str) -> None:
+    center.set_local_time("2026-01-04 10:00")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("1")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_prompts("ClosedSales", "CallbackOffer")
+    if reply == "silence":
+        call.silence()
+    else:
+        call.press(reply)
+    call.expect_prompt("Goodbye")
+    call.expect_disconnected()
+
+
+@pytest.mark.parametrize("number", [NOT_A_NUMBER, CANADA])
+def test_no_callback_to_a_number_the_center_cannot_call(
+    center: FlowHarness, language: str, number: str
+) -> None:
+    center.set_local_time("2026-01-04 10:00")
+    call = to_main_menu(center, number, language)
+    call.press("1")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_prompts("ClosedSales", "CallbackOffer")
+    call.press("1")
+    call.expect_prompts("CallbackFailed", "Goodbye")
+    call.expect_disconnected()
+    assert center.center.callbacks == []
+
+
+def test_a_full_queue_offers_a_callback(center: FlowHarness, language: str) -> None:
+    center.center.capacity[center.queue_arn("Support - Devices")] = 0
+    call = to_main_menu(center, JOHN, language)
+    call.press("3")
+    call.skip_prompts()
+    call.press("2")
+    call.expect_prompts("QueueFull", "CallbackOffer")
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")
+    [(_, request, _)] = center.center.callbacks
+    assert request.queue_arn == center.queue_arn("Support - Devices")
+    assert (request.max_attempts, request.initial_delay, request.retry_delay) == (3, 60.0, 300.0)
+
+
+def test_callback_creation_failure_is_told(center: FlowHarness) -> None:
+    center.set_local_time("2026-01-04 10:00")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("1")
+    call.skip_prompts()
+    call.press("1")
+    call.skip_prompts()
+    center.center.fail("create_callback")
+    call.press("1")
+    call.expect_prompts("CallbackFailed", "Goodbye")
+
+
+def test_a_failed_transfer_apologises_and_ends_the_call(center: FlowHarness, language: str) -> None:
+    center.center.fail("transfer_to_queue")
+    call = to_main_menu(center, STRANGER, language)
+    call.press("3")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_prompt("TransferError", language=language)
+    call.expect_disconnected()
+
+
+@pytest.mark.parametrize(("main", "menu", "choice", "queue"), SUBMENUS)
+def test_a_queue_that_cannot_be_set_ends_the_call_politely(
+    center: FlowHarness, main: str, menu: str, choice: str, queue: str
+) -> None:
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press(main)
+    call.expect_prompt(menu)
+    center.center.fail("set_routing")
+    call.press(choice)
+    call.expect_prompt("TransferError")
+    call.expect_disconnected()
+
+
+def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness) -> None:
+    center.center.fail("hours_open")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("3")
+    call.skip_prompts()
+    call.press("2")
+    call.expect_queue("Support - Devices")
+
+
+def test_a_disconnect_flow_that_cannot_be_set_still_queues(center: FlowHarness) -> None:
+    center.center.fail("set_disconnect_flow")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("3")
+    call.skip_prompts()
+    call.press("2")
+    call.expect_queue("Support - Devices")
+    assert call.contact.disconnect_flow is None
+
+
+def test_without_a_published_queue_flow_the_caller_still_queues(
+    database: Path, library: FlowLibrary, coverage: Coverage
+) -> None:
+    partial = FlowLibrary({f.key: f for f in library if f.key != "CustomerQueueFlow"})
+    center = FlowHarness(database, coverage=coverage, library=partial)
+    center.set_local_time("2026-01-05 10:00")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("3")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_queue("Support - Technical")
+    call.expect_flow_ended()
+    call.expect_silence()  # Connect's default queue music; no JAM queue prompts
+
+
+def test_prompts_unavailable_routes_straight_to_support(center: FlowHarness) -> None:
+    center.lambdas.fail("PromptsFunction", times=2)
+    call = center.dial(STRANGER)
+    call.expect_queue("Support - Technical", priority=5)
+    call.expect_silence()  # nothing to say without prompts (the queue flow's prompts fail too)
+    call.expect_flow_ended()
+
+
+def test_prompts_unavailable_and_no_queue_ends_the_call(center: FlowHarness) -> None:
+    center.lambdas.fail("PromptsFunction")
+    center.center.fail("set_routing")
+    call = center.dial(STRANGER)
+    call.expect_disconnected()
+    call.expect_silence()
+
+
+def test_an_empty_prompts_table_routes_straight_to_support(center: FlowHarness, database: Path) -> None:
+    with sqlite3.connect(database) as conn:
+        conn.execute("DELETE FROM prompts WHERE contact_flow_name = 'JAM Inbound'")
+    call = center.dial(STRANGER)
+    call.expect_queue("Support - Technical")
+    call.expect_prompts(*CUSTOMER_QUEUE_OPENING)
+
+
+def test_prompts_failing_after_the_language_choice_route_to_support(center: FlowHarness) -> None:
+    center.lambdas.fail("PromptsFunction", after=1)
+    call = inbound(center, STRANGER, "es-US")
+    call.expect_queue("Support - Technical")
+
+
+def test_customer_lookup_down_treats_the_caller_as_unknown(center: FlowHarness, language: str) -> None:
+    center.lambdas.fail("CustomerLookupFunction")
+    call = inbound(center, MARIA, language)
+    call.expect_prompt("MainMenu", language=language)  # no greeting by name
+    assert "found" not in call.contact.attributes
+    call.press("2")  # accounts: no PIN step for an unknown caller
+    call.expect_prompt("AccountsMenu")
+
+
+def test_attributes_that_cannot_be_saved_skip_the_greeting(center: FlowHarness) -> None:
+    center.center.fail("update_attributes")
+    call = inbound(center, MARIA, "en-US")
+    call.expect_prompt("MainMenu")
+
+
+def test_vip_priority_failure_keeps_normal_priority(center: FlowHarness) -> None:
+    call = center.dial(MARIA)
+    call.skip_prompts()
+    center.center.fail("set_routing")
+    call.silence()
+    call.expect_prompts("WelcomeBack", "MainMenu")
+    call.press("3")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_queue("Support - Technical", priority=5)
+
+
+def test_language_that_cannot_be_set_stays_english(center: FlowHarness) -> None:
+    center.center.fail("update_contact_data", times=2)
+    call = center.dial(STRANGER)
+    call.skip_prompts()
+    call.press("2")
+    call.expect_language("en-US")
+    call.expect_prompt("MainMenu", language="en-US")
+
+
+def test_another_key_at_the_language_offer_keeps_english(center: FlowHarness) -> None:
+    call = center.dial(STRANGER)
+    call.skip_prompts()
+    call.press("5")
+    call.expect_language("en-US")
+    call.expect_prompt("MainMenu", language="en-US")
+
+
+def test_pin_check_down_leaves_verification_to_the_agent(center: FlowHarness) -> None:
+    call = to_main_menu(center, MARIA, "en-US")
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    center.lambdas.fail("PinVerificationFunction")
+    call.press("1234#")
+    call.expect_prompts("PinFailed", "AccountsMenu")
+
+
+def test_pin_result_that_cannot_be_saved_is_not_a_verification(center: FlowHarness) -> None:
+    call = to_main_menu(center, MARIA, "en-US")
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    center.center.fail("update_attributes")
+    call.press("1234#")
+    call.expect_prompts("PinFailed", "AccountsMenu")
+
+
+def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness) -> None:
+    call = to_main_menu(center, MARIA, "en-US")
+    call.press("2")
+    call.expect_prompt("PinPrompt")
+    center.lambdas.fail("PromptsFunction")
+    call.press("1234#")
+    call.expect_queue("Support - Technical", priority=1)
+
+
+@pytest.mark.parametrize(
+    ("path", "failing_prompt", "outcome"),
+    [
+        ((), "LanguageOffer", "MainMenu"),  # the language offer cannot be played: English it is
+        ((), "MainMenu", "DefaultRouting"),
+        (("1",), "SalesMenu", "DefaultRouting"),
+        (("2",), "AccountsMenu", "DefaultRouting"),
+        (("3",), "SupportMenu", "DefaultRouting"),
+        (("2",), "PinPrompt", "AccountsMenu"),
+        (("3", "1"), "CallbackOffer", "Goodbye"),
+    ],
+)
+def test_a_menu_that_cannot_be_played_takes_its_default(
+    center: FlowHarness, path: tuple[str, ...], failing_prompt: str, outcome: str
+) -> None:
+    center.center.failing_prompts.add(failing_prompt)
+    if failing_prompt == "CallbackOffer":
+        center.set_local_time("2026-01-05 23:30")
+    call = center.dial(JOHN if failing_prompt == "PinPrompt" else STRANGER)
+    call.skip_prompts()
+    if failing_prompt != "LanguageOffer":
+        call.silence()
+    for key in path:
+        call.skip_prompts()
+        call.press(key)
+    heard = [p.prompt_id for p in call.prompts]
+    assert failing_prompt not in heard
+    assert outcome in heard
+    assert any("prompt could not be played" in p for p in center.engine.problems)
+
+
+def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness) -> None:
+    call = to_main_menu(center, JOHN, "en-US")
+    call.press("1")
+    call.skip_prompts()
+    call.press("1")
+    call.expect_queue("Sales - New Orders", priority=5)
+    assert center.engine.problems == []
+
+
+def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness) -> None:
+    center.set_local_time("2026-01-04 10:00")
+    call = to_main_menu(center, STRANGER, "en-US")
+    call.press("1")
+    call.skip_prompts()
+    call.press("1")
+    call.skip_prompts()
+    center.center.fail("update_contact_data")
+    call.press("1")
+    call.expect_prompts("CallbackFailed", "Goodbye")
+    assert center.center.callbacks == []
