@@ -369,7 +369,7 @@ def create_app(
         }
         if with_refresh:
             body["refresh_token"] = pool.new_refresh_token(
-                user.username, client_id, scope, REFRESH_LIFETIME_SECONDS
+                user.username, client_id, scope, REFRESH_LIFETIME_SECONDS, auth_time
             )
         return jsonify(body)
 
@@ -383,10 +383,12 @@ def create_app(
                 return code_grant()
             if grant == "refresh_token":
                 try:
-                    user, scope = pool.use_refresh_token(request.form.get("refresh_token", ""), client_id)
+                    user, scope, auth_time = pool.use_refresh_token(
+                        request.form.get("refresh_token", ""), client_id
+                    )
                 except UserError as exc:
                     raise OAuthError("invalid_grant", exc.message) from exc
-                return grant_tokens(user, scope, int(time.time()), None, with_refresh=False)
+                return grant_tokens(user, scope, auth_time, None, with_refresh=False)
             raise OAuthError(
                 "unsupported_grant_type", "grant_type must be authorization_code or refresh_token."
             )

@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
     client_id TEXT NOT NULL,
     scope TEXT NOT NULL,
     expires_at REAL NOT NULL,
-    revoked INTEGER NOT NULL DEFAULT 0
+    revoked INTEGER NOT NULL DEFAULT 0,
+    auth_time INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS verification_codes (
     username TEXT NOT NULL,
@@ -123,6 +124,9 @@ class UserPool:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(refresh_tokens)")}
+        if "auth_time" not in columns:  # a pool created before refresh tokens kept their sign-in time
+            self._db.execute("ALTER TABLE refresh_tokens ADD COLUMN auth_time INTEGER NOT NULL DEFAULT 0")
         if seed_path is not None:
             self.load_seed(seed_path)
 
@@ -282,19 +286,26 @@ class UserPool:
             )
 
     # ------------------------------------------------------------------ refresh tokens
-    def new_refresh_token(self, username: str, client_id: str, scope: str, lifetime: float) -> str:
+    def new_refresh_token(
+        self, username: str, client_id: str, scope: str, lifetime: float, auth_time: int
+    ) -> str:
+        """`auth_time` is kept so refreshed ID tokens carry the original sign-in time (as Cognito's do;
+        OIDC clients such as oidc-client-ts refuse a refreshed ID token whose auth_time changed)."""
         token = secrets.token_urlsafe(48)
         with self._tx() as db:
             db.execute(
-                "INSERT INTO refresh_tokens VALUES (?, ?, ?, ?, ?, 0)",
-                (_token_hash(token), username, client_id, scope, time.time() + lifetime),
+                "INSERT INTO refresh_tokens (token_hash, username, client_id, scope, expires_at, revoked, auth_time)"
+                " VALUES (?, ?, ?, ?, ?, 0, ?)",
+                (_token_hash(token), username, client_id, scope, time.time() + lifetime, auth_time),
             )
         return token
 
-    def use_refresh_token(self, token: str, client_id: str) -> tuple[User, str]:
+    def use_refresh_token(self, token: str, client_id: str) -> tuple[User, str, int]:
+        """(user, scope, auth_time of the original sign-in) for a valid refresh token."""
         with self._lock:
             row = self._db.execute(
-                "SELECT username, client_id, scope, expires_at, revoked FROM refresh_tokens WHERE token_hash = ?",
+                "SELECT username, client_id, scope, expires_at, revoked, auth_time FROM refresh_tokens"
+                " WHERE token_hash = ?",
                 (_token_hash(token),),
             ).fetchone()
         if row is None or row[1] != client_id or row[4] or row[3] < time.time():
@@ -302,7 +313,7 @@ class UserPool:
         user = self.get(row[0])
         if user is None:
             raise UserError("invalid_grant", "Invalid Refresh Token")
-        return user, str(row[2])
+        return user, str(row[2]), int(row[5])
 
     def revoke_refresh_token(self, token: str) -> None:
         with self._tx() as db:

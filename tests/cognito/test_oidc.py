@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import jwt
@@ -122,9 +123,13 @@ def test_refresh_gives_new_tokens_until_revoked(pool: Pool) -> None:
         "client_id": LOCAL_CLIENT_ID,
         "refresh_token": tokens["refresh_token"],
     }
+    original = verify(pool, tokens["id_token"], audience=LOCAL_CLIENT_ID)
+    time.sleep(1.1)  # a later second: the refreshed token must still carry the sign-in's auth_time
     refreshed = requests.post(f"{pool.issuer}/oauth2/token", data=form, timeout=10)
     assert refreshed.status_code == 200
-    assert verify(pool, refreshed.json()["id_token"], audience=LOCAL_CLIENT_ID)["cognito:username"] == "john"
+    claims = verify(pool, refreshed.json()["id_token"], audience=LOCAL_CLIENT_ID)
+    assert claims["cognito:username"] == "john"
+    assert claims["auth_time"] == original["auth_time"] and claims["iat"] > original["iat"]
     revoked = requests.post(
         f"{pool.issuer}/oauth2/revoke",
         data={"client_id": LOCAL_CLIENT_ID, "token": tokens["refresh_token"]},

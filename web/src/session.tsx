@@ -77,7 +77,9 @@ export function OidcSession({ config, children }: { config: SiteConfig; children
         void auth.removeUser().then(() => window.location.assign(logoutUrl(config, window.location.origin)));
       },
       refresh: async () => {
-        await auth.signinSilent();
+        // react-oidc-context reports a failed refresh as null (and auth.error), not as a throw.
+        const user = await auth.signinSilent();
+        if (!user) throw new Error("The session could not be refreshed; please sign in again.");
       },
     };
   }, [auth, config]);

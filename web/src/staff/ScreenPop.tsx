@@ -8,7 +8,8 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
   const { lang } = useI18n();
   const s = (key: StaffKey) => staffText(lang, key);
   const pop = contact.screenPop;
-  const name = [pop.firstName, pop.lastName].filter(Boolean).join(" ") || s("unknownCustomer");
+  // The lookup's FirstName/LastName, else the name the API put on a website call (CustomerName).
+  const name = [pop.firstName, pop.lastName].filter(Boolean).join(" ") || contact.attributes.CustomerName || s("unknownCustomer");
   const department = config.departments.find((d) => d.id === contact.attributes.department);
   const issue = department?.issues.find((i) => i.id === pop.issue);
   const issueText = [department?.label[lang] ?? contact.attributes.department, issue?.label[lang] ?? pop.issue].filter(Boolean).join(" / ") || "—";

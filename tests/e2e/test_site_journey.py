@@ -1,0 +1,192 @@
+"""The website end to end in Debian's chromium (Playwright), against the real local stack.
+
+Sign in through the local Cognito Hosted UI → live hours → "Get a call" → the customer's test
+phone rings → answer → the web ingress flow queues the call → the agent, signed in to the agent
+desktop, sees the offer with the screen pop → accepts → the customer's page says "with an agent".
+Screenshots of every step go to test-artifacts/site/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from local_connect.definitions import REPO_ROOT, load_definitions
+from tests.e2e.conftest import StackProcess
+
+pytestmark = pytest.mark.e2e
+
+ARTIFACTS = REPO_ROOT / "test-artifacts" / "site"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+CUSTOMER, PASSWORD, NUMBER = "priya", "Priya-demo-1", "+12025550102"
+AGENT = "agent.support"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not (REPO_ROOT / "web" / "dist" / "index.html").is_file():
+        raise RuntimeError("the site is not built: run `make site` (make test does)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, stack: StackProcess, path: str, username: str, password: str) -> None:
+    page.goto(stack.base_url + path)
+    page.get_by_role("button", name="Sign in").last.click()
+    page.wait_for_url(re.compile(r"/cognito/login\?"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(stack.base_url + path)
+
+
+def new_page(browser: Browser, zone: str = "America/Chicago") -> Page:
+    context = browser.new_context(timezone_id=zone, locale="en-US", viewport={"width": 1100, "height": 900})
+    return context.new_page()
+
+
+def support_open_now(stack: StackProcess) -> dict[str, Any]:
+    return dict(
+        stack.post("/api/connect/hours", {"hoursOfOperationId": load_definitions().hours["SupportHours"].id})
+    )
+
+
+def test_home_shows_live_hours_in_the_customers_zone(local_stack: StackProcess, browser: Browser) -> None:
+    page = new_page(browser, zone="Europe/Madrid")
+    page.clock.install()  # the page's timers, so a minute can pass in a moment
+    page.goto(local_stack.base_url + "/")
+    for department in ("Sales", "Accounts", "Support"):
+        region = page.get_by_role("region", name=department)
+        expect(region.get_by_test_id(f"badge-{department.lower()}")).to_have_text(
+            re.compile(r"^(Open|Closed)$")
+        )
+        expect(region.get_by_test_id(f"countdown-{department.lower()}")).to_have_text(
+            re.compile(r"(Closes|Opens) in \d")
+        )
+    expect(page.get_by_text("Times are shown in your time zone (Central European")).to_be_visible()
+    countdown = page.get_by_test_id("countdown-support")
+    before = countdown.inner_text()
+    page.clock.run_for(61_000)
+    expect(countdown).not_to_have_text(before)  # it ticks without reloading
+    page.get_by_role("region", name="Support").locator("summary").click()
+    expect(page.get_by_role("table", name="Support: the next seven days").get_by_role("row")).to_have_count(8)
+    shot(page, "01-home")
+    page.get_by_role("button", name="Ver en español").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("¿Cuándo podemos hablar?")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    shot(page, "02-home-es")
+    page.context.close()
+
+
+def test_sign_in_request_a_call_and_an_agent_takes_it(local_stack: StackProcess, browser: Browser) -> None:
+    hours = support_open_now(local_stack)
+    customer = new_page(browser)
+    sign_in(customer, local_stack, "/call", CUSTOMER, PASSWORD)
+    expect(customer.get_by_text("Signed in as Priya Patel")).to_be_visible()
+    expect(customer.get_by_label("We will call your verified number")).to_have_value(NUMBER)
+    customer.get_by_role("radio", name="Support").check()
+    customer.get_by_label("What is it about?").select_option(label="Service outage or technical problem")
+    customer.get_by_label("Anything we should know? (optional)").fill("Internet down since this morning")
+    shot(customer, "03-get-a-call")
+    button = customer.get_by_role("button", name="Call me now")
+
+    if not hours["isOpen"]:
+        # Support is closed at this hour (23:00-07:00 New York): the page must say so and not call.
+        expect(button).to_be_disabled()
+        expect(customer.get_by_test_id("closed-notice")).to_contain_text("Support is closed now. It opens")
+        shot(customer, "04-closed")
+        pytest.fail(
+            f"Support is closed right now (next open {hours['nextOpen']}): the call journey needs open hours"
+        )
+
+    agent = new_page(browser)
+    sign_in(agent, local_stack, "/agent", AGENT, "Agent-demo-1")
+    agent.get_by_role("button", name="Go available").click()
+    expect(agent.get_by_test_id("agent-state")).to_have_text("Available")
+    shot(agent, "04-agent-available")
+
+    phone = f"/local/phones/{quote(NUMBER)}"
+    after = int(local_stack.get(phone)["last"])
+    button.dblclick()  # a double click places one call
+    expect(customer.get_by_test_id("call-status")).to_be_visible()
+    ringing = local_stack.wait_for(phone, "ringing", after=after, timeout=15)
+    shot(customer, "05-calling-you")
+    local_stack.post(f"{phone}/answer")
+    local_stack.wait_for(phone, "queued", after=ringing["seq"], timeout=20)
+
+    pop = agent.get_by_test_id("screen-pop")
+    expect(pop).to_be_visible(timeout=15_000)
+    expect(pop.get_by_role("heading", level=3)).to_contain_text("Priya Patel")
+    expect(pop).to_contain_text("VIP")
+    expect(pop).to_contain_text("Verified on the website")
+    expect(pop).to_contain_text("Support / Service outage or technical problem")
+    expect(pop).to_contain_text("Internet down since this morning")
+    shot(agent, "06-agent-offer-screen-pop")
+    agent.get_by_role("button", name="Accept").click()
+    expect(agent.get_by_test_id("agent-state")).to_have_text("On contact")
+    local_stack.wait_for(phone, "connected", after=ringing["seq"], timeout=15)
+    expect(customer.get_by_test_id("call-status")).to_contain_text("You are with an agent.", timeout=10_000)
+    shot(customer, "07-customer-with-agent")
+    shot(agent, "08-agent-on-contact")
+
+    calls = [c for c in local_stack.get("/local/contacts")["contacts"] if c["CustomerEndpoint"] == NUMBER]
+    assert len([c for c in calls if c["InitiationMethod"] == "API"]) == 1, "the double click placed two calls"
+    agent.get_by_role("button", name="End contact").click()
+    expect(agent.get_by_test_id("agent-state")).to_have_text("After contact work")
+    agent.context.close()
+    customer.context.close()
+
+
+def test_a_customer_without_a_verified_number_verifies_it_with_the_code_on_screen(
+    local_stack: StackProcess, browser: Browser
+) -> None:
+    page = new_page(browser)
+    sign_in(page, local_stack, "/call", "unverified", "Unverified-demo-1")
+    expect(page.get_by_role("button", name="Call me now")).to_be_disabled()
+    page.get_by_role("link", name="Verify my number").click()
+    page.get_by_role("button", name="Send me a code").click()
+    code = page.get_by_test_id("local-code")
+    expect(code).to_contain_text("Your code is")
+    digits = re.search(r"(\d{6})", code.inner_text())
+    assert digits is not None
+    shot(page, "09-verify-code-on-screen")
+    page.get_by_label("Verification code").fill(digits.group(1))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("Your number is verified.")).to_be_visible()
+    page.get_by_role("link", name="Back to Get a call").click()
+    expect(page.get_by_label("We will call your verified number")).to_have_value("+12025550103")
+    shot(page, "10-verified")
+    page.context.close()
+
+
+def test_sign_out_ends_the_hosted_ui_session_too(local_stack: StackProcess, browser: Browser) -> None:
+    page = new_page(browser)
+    sign_in(page, local_stack, "/", "john", "John-demo-1")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(local_stack.base_url + "/")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    # Signing in again shows the form: the provider's session is gone, not only the site's.
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/cognito/login\?"))
+    expect(page.get_by_label("Password")).to_be_visible()
+    page.context.close()
