@@ -14,6 +14,7 @@ installed botocore by tests/lambdas/test_sdk_slice.py); everything else still co
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Mapping
 from pathlib import Path
@@ -99,8 +100,8 @@ def to_attribute(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"S": value}
     if isinstance(value, int | float):
-        if isinstance(value, float) and value != value:  # NaN has no DynamoDB number
-            raise ValueError("NaN cannot be stored in DynamoDB")
+        if isinstance(value, float) and not math.isfinite(value):  # no DynamoDB number for these
+            raise ValueError(f"{value} cannot be stored in DynamoDB")
         return {"N": repr(value) if isinstance(value, float) else str(value)}
     if isinstance(value, Mapping):
         return {"M": {str(k): to_attribute(v) for k, v in value.items()}}

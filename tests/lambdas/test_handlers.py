@@ -97,6 +97,14 @@ def test_bad_stored_item_means_lookup_failed(sqlite_env: Any) -> None:
     assert customer_lookup(SAMPLE_EVENT) == {"found": "false", "error": "lookup_failed"}
 
 
+def test_item_with_an_unreadable_attribute_means_lookup_failed(dynamodb_env: Any) -> None:
+    dynamodb_env.put_item(
+        TableName="CustomerData",
+        Item={"PhoneNumber": {"S": CALLER}, "FirstName": {"S": "Maria"}, "Photo": {"B": b"\x89PNG"}},
+    )
+    assert customer_lookup(SAMPLE_EVENT) == {"found": "false", "error": "lookup_failed"}
+
+
 # ---------------------------------------------------------------- prompts
 
 INBOUND = {
