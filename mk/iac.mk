@@ -51,9 +51,13 @@ iac-validate: python-deps iac-tools
 
 TEST_TARGETS += iac-validate
 
-# `make deploy STACK=jam-dev` (defaults in samconfig.toml): build, deploy, then upload the site
-# with its config.json, load the seed data and point the claimed number at the inbound flow.
+# `make deploy` (stack and region from samconfig.toml), or e.g.
+#   make deploy STACK=jam-prod REGION=us-west-2 DEPLOY_ARGS='--parameter-overrides Stage=prod PhoneNumberCountryCode=US'
+# Build, deploy, then upload the site with its config.json, load the seed data and point the
+# claimed number at the inbound flow (scripts/deploy_post.py).
 STACK ?=
+REGION ?=
+DEPLOY_TARGET := $(if $(STACK),--stack-name $(STACK)) $(if $(REGION),--region $(REGION))
 deploy: python-deps site iac-build
-	$(IAC_ENV) $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(if $(STACK),--stack-name $(STACK)) $(DEPLOY_ARGS)
-	$(BIN)/python -m scripts.deploy_post $(if $(STACK),--stack-name $(STACK))
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(DEPLOY_TARGET) $(DEPLOY_ARGS)
+	$(BIN)/python -m scripts.deploy_post $(DEPLOY_TARGET)

@@ -169,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--stack-name and --region are needed (or stack_name / region in samconfig.toml)")
     import boto3
 
-    # The seed loader's DynamoDB client follows boto3's default region.
-    os.environ.setdefault("AWS_DEFAULT_REGION", args.region)
+    # The seed loader's DynamoDB client follows boto3's default region: make it the stack's.
+    os.environ["AWS_DEFAULT_REGION"] = args.region
     session = boto3.Session(region_name=args.region)
     outputs = stack_outputs(session.client("cloudformation"), args.stack_name)
     if not args.skip_site:
