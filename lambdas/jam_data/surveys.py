@@ -1,7 +1,7 @@
 """SurveyResults: one record per contact, key ContactId; written once, never overwritten.
 
 A retried invocation (Connect retries a Lambda that timed out) must not write twice, so the
-write is conditional: INSERT OR IGNORE on SQLite, attribute_not_exists(ContactId) on DynamoDB.
+write is conditional: INSERT … ON CONFLICT DO NOTHING on SQLite, attribute_not_exists(ContactId) on DynamoDB.
 Answers are kept as the caller gave them, with a status, so an invalid or missing answer is a
 fact in the record rather than a hole in it.
 """
@@ -127,7 +127,10 @@ class SqliteSurveys:
         conn = sqlite_db.connection(self.path)
         with sqlite_db.write_transaction(conn):
             cursor = conn.execute(
-                f"INSERT OR IGNORE INTO survey_results ({_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                # Only a second record for the contact is ignored (OR IGNORE would also swallow
+                # a NOT NULL violation and call it a duplicate).
+                f"INSERT INTO survey_results ({_COLUMNS}) VALUES ({', '.join('?' * 14)}) "
+                "ON CONFLICT (contact_id) DO NOTHING",
                 _row(result),
             )
         return cursor.rowcount == 1
