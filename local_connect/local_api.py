@@ -72,13 +72,13 @@ def _sse(channel: EventChannel, after: int) -> Iterator[str]:
             yield f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(event.public())}\n\n"
 
 
-def create_app(runtime: Runtime, base_url: str = "") -> Flask:
+def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # The site is served from the same origin; a Vite dev server (npm run dev) is the other one.
     dev_origins = ["http://127.0.0.1:5173", "http://localhost:5173"]
     CORS(app, origins=[o for o in (base_url, *dev_origins) if o], max_age=600)
-    speech = Speech()
+    speech = speech or Speech()
     center = runtime.center
     switchboard = runtime.switchboard
 

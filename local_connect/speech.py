@@ -30,16 +30,19 @@ class Speech:
         return self.binary is not None
 
     def wav(self, text: str, language: str) -> bytes:
-        """The prompt as a WAV file (cached: the same prompts are played to every caller)."""
+        """The prompt as a WAV file (cached: the same prompts are played to every caller).
+
+        SSML (`<speak>...</speak>`, as flows send it) is spoken as SSML (espeak-ng's -m)."""
         if self.binary is None:
             raise RuntimeError("espeak-ng is not installed")
         key = (text, voice_for(language))
+        markup = ["-m"] if text.lstrip().startswith("<speak") else []
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         audio = subprocess.run(
-            [self.binary, "--stdout", "-v", key[1], "-s", "165", "--", text],
+            [self.binary, "--stdout", "-v", key[1], "-s", "165", *markup, "--", text],
             check=True,
             capture_output=True,
             timeout=20,

@@ -23,6 +23,16 @@ import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
+MONDAY_3PM_NEW_YORK = "1767643200"  # 2026-01-05 15:00 America/New_York
+DETERMINISTIC_ARGS = (
+    "--clock-start",
+    MONDAY_3PM_NEW_YORK,
+    "--clock-control",
+    "--offer-timeout",
+    "30",
+    "--ring-timeout",
+    "20",
+)
 
 
 def free_port() -> int:
@@ -150,7 +160,11 @@ def start_stack(state_dir: Path, *args: str, port: int | None = None) -> StackPr
 
 @pytest.fixture(scope="session")
 def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
-    """One running stack for the session (short timers so waits in tests stay short)."""
-    stack = start_stack(tmp_path_factory.mktemp("stack"), "--offer-timeout", "5", "--ring-timeout", "10")
+    """One running stack for the session.
+
+    Its clock starts on a Monday at 15:00 in New York (every department open, whenever the tests
+    run) and tests may move it forward with POST /local/clock. Offers wait 30 s, phones ring 20 s.
+    """
+    stack = start_stack(tmp_path_factory.mktemp("stack"), *DETERMINISTIC_ARGS)
     yield stack
     stack.stop()

@@ -18,12 +18,11 @@ import requests
 
 from local_connect.definitions import load_definitions
 from local_connect.numbers import INBOUND_NUMBER
-from tests.e2e.conftest import StackProcess, start_stack
+from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
 
 pytestmark = pytest.mark.e2e
 
-MONDAY_3PM_NEW_YORK = "1767643200"  # 2026-01-05 15:00 America/New_York
-STACK_ARGS = ("--clock-start", MONDAY_3PM_NEW_YORK, "--clock-control", "--offer-timeout", "30")
+STACK_ARGS = DETERMINISTIC_ARGS
 MARIA = "+12025550100"  # VIP, Spanish-speaking, verified on the website
 JOHN = "+12025550101"
 PRIYA = "+12025550102"

@@ -287,3 +287,26 @@ def test_the_terminal_phone_runs_a_script_and_fails_on_an_unmet_expectation(loca
     assert run_script(phone, "expect connected 0.2", out) == 1
     assert "expected 'connected'" in out.getvalue()
     assert run_script(phone, "answer", out) == 1  # not ringing: the error is reported, not raised
+
+
+def test_prompts_are_spoken_as_wav_in_the_callers_language(local: Local) -> None:
+    spoken = requests.get(
+        local.base + "/speech", params={"text": "Para español, oprima 2.", "language": "es-US"}, timeout=20
+    )
+    assert spoken.status_code == 200 and spoken.headers["Content-Type"] == "audio/wav"
+    assert spoken.content[:4] == b"RIFF" and len(spoken.content) > 10_000
+    ssml = requests.get(
+        local.base + "/speech",
+        params={"text": "<speak>Hello <break time='300ms'/> there</speak>"},
+        timeout=20,
+    )
+    assert ssml.status_code == 200 and ssml.content[:4] == b"RIFF"
+
+
+def test_without_espeak_the_phone_is_told_prompts_are_text_only(local: Local) -> None:
+    from local_connect.speech import Speech
+
+    with serving(create_app(local.runtime, speech=Speech(binary="no-such-espeak"))) as base:
+        assert requests.get(base + "/", timeout=10).json()["speech"] is False
+        answer = requests.get(base + "/speech", params={"text": "hello"}, timeout=10)
+    assert answer.status_code == 503 and answer.json()["error"] == "SpeechUnavailable"

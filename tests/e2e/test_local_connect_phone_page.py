@@ -1,0 +1,104 @@
+"""The browser test phone (/local/phone) in Debian's chromium: dial, keypad, queue, agent, ringing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from local_connect.definitions import load_definitions
+from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+EMILY = "+14155550106"
+HIRO = "+13125550109"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
+    running = start_stack(tmp_path_factory.mktemp("phone-page"), *DETERMINISTIC_ARGS)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        )
+        yield launched
+        launched.close()
+
+
+def _phone(browser: Browser, stack: StackProcess, number: str) -> Page:
+    page = browser.new_page()
+    page.goto(f"{stack.base_url}/local/phone?number={number.replace('+', '%2B')}")
+    expect(page.locator("#status")).to_have_text("Idle")
+    return page
+
+
+def _press(page: Page, key: str) -> None:
+    page.locator("#keypad").get_by_role("button", name=key, exact=True).click()
+
+
+def test_the_browser_phone_dials_in_uses_the_keypad_and_reaches_an_agent(
+    browser: Browser, stack: StackProcess
+) -> None:
+    stack.post("/local/agents/agent.support2/state", {"state": "Available"})
+    page = _phone(browser, stack, EMILY)
+    expect(page.locator("#speech-notice")).to_be_hidden()  # espeak-ng is installed by the Makefile
+    page.get_by_role("button", name="Call").click()
+    log = page.locator("#log")
+    expect(log).to_contain_text("Para español, oprima 2.")
+    _press(page, "1")
+    expect(log).to_contain_text("Welcome back, Emily")
+    expect(log).to_contain_text("technical support, press 3")
+    _press(page, "3")
+    expect(log).to_contain_text("press 1", timeout=10_000)
+    _press(page, "1")
+    expect(page.locator("#status")).to_have_text("Waiting in queue")
+
+    offer = stack.get("/local/agents/agent.support2")["contact"]
+    assert offer["customerNumber"] == EMILY
+    stack.post(f"/local/agents/agent.support2/contacts/{offer['contactId']}/accept")
+    expect(page.locator("#status")).to_have_text("Talking to Diego Support")
+    page.get_by_role("button", name="Hang up").click()
+    expect(page.locator("#status")).to_have_text("Idle")
+    record = stack.get(f"/local/contacts/{offer['contactId']}")
+    assert record["DisconnectReason"] == "CUSTOMER_DISCONNECT" and record["Agent"] == "agent.support2"
+    page.close()
+
+
+def test_the_browser_phone_rings_for_an_outbound_call_and_answers(
+    browser: Browser, stack: StackProcess
+) -> None:
+    import boto3
+
+    defs = load_definitions()
+    page = _phone(browser, stack, HIRO)
+    client = boto3.client(
+        "connect",
+        endpoint_url=stack.base_url + "/connect-api",
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+    client.start_outbound_voice_contact(
+        InstanceId=defs.instance_id,
+        ContactFlowId=defs.flows["WebIngressFlow"].id,
+        DestinationPhoneNumber=HIRO,
+        QueueId=defs.queues["SupportDevicesQueue"].id,
+        Attributes={"Verified": "true", "issue": "devices", "CustomerName": "Hiro"},
+    )
+    expect(page.locator("#status")).to_contain_text("Ringing")
+    expect(page.get_by_role("button", name="Answer")).to_be_enabled()
+    page.get_by_role("button", name="Answer").click()
+    expect(page.locator("#log")).to_contain_text("Hiro")
+    expect(page.locator("#status")).to_have_text("Waiting in queue")
+    page.get_by_role("button", name="Hang up").click()
+    expect(page.locator("#status")).to_have_text("Idle")
+    page.close()
