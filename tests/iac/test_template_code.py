@@ -435,3 +435,17 @@ def test_api_5xx_alarm_watches_this_api(resources: Mapping[str, Mapping[str, Any
     alarm = resources["Api5xxAlarm"]["Properties"]
     dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
     assert dimensions == {"ApiName": resources["JamApi"]["Properties"]["Name"], "Stage": {"Ref": "Stage"}}
+
+
+def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
+    template: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
+) -> None:
+    origin = template["Outputs"]["SiteUrl"]["Value"]
+    assert environment(resources["ApiFunction"])["ALLOWED_ORIGINS"] == origin
+    assert resources["SiteApprovedOrigin"]["Properties"]["Origin"] == origin
+    assert resources["SiteApprovedOrigin"]["Properties"]["InstanceId"] == INSTANCE_ARN
+    condition, custom, default = origin["Fn::If"]
+    callbacks = resources["UserPoolClient"]["Properties"]["CallbackURLs"]
+    assert {
+        "Fn::If": [condition, {"Fn::Sub": custom["Fn::Sub"] + "/"}, {"Fn::Sub": default["Fn::Sub"] + "/"}]
+    } in callbacks
