@@ -271,3 +271,21 @@ def test_throttle_allows_a_burst_of_five_then_two_a_second(throttled: Twin) -> N
     client.list_queues(InstanceId=throttled.instance)
     with pytest.raises(ClientError):
         client.list_queues(InstanceId=throttled.instance)
+
+
+def test_an_unanswered_outbound_call_is_recorded_as_not_answered(twin: Twin) -> None:
+    contact_id = _outbound(twin)
+    with twin.runtime.lock:
+        twin.clock.advance(twin.runtime.options.ring_timeout + 1)
+        twin.runtime.scheduler.run_due()
+    assert twin.phone_events(CUSTOMER)[-1] == "missed_call"
+    described = twin.client.describe_contact(InstanceId=twin.instance, ContactId=contact_id)["Contact"]
+    assert described["DisconnectReason"] == "CUSTOMER_NOT_ANSWERED"
+
+
+def test_concurrent_outbound_calls_are_limited_like_the_instance_quota(twin: Twin) -> None:
+    twin.runtime.connect.max_concurrent_calls = 2
+    _outbound(twin)
+    _outbound(twin, DestinationPhoneNumber="+12025550101")
+    with pytest.raises(twin.client.exceptions.LimitExceededException):
+        _outbound(twin, DestinationPhoneNumber="+12025550102")
