@@ -1,0 +1,232 @@
+"""Loading and validating flows: the JAM flows, flows exported from real instances, and bad flows."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local_connect.definitions import load_definitions
+from local_connect.flows.loader import FlowError, FlowLibrary, load_flow, load_flow_file
+from local_connect.flows.references import external_prompt_ids
+from local_connect.flows.testing import FlowHarness
+
+SAMPLES = Path(__file__).parent / "samples"
+JAM_FLOWS = {"InboundFlow", "CustomerQueueFlow", "SurveyFlow", "WebIngressFlow"}
+
+
+def minimal() -> dict[str, Any]:
+    return {
+        "Version": "2019-10-30",
+        "StartAction": "hello",
+        "Actions": [
+            {
+                "Identifier": "hello",
+                "Type": "MessageParticipant",
+                "Parameters": {"Text": "Hello"},
+                "Transitions": {"NextAction": "bye"},
+            },
+            {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
+        ],
+    }
+
+
+def test_the_template_maps_every_jam_flow_file_and_all_load_clean() -> None:
+    library = FlowLibrary.from_definitions(load_definitions())
+    assert {flow.key for flow in library} == JAM_FLOWS
+    for key in JAM_FLOWS:
+        report = library.reports[key]
+        assert report.problems == [], str(report)
+        flow = library.get(key)
+        definition = load_definitions().flows[key]
+        assert (flow.arn, flow.flow_id, flow.name) == (definition.arn, definition.id, definition.name)
+        assert library.get(definition) is flow and library.get(definition.arn) is flow
+
+
+def test_placeholders_resolve_to_the_template_resources() -> None:
+    definitions = load_definitions()
+    flow = FlowLibrary.from_definitions(definitions).get("InboundFlow")
+    queue = flow.actions["queue-sales-upgrades"].parameters["QueueId"]
+    assert queue == definitions.queues["SalesUpgradesQueue"].arn
+    hook = flow.actions["set-disconnect-flow"].parameters["EventHooks"]["CustomerRemaining"]
+    assert hook == definitions.flows["SurveyFlow"].arn
+    lambda_arn = flow.actions["lookup"].parameters["LambdaFunctionARN"]
+    assert lambda_arn == definitions.functions["CustomerLookupFunction"].arn
+    assert "${" not in json.dumps([a.raw for a in flow])
+
+
+def test_flow_files_never_hard_code_what_the_caller_hears() -> None:
+    """Prompt texts come from the Prompts Lambda: every spoken text is a $.External reference."""
+    library = FlowLibrary.from_definitions(load_definitions())
+    for flow in library:
+        for action in flow:
+            texts = [action.parameters.get(k) for k in ("Text", "SSML")]
+            texts += [m.get("Text") for m in action.parameters.get("Messages", [])]
+            for text in filter(None, texts):
+                assert "$.External." in text, f"{flow.key}/{action.identifier}: {text!r}"
+
+
+def test_every_prompt_id_the_flows_use_is_seeded_in_both_languages() -> None:
+    seed = json.loads((Path(__file__).parents[2] / "data" / "seed" / "prompts.json").read_text())
+    by_flow = {item["ContactFlowName"]: {p["Id"]: p["PromptText"] for p in item["Prompts"]} for item in seed}
+    library = FlowLibrary.from_definitions(load_definitions())
+    lambda_keys = {
+        "PromptCount",
+        "found",
+        "FirstName",
+        "LastName",
+        "VIP",
+        "AccountNumber",
+        "verified",
+        "locked",
+    }
+    for flow in library:
+        prompts = by_flow[flow.name]
+        used = {
+            prompt_id
+            for action in flow
+            for text in strings(action.parameters)
+            for prompt_id in external_prompt_ids(text)
+        }
+        for prompt_id in used - lambda_keys:
+            assert prompt_id in prompts, f"{flow.name} uses {prompt_id}, which is not seeded"
+            assert prompts[prompt_id].get("en-US") and prompts[prompt_id].get("es-US")
+
+
+def strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+def test_an_exported_inbound_flow_loads_with_its_unsupported_blocks_named() -> None:
+    result = load_flow_file(SAMPLES / "exported-inbound.json", key="Sample")
+    assert result.report.ok, str(result.report)
+    assert result.report.unsupported_types == {"ConnectParticipantWithLexBot", "InvokeFlowModule"}
+    assert len(result.flow.actions) == 9
+
+
+def test_an_exported_queue_flow_loads_clean() -> None:
+    result = load_flow_file(SAMPLES / "exported-queue.json", key="SampleQueue")
+    assert result.report.ok and not result.report.unsupported, str(result.report)
+
+
+def test_a_broken_export_is_reported_not_raised() -> None:
+    result = load_flow_file(SAMPLES / "broken-export.json", key="Broken")
+    messages = [str(p) for p in result.report.problems]
+    assert (
+        "unsupported: action start: type GetCustomerProfile is a Connect action this engine does not run"
+        in messages
+    )
+    assert "unsupported: action island: type FancyNewBlock is unknown" in messages
+    assert "error: action compare: the Identifier is used by more than one action" in messages
+    assert "error: action compare: Compare needs the parameter ComparisonValue" in messages
+    assert any("condition operator 'Like'" in m for m in messages)
+    assert "error: action start: transition to 'gone', which is not an action of the flow" in messages
+    assert "error: action end: DisconnectParticipant ends the flow and takes no transitions" in messages
+    assert "error: 1 entries of Actions are not objects" in messages
+    assert "warning: action island: unreachable: no path from StartAction leads here" in messages
+    with pytest.raises(FlowError, match="action compare: Compare needs the parameter ComparisonValue"):
+        load_flow_file(SAMPLES / "broken-export.json", key="Broken", strict=True)
+
+
+def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> None:
+    result = load_flow_file(SAMPLES / "exported-inbound.json", key="Sample")
+    harness = FlowHarness(tmp_path / "db.sqlite3", library=FlowLibrary({"Sample": result.flow}))
+    call = harness.dial("+12025550101", "Sample")
+    call.expect_prompt(text="Hello, thanks for calling")
+    call.expect_prompt(text="Press 1")
+    call.press("2")  # the Lex bot: not run locally, so its error branch is taken, named in problems
+    call.expect_disconnected()
+    assert any("ConnectParticipantWithLexBot is not supported locally" in p for p in harness.engine.problems)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(Version="2017-01-01"), "Version is '2017-01-01', expected '2019-10-30'"),
+        (lambda d: d.update(StartAction="nowhere"), "StartAction 'nowhere' is not an action of the flow"),
+        (lambda d: d.pop("StartAction"), "StartAction is missing"),
+        (
+            lambda d: d["Actions"][0]["Transitions"].update(NextAction="gone"),
+            "action hello: transition to 'gone'",
+        ),
+        (
+            lambda d: d["Actions"][0]["Parameters"].update(SSML="<speak/>"),
+            "action hello: MessageParticipant takes only one of Text, SSML",
+        ),
+        (
+            lambda d: d["Actions"][0]["Transitions"].pop("NextAction"),
+            "action hello: MessageParticipant needs a NextAction",
+        ),
+        (
+            lambda d: d["Actions"][0]["Transitions"].update(
+                Errors=[{"ErrorType": "QueueAtCapacity", "NextAction": "bye"}]
+            ),
+            "action hello: error type 'QueueAtCapacity' is not one MessageParticipant raises",
+        ),
+        (
+            lambda d: d["Actions"][0]["Transitions"].update(
+                Conditions=[{"NextAction": "bye", "Condition": {"Operator": "Equals", "Operands": ["1"]}}]
+            ),
+            "action hello: MessageParticipant takes no Conditions",
+        ),
+        (lambda d: d["Actions"][0].pop("Type"), "action hello: the action has no Type"),
+        (
+            lambda d: d["Actions"].insert(
+                0, {"Identifier": "loop", "Type": "Loop", "Parameters": {"LoopCount": "x"}, "Transitions": {}}
+            ),
+            "action loop: LoopCount must be a number",
+        ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "hooks",
+                    "Type": "UpdateContactEventHooks",
+                    "Parameters": {"EventHooks": {"CustomerQueue": "a", "CustomerRemaining": "b"}},
+                    "Transitions": {"NextAction": "bye"},
+                },
+            ),
+            "action hooks: EventHooks must hold exactly one hook",
+        ),
+    ],
+)
+def test_a_bad_flow_is_refused_naming_the_action_and_the_reason(change: Any, message: str) -> None:
+    document = copy.deepcopy(minimal())
+    change(document)
+    with pytest.raises(FlowError) as raised:
+        load_flow(document, key="Bad", strict=True)
+    assert message in str(raised.value)
+
+
+def test_lenient_loading_never_raises_on_garbage() -> None:
+    for garbage in ("not json", "[]", '{"Actions": "x"}', '{"Actions": [1, null]}', b"\xff\xfe"):
+        result = load_flow(garbage, key="Garbage")
+        assert not result.report.ok
+
+
+def test_missing_error_branches_and_unknown_parameters_are_warnings() -> None:
+    document = minimal()
+    document["Actions"].insert(
+        0,
+        {
+            "Identifier": "lambda",
+            "Type": "InvokeLambdaFunction",
+            "Parameters": {"LambdaFunctionARN": "arn:x", "Colour": "blue"},
+            "Transitions": {"NextAction": "hello"},
+        },
+    )
+    document["StartAction"] = "lambda"
+    result = load_flow(document, key="Warn", strict=True)  # warnings do not refuse a flow
+    assert [str(p) for p in result.report.warnings] == [
+        "warning: action lambda: parameter Colour is not one InvokeLambdaFunction takes; it is ignored",
+        "warning: action lambda: no NoMatchingError branch: that error would end the flow",
+    ]
