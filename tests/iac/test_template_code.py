@@ -445,7 +445,8 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
     assert resources["SiteApprovedOrigin"]["Properties"]["Origin"] == origin
     assert resources["SiteApprovedOrigin"]["Properties"]["InstanceId"] == INSTANCE_ARN
     condition, custom, default = origin["Fn::If"]
-    callbacks = resources["UserPoolClient"]["Properties"]["CallbackURLs"]
-    assert {
+    root = {
         "Fn::If": [condition, {"Fn::Sub": custom["Fn::Sub"] + "/"}, {"Fn::Sub": default["Fn::Sub"] + "/"}]
-    } in callbacks
+    }
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["CallbackURLs"] == client["LogoutURLs"] == [root]
