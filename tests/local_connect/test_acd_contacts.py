@@ -166,3 +166,28 @@ def test_queue_metrics_count_contacts_and_agents(harness: Harness) -> None:
     assert metrics["AGENTS_ONLINE"] == 1
     assert metrics["AGENTS_ON_CONTACT"] == 1  # the generalist was offered the oldest
     assert metrics["AGENTS_AVAILABLE"] == 0
+
+
+def test_a_callback_waiting_for_its_retry_is_retried_on_time_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.sqlite3"
+    before = Harness(path, AcdSettings(callback_retry_delay=300))
+    caller = before.inbound("+12025550101", "SupportTechnicalQueue")
+    callback = before.center.create_callback(caller, "+12025550101")
+    before.center.customer_disconnected(caller)
+    before.center.set_agent_state("agent.support", "Available")
+    before.center.accept("agent.support", callback.id)
+    before.center.callback_not_answered(callback.id)  # retry due in 300 s
+    before.store.close()
+
+    after = Harness(path)
+    after.clock.set(before.clock.now() + 100)
+    resumed, _ = after.center.recover()
+    assert [c.id for c in resumed] == [callback.id]
+    assert after.center.contact(callback.id).state is ContactState.SCHEDULED
+    after.center.set_agent_state("agent.support", "Available")
+    after.advance(199)
+    assert after.offers("agent.support") == []
+    after.advance(1)
+    assert after.offers("agent.support") == [callback.id]
+    assert after.center.contact(callback.id).callback_attempts == 1  # the attempt before the crash counts
+    after.store.close()
