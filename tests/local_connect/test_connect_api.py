@@ -289,3 +289,12 @@ def test_concurrent_outbound_calls_are_limited_like_the_instance_quota(twin: Twi
     _outbound(twin, DestinationPhoneNumber="+12025550101")
     with pytest.raises(twin.client.exceptions.LimitExceededException):
         _outbound(twin, DestinationPhoneNumber="+12025550102")
+
+
+def test_instance_flows_and_routing_profiles_are_described_from_the_template(twin: Twin) -> None:
+    instance = twin.client.describe_instance(InstanceId=twin.instance)["Instance"]
+    assert instance["Id"] == twin.instance and instance["InstanceStatus"] == "ACTIVE"
+    flows = twin.client.list_contact_flows(InstanceId=twin.instance)["ContactFlowSummaryList"]
+    assert {f["Id"] for f in flows} == {f.id for f in twin.defs.flows.values()}
+    profiles = twin.client.list_routing_profiles(InstanceId=twin.instance)["RoutingProfileSummaryList"]
+    assert sorted(p["Name"] for p in profiles) == sorted(p.name for p in twin.defs.routing_profiles.values())
