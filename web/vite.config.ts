@@ -10,10 +10,6 @@ export default defineConfig({
     cssCodeSplit: false,
   },
   css: { preprocessorOptions: { scss: { quietDeps: true } } },
-  server: {
-    // `npm run dev` against a running local stack (`make run`) on port 8000.
-    proxy: { "/config.json": "http://127.0.0.1:8000", "/api": "http://127.0.0.1:8000", "/cognito": "http://127.0.0.1:8000", "/local": "http://127.0.0.1:8000" },
-  },
   test: {
     environment: "jsdom",
     setupFiles: ["./src/test-setup.ts"],
