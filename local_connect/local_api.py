@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, Response, jsonify, request
@@ -18,6 +19,7 @@ from flask_cors import CORS
 from local_connect.acd import AcdError, ContactState
 from local_connect.acd.store import export_csv, export_jsonl
 from local_connect.channels import EventChannel
+from local_connect.definitions import REPO_ROOT
 from local_connect.desk import contact_view
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.phone.page import PHONE_PAGE
@@ -26,6 +28,7 @@ from local_connect.speech import Speech
 from local_connect.switchboard import TelephonyError
 
 T = TypeVar("T")
+DEMO_CUSTOMERS = REPO_ROOT / "data" / "seed" / "customers.json"
 HEARTBEAT_SECONDS = 15.0
 
 
@@ -72,6 +75,19 @@ def _sse(channel: EventChannel, after: int) -> Iterator[str]:
             yield f"id: {event.seq}\nevent: {event.type}\ndata: {json.dumps(event.public())}\n\n"
 
 
+def demo_customers(path: Path = DEMO_CUSTOMERS) -> list[dict[str, str]]:
+    """The seeded customers' numbers and names, for the test phone's number picker."""
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        {"number": str(c["PhoneNumber"]), "name": f"{c.get('FirstName', '')} {c.get('LastName', '')}".strip()}
+        for c in items
+        if isinstance(c, dict) and c.get("PhoneNumber")
+    ]
+
+
 def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = None) -> Flask:
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -79,6 +95,7 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
     dev_origins = ["http://127.0.0.1:5173", "http://localhost:5173"]
     CORS(app, origins=[o for o in (base_url, *dev_origins) if o], max_age=600)
     speech = speech or Speech()
+    customers = demo_customers()
     center = runtime.center
     switchboard = runtime.switchboard
 
@@ -106,6 +123,7 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
                 "phone": f"{base_url}/local/phone",
                 "speech": speech.available,
                 "flowEngine": switchboard.flows is not None,
+                "demoCustomers": customers,
                 "agents": locked(lambda: [a.public() for a in center.agents.values()]),
                 "queues": [
                     {"id": q.id, "arn": q.arn, "name": q.name, "logicalId": q.logical_id}

@@ -120,6 +120,13 @@ def test_a_phone_dials_in_hears_the_prompt_and_hangs_up(local: Local) -> None:
     assert local.get(f"/phones/{CALLER}")["contactId"] is None
 
 
+def test_the_overview_lists_the_inbound_number_and_the_demo_customers_for_the_phone(local: Local) -> None:
+    info = local.get("/")
+    assert info["inboundNumber"] == INBOUND_NUMBER and info["flowEngine"] is True
+    assert {"number": "+12025550100", "name": "Maria Garcia"} in info["demoCustomers"]
+    assert {q["logicalId"] for q in info["queues"]} == set(local.runtime.definitions.queues)
+
+
 def test_phone_errors_are_plain_http_errors(local: Local) -> None:
     local.post(f"/phones/{CALLER}/digits", {"digits": "1"}, status=409)  # not on a call
     local.post(f"/phones/{CALLER}/dial", {"to": "+12025550199"}, status=409)  # not our number
