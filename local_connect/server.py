@@ -171,6 +171,19 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
     return runtime, build_stack(mounts), base_url, notes
 
 
+def demo_logins(path: Path = REPO_ROOT / "data" / "seed" / "users.json") -> list[str]:
+    """ "username / password (phone)" of the local Cognito's demo users, as the seed file lists them."""
+    try:
+        users = json.loads(path.read_text(encoding="utf-8"))["users"]
+    except (OSError, ValueError, KeyError):
+        return ["agents: " + ", ".join(a.username for a in DEMO_AGENTS)]
+    lines = []
+    for user in users:
+        phone = f" ({user['phone_number']})" if user.get("phone_number") else ""
+        lines.append(f"{user['username']} / {user['password']}{phone} [{', '.join(user.get('groups', []))}]")
+    return lines
+
+
 def banner(runtime: Runtime, base_url: str, notes: list[str]) -> str:
     lines = [
         "JAM Contact Center (local)",
@@ -180,9 +193,8 @@ def banner(runtime: Runtime, base_url: str, notes: list[str]) -> str:
         f"  API            {base_url}/api/openapi.json",
         f"  Connect API    {base_url}/connect-api   (boto3 endpoint_url, any region/credentials)",
         f"  instance id    {runtime.definitions.instance_id}",
-        "  demo agents    " + ", ".join(a.username for a in DEMO_AGENTS),
-        "  demo customers maria / Maria-demo-1 (+12025550100), john / John-demo-1 (+12025550101)",
         f"  records        {runtime.options.db_path}",
+        "  demo logins    " + "\n                 ".join(demo_logins()),
     ]
     if runtime.resumed or runtime.closed:
         lines.append(

@@ -18,7 +18,9 @@ def test_every_mount_answers_on_one_port(local_stack: StackProcess) -> None:
     defs = load_definitions()
     info = local_stack.get("/local/")
     assert info["instanceId"] == defs.instance_id
-    assert "instance id    " + defs.instance_id in local_stack.log()
+    banner = local_stack.log()
+    assert "instance id    " + defs.instance_id in banner
+    assert "agent.support / Agent-demo-1" in banner and "maria / Maria-demo-1 (+12025550100)" in banner
     assert local_stack.get("/config.json")["webIngressContactFlowId"] == defs.flows["WebIngressFlow"].id
     assert (
         local_stack.get("/cognito/.well-known/openid-configuration")["issuer"]
