@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from local_connect.definitions import REPO_ROOT, load_definitions
-from tests.e2e.conftest import StackProcess
+from tests.e2e.conftest import StackProcess, start_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
 ]
 CUSTOMER, PASSWORD, NUMBER = "priya", "Priya-demo-1", "+12025550102"
 AGENT = "agent.support"
+# Monday 5 January 2026, 15:00 in New York: every department is open in the stack's clock.
+MONDAY_AFTERNOON = 1767643200.0
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +45,22 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def open_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
+    """A stack whose clock starts on a Monday afternoon, so the call journey never meets closed hours."""
+    stack = start_stack(
+        tmp_path_factory.mktemp("site-stack"),
+        "--clock-start",
+        str(MONDAY_AFTERNOON),
+        "--offer-timeout",
+        "15",
+        "--ring-timeout",
+        "20",
+    )
+    yield stack
+    stack.stop()
 
 
 def shot(page: Page, name: str) -> None:
@@ -98,7 +116,8 @@ def test_home_shows_live_hours_in_the_customers_zone(local_stack: StackProcess, 
     page.context.close()
 
 
-def test_sign_in_request_a_call_and_an_agent_takes_it(local_stack: StackProcess, browser: Browser) -> None:
+def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, browser: Browser) -> None:
+    local_stack = open_stack
     hours = support_open_now(local_stack)
     customer = new_page(browser)
     sign_in(customer, local_stack, "/call", CUSTOMER, PASSWORD)
