@@ -35,6 +35,14 @@ CENTER_TIME_ZONE = "America/New_York"
 
 def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
     """Load data/seed (customers, prompts, PINs) into a SQLite file through the Lambdas' code."""
+    import sys
+
+    from local_connect.definitions import REPO_ROOT
+
+    # The Lambdas' import root (their CodeUri) and the repository (scripts.seed), as in the tests.
+    for root in (str(REPO_ROOT / "lambdas"), str(REPO_ROOT)):
+        if root not in sys.path:
+            sys.path.append(root)
     from jam_lambda.settings import Settings
 
     from scripts.seed import load, read_seed
@@ -75,13 +83,15 @@ class FlowHarness:
         definitions: Definitions | None = None,
         coverage: Coverage | None = None,
         library: FlowLibrary | None = None,
+        lambda_env: Mapping[str, str] | None = None,
     ) -> None:
         self.definitions = definitions or load_definitions()
         self.clock = ManualClock()
         self.scheduler = Scheduler(self.clock)
         self.center = InMemoryCenter(self.definitions, self.clock)
         self.library = library or FlowLibrary.from_definitions(self.definitions)
-        self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, local_lambda_env(str(sqlite_path))))
+        env = {**local_lambda_env(str(sqlite_path)), **(lambda_env or {})}
+        self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, env))
         self.engine = FlowEngine(
             self.center,
             self.scheduler,

@@ -1,0 +1,42 @@
+"""Check flows: the template's flows strictly, or any flow files (e.g. exported from an instance).
+
+    python -m local_connect.flows.check                   # every flow the template maps (make flows-check)
+    python -m local_connect.flows.check export.json ...   # any files: problems and unsupported blocks
+
+Exit status 1 when a flow has errors; unsupported action types and warnings are reported only.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from local_connect.definitions import load_definitions
+from local_connect.flows.loader import FlowError, FlowLibrary, load_flow_file
+from local_connect.flows.validate import Report
+
+
+def main(argv: list[str] | None = None) -> int:
+    paths = [Path(p) for p in (sys.argv[1:] if argv is None else argv)]
+    reports: list[Report] = []
+    if not paths:
+        try:
+            library = FlowLibrary.from_definitions(load_definitions(), strict=True)
+        except FlowError as exc:
+            print(exc.report)
+            return 1
+        reports = [library.reports[flow.key] for flow in library]
+    else:
+        for path in paths:
+            try:
+                reports.append(load_flow_file(path, key=path.name).report)
+            except OSError as exc:
+                print(f"{path}: {exc}")
+                return 1
+    for report in reports:
+        print(report)
+    return 1 if any(not report.ok for report in reports) else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
