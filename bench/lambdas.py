@@ -45,34 +45,84 @@ PARAMETERS: dict[str, dict[str, str]] = {
     },
     "pin_verification": {"Pin": PIN},
 }
-# What a one-item GetItem answers on the DynamoDB path (botocore's Stubber on the handler's client).
-DYNAMO_RESPONSES: dict[str, tuple[str, dict[str, Any]]] = {
-    "customer_lookup": (
-        "get_item",
-        {"Item": {"PhoneNumber": {"S": CALLER}, "FirstName": {"S": "Maria"}, "VIP": {"BOOL": True}}},
-    ),
-    "prompts": (
-        "get_item",
-        {
-            "Item": {
-                "ContactFlowName": {"S": FLOW},
-                "Prompts": {
-                    "L": [
-                        {
-                            "M": {
-                                "Id": {"S": "Welcome"},
-                                "PromptText": {
-                                    "M": {"en-US": {"S": "Welcome"}, "es-US": {"S": "Bienvenido"}}
-                                },
-                            }
-                        }
-                    ]
-                },
+# What the local DynamoDB endpoint answers, per table (GetItem), on the DynamoDB path.
+PROMPTS_ITEM = {
+    "ContactFlowName": {"S": FLOW},
+    "Prompts": {
+        "L": [
+            {
+                "M": {
+                    "Id": {"S": "Welcome"},
+                    "PromptText": {"M": {"en-US": {"S": "Welcome"}, "es-US": {"S": "Bienvenido"}}},
+                }
             }
-        },
-    ),
-    "survey": ("put_item", {}),
+        ]
+    },
 }
+CUSTOMER_ITEM = {"PhoneNumber": {"S": CALLER}, "FirstName": {"S": "Maria"}, "VIP": {"BOOL": True}}
+
+
+class LocalDynamoDB:
+    """A real HTTP endpoint speaking DynamoDB's JSON protocol for the few calls the handlers make.
+
+    The cold DynamoDB runs point AWS_ENDPOINT_URL_DYNAMODB here, so they pay for everything the
+    deployed path does (client, endpoint resolution, signing, an HTTP round trip) except AWS's
+    own latency."""
+
+    def __init__(self, pin_iterations: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from jam_data.pin_hash import hash_pin
+
+        pin = hash_pin(PIN, pin_iterations)
+        items = {
+            "CustomerData": CUSTOMER_ITEM,
+            "Prompts": PROMPTS_ITEM,
+            "PinState": {
+                "PhoneNumber": {"S": CALLER},
+                "PinSalt": {"S": pin.salt},
+                "PinHash": {"S": pin.digest},
+                "PinIterations": {"N": str(pin_iterations)},
+                "FailedAttempts": {"N": "0"},
+            },
+        }
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                operation = self.headers["X-Amz-Target"].rsplit(".", 1)[-1]
+                answer: dict[str, Any] = {}
+                if operation == "GetItem" and request["TableName"] in items:
+                    answer = {"Item": items[request["TableName"]]}
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def cold_code_dynamodb(function: str, endpoint: str) -> str:
+    return f"""
+import os, json
+os.environ.update(DATA_BACKEND="dynamodb", AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x",
+                  AWS_SECRET_ACCESS_KEY="x", AWS_ENDPOINT_URL_DYNAMODB={endpoint!r})
+from {function}.handler import lambda_handler
+reply = lambda_handler(json.loads({json.dumps(json.dumps(event_for(function, "cold-" + function)))}), None)
+assert "error" not in reply, reply
+"""
 
 
 def event_for(function: str, contact_id: str | None = None) -> dict[str, Any]:
@@ -113,37 +163,6 @@ os.environ.update(DATA_BACKEND="sqlite", SQLITE_PATH={database!r})
 from {function}.handler import lambda_handler
 event = json.loads({json.dumps(json.dumps(event_for(function, "cold-" + function)))})
 reply = lambda_handler(event, None)
-assert "error" not in reply, reply
-"""
-
-
-def pin_item(iterations: int) -> tuple[str, dict[str, Any]]:
-    from jam_data.pin_hash import hash_pin
-
-    pin = hash_pin(PIN, iterations)
-    item = {
-        "PhoneNumber": {"S": CALLER},
-        "PinSalt": {"S": pin.salt},
-        "PinHash": {"S": pin.digest},
-        "PinIterations": {"N": str(iterations)},
-        "FailedAttempts": {"N": "0"},
-    }
-    return "get_item", {"Item": item}
-
-
-def cold_code_dynamodb(function: str, answer: tuple[str, dict[str, Any]]) -> str:
-    operation, response = answer
-    return f"""
-import os, json
-os.environ.update(DATA_BACKEND="dynamodb", AWS_DEFAULT_REGION="us-east-1",
-                  AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
-from {function}.handler import lambda_handler
-from jam_data import dynamo
-from botocore.stub import Stubber
-stub = Stubber(dynamo.client())  # the handler's own client, created here as its first call would
-stub.add_response({operation!r}, json.loads({json.dumps(json.dumps(response))}))
-stub.activate()
-reply = lambda_handler(json.loads({json.dumps(json.dumps(event_for(function)))}), None)
 assert "error" not in reply, reply
 """
 
@@ -218,15 +237,18 @@ def run() -> str:
     production_iterations = Settings().pin_hash_iterations
     functions = list(PARAMETERS)
     rows_warm = []
+    endpoint = LocalDynamoDB(production_iterations)
     with tempfile.TemporaryDirectory(prefix="jam-bench-") as tmp:
         codes = {"floor": FLOOR, "default client": DEFAULT_CLIENT}
         for function in functions:
             database = str(Path(tmp) / f"cold-{function}.sqlite3")
             seed_database(database, production_iterations)
             codes[f"{function} sqlite"] = cold_code_sqlite(function, database)
-            answer = DYNAMO_RESPONSES.get(function) or pin_item(production_iterations)
-            codes[f"{function} dynamodb"] = cold_code_dynamodb(function, answer)
-        cold = interleaved_cold_ms(codes, COLD_RUNS)
+            codes[f"{function} dynamodb"] = cold_code_dynamodb(function, endpoint.url)
+        try:
+            cold = interleaved_cold_ms(codes, COLD_RUNS)
+        finally:
+            endpoint.close()
         warm_db = str(Path(tmp) / "warm.sqlite3")
         seed_database(warm_db, production_iterations)
         for function in functions:
@@ -266,8 +288,9 @@ each importing the function's handler module and answering one sample Connect ev
 (tests/lambdas/fixtures/connect-contact-flow.json). Floor = `import boto3` the same way
 ({floor:.0f} ms). Floor and handlers are run round-robin, so every ratio compares runs made under
 the same load. SQLite = the local backend on a seeded file. DynamoDB = the deployed path: the same
-import and event with DATA_BACKEND=dynamodb, the handler's own boto3 client created as its first
-invocation would, answered by botocore's Stubber. That client reads a slice of botocore's data
+import and event with DATA_BACKEND=dynamodb against a local HTTP endpoint speaking DynamoDB's JSON
+protocol (AWS_ENDPOINT_URL_DYNAMODB): client creation, signing and one HTTP round trip included,
+AWS's own latency not. The handlers' client reads a slice of botocore's data
 (lambdas/jam_data/sdk_data: the operations it calls and DynamoDB's endpoints); for comparison,
 `import boto3` plus a DynamoDB client made the default way takes {default_client:.0f} ms
 ({default_client / floor:.2f} times the floor) before any handler code runs.
