@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+_log = logging.getLogger("local_connect.timers")
 
 
 class Clock(Protocol):
@@ -79,6 +83,7 @@ class Scheduler:
         self._heap: list[Timer] = []
         self._seq = itertools.count()
         self.changed = threading.Event()  # wakes the real-time driver when an earlier timer appears
+        self.errors: deque[str] = deque(maxlen=100)  # timers that raised (kept for tests and /local)
 
     def call_at(self, due: float, callback: Callable[[], None]) -> Timer:
         timer = Timer(due, next(self._seq), callback)
@@ -102,7 +107,11 @@ class Scheduler:
             if due is None or due > self.clock.now():
                 return ran
             timer = heapq.heappop(self._heap)
-            timer.callback()
+            try:
+                timer.callback()
+            except Exception as exc:  # one broken call must not stop every other call's timers
+                _log.exception("timer %s failed", getattr(timer.callback, "__qualname__", timer.callback))
+                self.errors.append(f"{type(exc).__name__}: {exc}")
             ran += 1
 
     def pending(self) -> int:

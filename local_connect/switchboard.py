@@ -15,6 +15,7 @@ Flows are run by a `FlowRunner` (the flow engine), which talks back through the 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -23,6 +24,8 @@ from local_connect.acd import CenterEvent, ContactCenter, ContactState, Disconne
 from local_connect.channels import Channels, EventChannel
 from local_connect.clock import Scheduler, Timer
 from local_connect.definitions import ContactFlowDef, Definitions
+
+_log = logging.getLogger("local_connect.switchboard")
 
 
 class FlowRunner(Protocol):
@@ -298,11 +301,19 @@ class Switchboard:
         if disconnect:
             self._end_call(call, "the contact center ended the call")
 
-    def _run_flow(self, call: Call, flow: ContactFlowDef) -> None:
+    def _run_flow(self, call: Call, flow: ContactFlowDef | str) -> None:
         if self.flows is None:
             self._tell(call.number, "prompt", contactId=call.contact_id, text="(no flow engine loaded)")
             return
-        self.flows.start(call.contact_id, flow)
+        try:
+            self.flows.start(call.contact_id, flow)
+        except Exception as exc:  # a flow that cannot run ends this call, never the runtime
+            _log.exception("flow %s failed for contact %s", flow, call.contact_id)
+            self._tell(call.number, "error", contactId=call.contact_id, detail=f"the flow failed: {exc}")
+            contact = self.center.contact(call.contact_id)
+            if contact.state is not ContactState.DISCONNECTED:
+                self.center.flow_disconnected(call.contact_id, DisconnectReason.TELECOM_PROBLEM)
+            self._end_call(call, "the flow failed")
 
     def _stop_flow(self, call: Call) -> None:
         if self.flows is not None:
@@ -341,7 +352,7 @@ class Switchboard:
                 flow, call.after_agent_flow = call.after_agent_flow, None
                 call.phase = "ivr"
                 self._tell(call.number, "agent_left", contactId=call.contact_id)
-                self.flows.start(call.contact_id, flow)
+                self._run_flow(call, flow)
             else:
                 self._end_call(call, "the agent ended the call")
         elif kind == "stopped":

@@ -22,6 +22,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
     running = start_stack(tmp_path_factory.mktemp("phone-page"), *DETERMINISTIC_ARGS)
     yield running
     running.stop()
+    assert "Traceback" not in running.log(), running.log()[-4000:]
 
 
 @pytest.fixture(scope="module")

@@ -54,3 +54,4 @@ def harness(tmp_path: Path) -> Iterator[Harness]:
     h = Harness(tmp_path / "contacts.sqlite3")
     yield h
     h.store.close()
+    assert not h.scheduler.errors, list(h.scheduler.errors)

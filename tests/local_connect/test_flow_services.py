@@ -197,6 +197,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     with runtime.lock:
         yield World(runtime, clock, engine)
     runtime.stop()
+    assert not runtime.scheduler.errors, list(runtime.scheduler.errors)
 
 
 def test_press_1_puts_the_caller_in_queue_where_the_queue_flow_talks_to_them(world: World) -> None:

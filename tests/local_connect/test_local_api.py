@@ -100,6 +100,7 @@ def local(tmp_path: Path) -> Iterator[Local]:
     with serving(create_app(runtime)) as base:
         yield Local(runtime, base, clock, flow)
     runtime.stop()
+    assert not runtime.scheduler.errors, list(runtime.scheduler.errors)
 
 
 def _types(events: list[dict[str, Any]]) -> list[str]:
@@ -125,6 +126,20 @@ def test_the_overview_lists_the_inbound_number_and_the_demo_customers_for_the_ph
     assert info["inboundNumber"] == INBOUND_NUMBER and info["flowEngine"] is True
     assert {"number": "+12025550100", "name": "Maria Garcia"} in info["demoCustomers"]
     assert {q["logicalId"] for q in info["queues"]} == set(local.runtime.definitions.queues)
+
+
+def test_a_flow_that_cannot_run_ends_that_call_and_nothing_else(local: Local) -> None:
+    class BrokenFlows(ScriptedFlow):
+        def start(self, contact_id: str, flow: ContactFlowDef | str) -> None:
+            raise KeyError("no flow InboundFlow in the library")
+
+    local.runtime.switchboard.flows = BrokenFlows(local.flow.services, "")
+    contact_id = local.post(f"/phones/{CALLER}/dial")["contactId"]
+    assert _types(local.phone_events())[-2:] == ["error", "call_ended"]
+    assert local.get(f"/contacts/{contact_id}")["DisconnectReason"] == "TELECOM_PROBLEM"
+    assert local.get(f"/phones/{CALLER}")["contactId"] is None  # the phone can dial again
+    local.runtime.switchboard.flows = local.flow
+    local.post(f"/phones/{CALLER}/dial")
 
 
 def test_phone_errors_are_plain_http_errors(local: Local) -> None:
