@@ -128,7 +128,6 @@ class ConnectBackend:
             "InstanceStatus": "ACTIVE",
             "InboundCallsEnabled": True,
             "OutboundCallsEnabled": True,
-            "InstanceAccessUrl": "http://127.0.0.1/local/agent",
         }
 
     def list_instances(self) -> list[dict[str, Any]]:
@@ -137,10 +136,7 @@ class ConnectBackend:
     def describe_instance(self, instance_id: str) -> dict[str, Any]:
         self._instance(instance_id)
         summary = self.instance_summary()
-        return {
-            **{k: v for k, v in summary.items() if k not in ("InstanceAccessUrl",)},
-            "CreatedTime": CREATED_TIME,
-        }
+        return summary
 
     def describe_hours(self, instance_id: str, hours_id: str) -> dict[str, Any]:
         self._instance(instance_id)
