@@ -30,6 +30,7 @@ export interface SiteConfig {
   webIngressContactFlowId: string;
   departments: DepartmentConfig[];
   localRuntime?: string; // local only: the runtime's /local API (contact status, agent desktop)
+  ccpUrl?: string; // AWS only: https://<instance>.my.connect.aws/ccp-v2/ for the agent desktop
 }
 
 export async function loadConfig(fetcher: typeof fetch = fetch): Promise<SiteConfig> {

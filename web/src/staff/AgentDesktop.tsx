@@ -2,11 +2,12 @@
 // controls. It follows the agent's event channel (long poll) and re-reads the agent view on
 // every event, so what it shows is always the runtime's state, never a guess.
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { SiteConfig } from "../config";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
-import { type AgentView, DeskError, LocalDesk } from "./desk";
+import { embedCcp } from "./ccp";
+import { type AgentView, type DeskContact, DeskError, LocalDesk } from "./desk";
 import { ScreenPop } from "./ScreenPop";
 import { staffText, type StaffKey } from "./text";
 
@@ -36,6 +37,32 @@ export function useAgent(desk: LocalDesk | null, username: string) {
     return () => abort.abort();
   }, [desk, username]);
   return { view, setView, error, setError };
+}
+
+/** AWS: the Amazon Connect CCP (calls, state, controls) beside our screen pop. */
+function CcpDesktop({ config, ccpUrl }: { config: SiteConfig; ccpUrl: string }) {
+  const { lang } = useI18n();
+  const container = useRef<HTMLDivElement>(null);
+  const [contact, setContact] = useState<DeskContact | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (container.current) embedCcp(container.current, ccpUrl, setContact).catch((e: unknown) => setError(String(e)));
+  }, [ccpUrl]);
+  return (
+    <div className="columns">
+      <div className="column is-two-fifths">
+        <div ref={container} className="ccp" title="Amazon Connect CCP" />
+        {error && (
+          <p className="notification is-danger is-light" role="alert">
+            {staffText(lang, "error", { detail: error })}
+          </p>
+        )}
+      </div>
+      <div className="column" role="status" aria-live="polite">
+        {contact ? <ScreenPop contact={contact} config={config} /> : <p>{staffText(lang, "noContact")}</p>}
+      </div>
+    </div>
+  );
 }
 
 export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; fetcher?: typeof fetch }) {
@@ -79,7 +106,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
     return (
       <>
         {heading}
-        <p className="notification is-warning is-light">{s("awsCcp")}</p>
+        {config.ccpUrl ? <CcpDesktop config={config} ccpUrl={config.ccpUrl} /> : <p className="notification is-warning is-light">{s("awsCcp")}</p>}
       </>
     );
   }

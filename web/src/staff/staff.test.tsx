@@ -4,6 +4,7 @@ import { describe, expect, test } from "vitest";
 import { config, fakeFetch, json, maria, renderPage } from "../test/render";
 import AgentDesktop from "./AgentDesktop";
 import type { AgentView, ContactRecord } from "./desk";
+import { ScreenPop } from "./ScreenPop";
 import Supervisor from "./Supervisor";
 import { surveySummary } from "./survey";
 
@@ -132,3 +133,29 @@ describe("supervisor", () => {
     expect(screen.getByText("This page is for supervisors.")).toBeInTheDocument();
   });
 });
+
+describe("AWS: the CCP's contact becomes the same screen pop", () => {
+  test("attributes from the flows and the API", async () => {
+    const { deskContactFromStreams } = await import("./ccp");
+    const attrs: Record<string, { name: string; value: string }> = {};
+    for (const [k, v] of Object.entries({ CustomerName: "Maria Garcia", VIP: "true", Verified: "true", department: "sales", issue: "upgrade", LanguageCode: "es-US" })) attrs[k] = { name: k, value: v };
+    const contact = deskContactFromStreams({
+      getContactId: () => "aws-contact-1",
+      getAttributes: () => attrs,
+      getQueue: () => ({ name: "Sales - Upgrades", queueARN: "arn:aws:connect:us-east-1:1:instance/i/queue/q" }),
+      getInitialConnection: () => ({ getEndpoint: () => ({ phoneNumber: "+12025550100" }) }),
+      getInitiationMethod: () => "API",
+      getState: () => ({ type: "connecting" }),
+    });
+    expect(contact.screenPop).toMatchObject({ vip: "true", verified: "true", issue: "upgrade", language: "es-US", phoneNumber: "+12025550100", firstName: null });
+    renderPage(<ScreenPopProbe contact={contact} />);
+    const pop = screen.getByTestId("screen-pop");
+    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
+    expect(pop).toHaveTextContent("Sales / Upgrade");
+    expect(pop).toHaveTextContent("Sales - Upgrades");
+  });
+});
+
+function ScreenPopProbe({ contact }: { contact: import("./desk").DeskContact }) {
+  return <ScreenPop contact={contact} config={config} />;
+}

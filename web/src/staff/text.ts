@@ -4,7 +4,7 @@ import type { Lang } from "../time/format";
 const en = {
   agentTitle: "Agent desktop",
   notAgent: "This page is for agents. Sign in with an agent account.",
-  awsCcp: "On AWS this page embeds the Amazon Connect CCP; this build has no CCP adapter yet.",
+  awsCcp: "This site has no contact center desktop configured (config.json has neither localRuntime nor ccpUrl).",
   unknownAgent: "The contact center has no agent {username}: {detail}",
   state: "Your state",
   goAvailable: "Go available",
@@ -65,7 +65,7 @@ const en = {
 const es: typeof en = {
   agentTitle: "Escritorio de agente",
   notAgent: "Esta página es para agentes. Inicie sesión con una cuenta de agente.",
-  awsCcp: "En AWS esta página integra el CCP de Amazon Connect; esta versión aún no incluye el adaptador del CCP.",
+  awsCcp: "Este sitio no tiene configurado un escritorio de centro de contacto (config.json no tiene localRuntime ni ccpUrl).",
   unknownAgent: "El centro no tiene un agente {username}: {detail}",
   state: "Su estado",
   goAvailable: "Disponible",
