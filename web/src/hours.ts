@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, fetchHours } from "./api";
-import { observeServerTime, useNow } from "./clock";
+import { observeServerTime, useClock, useNow } from "./clock";
 import type { SiteConfig } from "./config";
 import { type Hours, statusAt } from "./time/schedule";
 
@@ -19,6 +19,7 @@ export function useAllHours(config: SiteConfig, fetcher: typeof fetch = fetch) {
   const [fetchedAt, setFetchedAt] = useState(0);
   const inFlight = useRef(false);
   const now = useNow();
+  const clock = useClock();
 
   const load = useCallback(async () => {
     if (inFlight.current) return;
@@ -42,8 +43,8 @@ export function useAllHours(config: SiteConfig, fetcher: typeof fetch = fetch) {
       for (const [id, result] of results) next[id] = result.hours || !previous[id]?.hours ? result : { ...previous[id], error: result.error };
       return next;
     });
-    setFetchedAt(Date.now());
-  }, [config, fetcher]);
+    setFetchedAt(clock.now());
+  }, [config, fetcher, clock]);
 
   useEffect(() => {
     void load();

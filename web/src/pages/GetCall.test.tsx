@@ -134,3 +134,26 @@ describe("API errors read as sentences", () => {
     expect(errorMessage(new ApiError({ type: "network", title: "x", status: 0 }, null), t, null)).toMatch(/could not reach/);
   });
 });
+
+test("the whole form works from the keyboard alone", async () => {
+  const { fetcher, calls } = fakeFetch(() => json({ contactId: "contact-kb" }, 202));
+  page(THURSDAY_NOON, fetcher);
+  const user = userEvent.setup();
+  await user.tab(); // the first department radio
+  expect(screen.getByRole("radio", { name: "Sales" })).toHaveFocus();
+  await user.keyboard("{ArrowRight}"); // radios move with arrow keys: Support
+  expect(screen.getByRole("radio", { name: "Support" })).toBeChecked();
+  await user.tab();
+  expect(screen.getByLabelText("What is it about?")).toHaveFocus();
+  await user.selectOptions(screen.getByLabelText("What is it about?"), "Technical problem");
+  await user.tab(); // note
+  await user.keyboard("No signal");
+  await user.tab(); // call language
+  await user.tab(); // read-only number
+  expect(screen.getByLabelText("We will call your verified number")).toHaveFocus();
+  await user.tab();
+  expect(screen.getByRole("button", { name: "Call me now" })).toHaveFocus();
+  await user.keyboard("{Enter}");
+  expect(await screen.findByText(/Reference: contact-kb/)).toBeInTheDocument();
+  expect(JSON.parse(String(calls[0].init.body)).attributes).toEqual({ department: "support", issue: "technical", language: "en-US", note: "No signal" });
+});
