@@ -40,6 +40,12 @@ Hooks, as Connect does them
     hands it to `services.set_disconnect_flow`, and the runtime calls `engine.start` with it
     when the agent leaves.
 
+Wiring into the runtime
+    `local_connect.flows.acd_services.attach_flow_engine(runtime)` builds the engine over the
+    runtime's definitions, ACD, switchboard and scheduler (`AcdServices` implements the protocol
+    over them) and sets `runtime.switchboard.flows`. Lambdas use SQLITE_PATH (default
+    var/jam.sqlite3).
+
 Testing
     `local_connect.flows.testing.ScriptedCaller` dials a flow on an `InMemoryCenter` with a
     manual clock and real Lambdas: expect prompts (by Id or text), press digits, stay silent,
@@ -49,6 +55,10 @@ Testing
 The terminal caller: `python -m local_connect call` (cli.py).
 """
 
+from local_connect.flows.coverage import Coverage
+from local_connect.flows.engine import FlowEngine, Session
+from local_connect.flows.lambdas import InProcessLambdas, LambdaInvoker
+from local_connect.flows.loader import FlowError, FlowLibrary, LoadResult, load_flow, load_flow_file
 from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, Transitions
 from local_connect.flows.services import (
     CallbackRequest,
@@ -59,6 +69,7 @@ from local_connect.flows.services import (
     QueuePosition,
     ServiceError,
 )
+from local_connect.flows.validate import Problem, Report
 
 __all__ = [
     "FLOW_LANGUAGE_VERSION",
@@ -66,10 +77,22 @@ __all__ = [
     "CallbackRequest",
     "ContactCenterServices",
     "ContactData",
+    "Coverage",
     "Flow",
+    "FlowEngine",
+    "FlowError",
+    "FlowLibrary",
+    "InProcessLambdas",
+    "LambdaInvoker",
+    "LoadResult",
+    "Problem",
     "Prompt",
     "QueueInfo",
     "QueuePosition",
+    "Report",
     "ServiceError",
+    "Session",
     "Transitions",
+    "load_flow",
+    "load_flow_file",
 ]
