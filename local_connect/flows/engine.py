@@ -236,7 +236,16 @@ class FlowEngine:
         if handler is None:
             self._problem(session, action.identifier, f"action type {action.type} is not supported locally")
             return self._error(session, action, "NoMatchingError")
-        return handler(session, action)
+        try:
+            return handler(session, action)
+        except Exception as exc:
+            # A parameter the validator let through (lenient load) that makes no sense at run time:
+            # the action fails the way Connect fails it, and the call goes on.
+            self._problem(session, action.identifier, f"{action.type} failed: {type(exc).__name__}: {exc}")
+            if session.waiting is not None:
+                session.waiting.cancel()
+                session.waiting = None
+            return self._error(session, action, "NoMatchingError")
 
     def _take(self, session: Session, action: Action, go: Go) -> None:
         if self.coverage is not None:

@@ -269,3 +269,32 @@ def test_hundreds_of_calls_run_interleaved_on_one_thread(center: FlowHarness) ->
         call.expect_queue("Support - Technical" if i % 3 else "Support - Devices")
         call.expect_language("es-US" if i % 2 else "en-US")
     assert len(center.engine.sessions) == 300
+
+
+def test_nonsense_parameters_of_a_leniently_loaded_flow_fail_the_action_not_the_engine(
+    tmp_path: Path,
+) -> None:
+    document = {
+        "Version": "2019-10-30",
+        "StartAction": "loop",
+        "Actions": [
+            action(
+                "loop",
+                "Loop",
+                {"LoopCount": "many"},
+                Conditions=[cond("Equals", "ContinueLooping", "bye"), cond("Equals", "DoneLooping", "bye")],
+                Errors=[{"ErrorType": "NoMatchingError", "NextAction": "sorry"}],
+            ),
+            action("sorry", "Wait", {"TimeoutSeconds": "soon"}, NextAction="bye"),
+            BYE,
+        ],
+    }
+    result = load_flow(document, key="Odd")
+    assert "LoopCount must be a number" in str(result.report)
+    tested = FlowHarness(tmp_path / "db.sqlite3", library=FlowLibrary({"Odd": result.flow}))
+    call = tested.dial(STRANGER, "Odd")
+    call.expect_disconnected()  # Loop failed -> "sorry"; Wait failed with no error branch -> ended
+    assert [p.split(": ", 1)[1] for p in tested.engine.problems][:2] == [
+        "Loop failed: ValueError: could not convert string to float: 'many'",
+        "error NoMatchingError has no branch; ending the flow",
+    ]
