@@ -44,11 +44,12 @@ _SPECS = (
         optional=("LanguageCode",),
         missing_error_ok=("NoMatchingError",),
     ),
+    # With InterruptFrequencySeconds the loop ends with the result "MessagesInterrupted" (a condition).
     ActionSpec(
         "MessageParticipantIteratively",
         required=("Messages",),
         optional=("InterruptFrequencySeconds",),
-        errors=("NoMatchingError", "Timeout"),
+        operators=("Equals",),
         needs_next=False,
     ),
     ActionSpec(
@@ -221,6 +222,7 @@ KNOWN_UNSUPPORTED = frozenset(
         "StartVoiceIdStream",
         "UpdateContactVoiceIdBehavior",
         "GetQueueMetrics",
+        "DequeueContactAndTransferToQueue",
     }
 )
 

@@ -422,7 +422,7 @@ class FlowEngine:
         if session.waiting is not waiting:
             return
         waiting.cancel()
-        self._resume(session, waiting.action, self._error(session, waiting.action, "Timeout"))
+        self._resume(session, waiting.action, self._branch_on(session, waiting.action, "MessagesInterrupted"))
 
     def _get_input(self, session: Session, action: Action) -> Outcome:
         contact = self.services.contact_data(session.contact_id)

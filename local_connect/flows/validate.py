@@ -150,6 +150,12 @@ def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None
             report.add(ERROR, ident, "GetParticipantInput with StoreInput takes no Conditions")
         if not transitions.next_action:
             report.add(ERROR, ident, "GetParticipantInput with StoreInput needs a NextAction")
+    if action.type == "MessageParticipantIteratively":
+        interrupted = any("MessagesInterrupted" in b.condition.operands for b in transitions.conditions)
+        if "InterruptFrequencySeconds" in action.parameters and not interrupted:
+            report.add(ERROR, ident, "InterruptFrequencySeconds needs a MessagesInterrupted condition")
+        if interrupted and "InterruptFrequencySeconds" not in action.parameters:
+            report.add(ERROR, ident, "a MessagesInterrupted condition needs InterruptFrequencySeconds")
     if action.type == "Loop":
         operands = {str(o) for b in transitions.conditions for o in b.condition.operands}
         for needed in ("ContinueLooping", "DoneLooping"):
@@ -172,8 +178,6 @@ def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None
         if expected in ("InputTimeLimitExceeded", "NoMatchingCondition") and _truthy(
             action.parameters.get("StoreInput")
         ):
-            continue
-        if expected == "Timeout" and "InterruptFrequencySeconds" not in action.parameters:
             continue
         report.add(WARNING, ident, f"no {expected} branch: that error would end the flow")
 
