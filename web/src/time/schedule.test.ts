@@ -32,6 +32,8 @@ describe("wall time in a zone", () => {
 
   test("an ambiguous autumn time is its first occurrence", () => {
     expect(iso(instantOf({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, NY))).toBe("2026-11-01T05:30:00.000Z");
+    // East of UTC too: Madrid's 02:30 happens first at 00:30Z (CEST), then at 01:30Z (CET).
+    expect(iso(instantOf({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, "Europe/Madrid"))).toBe("2026-10-25T00:30:00.000Z");
   });
 });
 

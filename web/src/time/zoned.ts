@@ -15,6 +15,7 @@ export interface LocalDate {
   day: number;
 }
 
+const DAY_MS = 86_400_000;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function partsFormatter(zone: string): Intl.DateTimeFormat {
@@ -65,15 +66,17 @@ export function offsetAt(instant: number, zone: string): number {
  */
 export function instantOf(wall: WallTime, zone: string): number {
   const guess = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  const candidates = [...new Set([guess - offsetAt(guess, zone), guess - offsetAt(guess - offsetAt(guess, zone), zone)])];
-  const exact = candidates.filter((t) => {
-    const w = wallTimeAt(t, zone);
-    return w.year === wall.year && w.month === wall.month && w.day === wall.day && w.hour === wall.hour && w.minute === wall.minute;
-  });
+  // The offsets in force a day either side cover both sides of any change near this time.
+  const offsets = [...new Set([-DAY_MS, 0, DAY_MS].map((shift) => offsetAt(guess + shift, zone)))];
+  const exact = offsets
+    .map((offset) => guess - offset)
+    .filter((t) => {
+      const w = wallTimeAt(t, zone);
+      return w.year === wall.year && w.month === wall.month && w.day === wall.day && w.hour === wall.hour && w.minute === wall.minute;
+    });
   if (exact.length) return Math.min(...exact);
-  // In the gap: the pre-transition offset is the smaller one, which gives the later instant.
-  const before = Math.min(...candidates.map((t) => offsetAt(t - 6 * 3600_000, zone)));
-  return guess - before;
+  // In the gap: the offset before a spring change is the smaller one.
+  return guess - Math.min(...offsets);
 }
 
 export function localDateAt(instant: number, zone: string): LocalDate {
