@@ -34,7 +34,8 @@ export interface SiteConfig {
 }
 
 export async function loadConfig(fetcher: typeof fetch = fetch): Promise<SiteConfig> {
-  const response = await fetcher("/config.json", { cache: "no-store" });
+  // Same request as index.html's preload (so it is reused); the server marks it no-cache.
+  const response = await fetcher("/config.json");
   if (!response.ok) throw new Error(`/config.json: HTTP ${response.status}`);
   const config = (await response.json()) as SiteConfig;
   if (!config.apiBase || !config.auth?.authority || !Array.isArray(config.departments)) {

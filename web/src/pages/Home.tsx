@@ -42,7 +42,7 @@ export function Home({ config, hours, now, zone, reload }: { config: SiteConfig;
                     </button>
                   </div>
                 ) : (
-                  <p>{t("loading")}</p>
+                  <p className="hours-loading">{t("loading")}</p>
                 )}
                 <p className="mt-3">
                   <Link className="button is-link" href={`/call?department=${department.id}`}>
