@@ -88,8 +88,7 @@ _SPECS = (
     ),
     ActionSpec("UpdateContactTargetQueue", optional=("QueueId", "AgentId")),
     ActionSpec(
-        "TransferContactToQueue",
-        optional=("QueueId", "AgentId"),
+        "TransferContactToQueue",  # takes no parameters: it transfers to the target queue
         errors=("QueueAtCapacity", "NoMatchingError"),
         needs_next=False,
     ),
@@ -123,12 +122,12 @@ _SPECS = (
     ),
     ActionSpec(
         "UpdateContactData",
+        required=("TargetContact",),
         optional=(
             "LanguageCode",
             "Name",
             "Description",
             "CustomerId",
-            "TargetContact",
             "References",
             "RelatedContactId",
             "ScheduledTime",
@@ -143,14 +142,8 @@ _SPECS = (
     ),
     ActionSpec(
         "CreateCallbackContact",
-        optional=(
-            "QueueId",
-            "AgentId",
-            "InitialCallDelaySeconds",
-            "MaximumConnectionAttempts",
-            "RetryDelaySeconds",
-            "ContactFlowId",
-        ),
+        required=("InitialCallDelaySeconds", "MaximumConnectionAttempts", "RetryDelaySeconds"),
+        optional=("QueueId", "AgentId", "ContactFlowId", "CallerId"),
     ),
     ActionSpec("DisconnectParticipant", errors=(), needs_next=False, terminal=True),
     ActionSpec("EndFlowExecution", errors=(), needs_next=False, terminal=True),
@@ -226,7 +219,9 @@ KNOWN_UNSUPPORTED = frozenset(
     }
 )
 
-# Metric types of CheckMetricData and the queue metric (services.QUEUE_METRICS) each one reads.
+# Metric types of CheckMetricData and the queue metric (services.QUEUE_METRICS) each one reads. The
+# staffing ones only take "NumberGreaterThan 0"; when it does not hold, the action takes NextAction.
+STAFFING_METRICS = frozenset({"NumberOfAgentsAvailable", "NumberOfAgentsStaffed", "NumberOfAgentsOnline"})
 CHECK_METRICS = {
     "NumberOfAgentsAvailable": "AGENTS_AVAILABLE",
     "NumberOfAgentsStaffed": "AGENTS_STAFFED",

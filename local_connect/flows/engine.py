@@ -19,7 +19,7 @@ from typing import Any
 from local_connect.clock import Scheduler, Timer
 from local_connect.definitions import ContactFlowDef
 from local_connect.flows import references
-from local_connect.flows.catalog import CHECK_METRICS, SPECS
+from local_connect.flows.catalog import CHECK_METRICS, SPECS, STAFFING_METRICS
 from local_connect.flows.conditions import first_match
 from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_label
 from local_connect.flows.lambdas import LambdaInvoker
@@ -448,9 +448,10 @@ class FlowEngine:
         except ValueError:
             return DEFAULT_INPUT_SECONDS
 
-    def _arm_input_timer(self, session: Session, waiting: Waiting) -> None:
+    def _arm_input_timer(self, session: Session, waiting: Waiting, seconds: float | None = None) -> None:
+        """Wait for (more) keys: the input time limit, or the time allowed between two keys."""
         waiting.cancel()
-        seconds = self._input_seconds(session, waiting.action)
+        seconds = seconds if seconds is not None else self._input_seconds(session, waiting.action)
         waiting.timers.append(
             self.scheduler.call_later(seconds, lambda: self._input_timeout(session, waiting))
         )
@@ -473,7 +474,8 @@ class FlowEngine:
             waiting.cancel()
             self._resume(session, action, self._store_input(session, action, waiting.digits))
             return
-        self._arm_input_timer(session, waiting)
+        interdigit = dtmf.get("InterdigitTimeLimitSeconds")
+        self._arm_input_timer(session, waiting, float(interdigit) if interdigit else None)
 
     def _input_timeout(self, session: Session, waiting: Waiting) -> None:
         if session.waiting is not waiting:
@@ -660,12 +662,16 @@ class FlowEngine:
         return queue.arn, self.services.queue_metrics(queue.arn)
 
     def _check_metric(self, session: Session, action: Action) -> Outcome:
+        metric = str(action.parameters.get("MetricType"))
         try:
             _, metrics = self._metrics_of(session, action)
-            value = metrics.get(CHECK_METRICS[str(action.parameters.get("MetricType"))])
+            value = metrics.get(CHECK_METRICS[metric])
         except Exception:
             return self._error(session, action, "NoMatchingError")
-        return self._branch_on(session, action, references.as_text(value if value is not None else 0))
+        text = references.as_text(value if value is not None else 0)
+        if metric in STAFFING_METRICS and first_match(action.transitions.conditions, text) is None:
+            return self._next(action)  # "NumberGreaterThan 0" does not hold: the default path
+        return self._branch_on(session, action, text)
 
     def _get_metrics(self, session: Session, action: Action) -> Outcome:
         try:

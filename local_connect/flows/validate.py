@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from local_connect.flows.catalog import CHECK_METRICS, EVENT_HOOKS, KNOWN_UNSUPPORTED, SPECS, ActionSpec
+from local_connect.flows.catalog import (
+    CHECK_METRICS,
+    EVENT_HOOKS,
+    KNOWN_UNSUPPORTED,
+    SPECS,
+    STAFFING_METRICS,
+    ActionSpec,
+)
 from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, ParsedDocument
 
 ERROR = "error"
@@ -141,8 +148,8 @@ def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None
             report.add(
                 ERROR, ident, f"condition operator {condition.operator!r} is not one of {spec.operators}"
             )
-        if not condition.operands:
-            report.add(ERROR, ident, "a condition has no Operands")
+        if len(condition.operands) != 1:
+            report.add(ERROR, ident, f"a condition takes exactly one operand, has {len(condition.operands)}")
         if not branch.next_action:
             report.add(ERROR, ident, "a condition has no NextAction")
     if action.type == "GetParticipantInput" and _truthy(action.parameters.get("StoreInput")):
@@ -158,9 +165,49 @@ def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None
             report.add(ERROR, ident, "a MessagesInterrupted condition needs InterruptFrequencySeconds")
     if action.type == "Loop":
         operands = {str(o) for b in transitions.conditions for o in b.condition.operands}
-        for needed in ("ContinueLooping", "DoneLooping"):
-            if needed not in operands:
-                report.add(ERROR, ident, f"Loop needs a {needed} condition")
+        if operands != {"ContinueLooping", "DoneLooping"} or len(transitions.conditions) != 2:
+            report.add(ERROR, ident, "Loop needs exactly a ContinueLooping and a DoneLooping condition")
+    if action.type == "CheckHoursOfOperation":
+        hours = sorted(str(o) for b in transitions.conditions for o in b.condition.operands)
+        if hours != ["False", "True"]:
+            report.add(
+                ERROR,
+                ident,
+                "CheckHoursOfOperation needs exactly an Equals True and an Equals False condition",
+            )
+    if action.type == "CheckMetricData" and action.parameters.get("MetricType") in STAFFING_METRICS:
+        for branch in transitions.conditions:
+            if (branch.condition.operator, list(branch.condition.operands)) != ("NumberGreaterThan", ["0"]):
+                report.add(ERROR, ident, "a staffing metric only takes the condition NumberGreaterThan 0")
+        if transitions.error_target("NoMatchingCondition") is not None:
+            report.add(
+                ERROR, ident, "a staffing metric has no NoMatchingCondition branch (it takes NextAction)"
+            )
+        if not transitions.next_action:
+            report.add(
+                ERROR, ident, "a staffing metric needs a NextAction for when the condition does not hold"
+            )
+    if action.type == "DistributeByPercentage":
+        previous = 0
+        for branch in transitions.conditions:
+            try:
+                threshold = int(str(branch.condition.operands[0]))
+            except (IndexError, ValueError):
+                threshold = -1
+            if not previous < threshold <= 100:
+                report.add(
+                    ERROR, ident, "percentages must be whole numbers from 1 to 100, in increasing order"
+                )
+                break
+            previous = threshold
+    if action.type == "UpdateContactRoutingBehavior":
+        given = [k for k in ("QueuePriority", "QueueTimeAdjustmentSeconds") if k in action.parameters]
+        if len(given) != 1:
+            report.add(
+                ERROR,
+                ident,
+                "UpdateContactRoutingBehavior takes exactly one of QueuePriority or QueueTimeAdjustmentSeconds",
+            )
     seen: set[str] = set()
     for error in transitions.errors:
         if error.error_type not in spec.errors:
@@ -272,10 +319,10 @@ def _routing(params: Any) -> Iterable[str]:
     priority = params.get("QueuePriority")
     if priority is not None and not _is_reference(priority):
         try:
-            if not 1 <= int(priority) <= 9_223_372_036_854_775_807:
+            if not 1 <= int(priority) <= 99:
                 raise ValueError
         except (TypeError, ValueError):
-            yield f"QueuePriority must be a positive integer, got {priority!r}"
+            yield f"QueuePriority must be a whole number from 1 to 99, got {priority!r}"
     adjustment = params.get("QueueTimeAdjustmentSeconds")
     if adjustment is not None and not _is_reference(adjustment):
         try:
@@ -295,8 +342,14 @@ def _hooks(params: Any) -> Iterable[str]:
 
 
 def _loop(params: Any) -> Iterable[str]:
-    if not _positive_number(params.get("LoopCount"), allow_zero=True):
-        yield f"LoopCount must be a number, got {params.get('LoopCount')!r}"
+    count = params.get("LoopCount")
+    if _is_reference(count):
+        return
+    try:
+        if not 0 <= int(str(count)) <= 100:
+            raise ValueError
+    except ValueError:
+        yield f"LoopCount must be a number from 0 to 100, got {count!r}"
 
 
 def _metric(params: Any) -> Iterable[str]:
@@ -313,6 +366,11 @@ def _callback(params: Any) -> Iterable[str]:
 
 
 def _iterative(params: Any) -> Iterable[str]:
+    interval = params.get("InterruptFrequencySeconds")
+    if interval is not None and not (
+        _is_reference(interval) or (str(interval).isdigit() and int(interval) > 0)
+    ):
+        yield f"InterruptFrequencySeconds must be a whole number of seconds, got {interval!r}"
     messages = params.get("Messages")
     if not isinstance(messages, list) or not messages:
         yield "Messages must be a non-empty list"

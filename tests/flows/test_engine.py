@@ -174,8 +174,8 @@ def test_transfer_to_flow_and_hours_and_metrics(tmp_path: Path) -> None:
             "agents",
             "CheckMetricData",
             {"MetricType": "NumberOfAgentsAvailable"},
+            NextAction="nobody",  # a staffing metric: NextAction when "NumberGreaterThan 0" does not hold
             Conditions=[cond("NumberGreaterThan", "0", "staffed")],
-            Errors=[{"ErrorType": "NoMatchingCondition", "NextAction": "nobody"}],
         ),
         say("staffed", "someone is free in $.Queue.Name", "bye"),
         say("nobody", "nobody is free", "bye"),
@@ -218,7 +218,7 @@ def test_wait_and_contact_data(tmp_path: Path) -> None:
         action(
             "data",
             "UpdateContactData",
-            {"Name": "Ana's call", "Description": "$.Attributes.issue"},
+            {"Name": "Ana's call", "Description": "$.Attributes.issue", "TargetContact": "Current"},
             NextAction="wait",
         ),
         action(

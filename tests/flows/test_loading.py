@@ -197,6 +197,90 @@ def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> No
             ),
             "action hooks: EventHooks must hold exactly one hook",
         ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "pick",
+                    "Type": "Compare",
+                    "Parameters": {"ComparisonValue": "$.Attributes.a"},
+                    "Transitions": {
+                        "Conditions": [
+                            {"NextAction": "bye", "Condition": {"Operator": "Equals", "Operands": ["1", "2"]}}
+                        ],
+                        "Errors": [{"ErrorType": "NoMatchingCondition", "NextAction": "bye"}],
+                    },
+                },
+            ),
+            "action pick: a condition takes exactly one operand, has 2",
+        ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "staff",
+                    "Type": "CheckMetricData",
+                    "Parameters": {"MetricType": "NumberOfAgentsOnline"},
+                    "Transitions": {
+                        "Conditions": [
+                            {
+                                "NextAction": "bye",
+                                "Condition": {"Operator": "NumberGreaterThan", "Operands": ["2"]},
+                            }
+                        ]
+                    },
+                },
+            ),
+            "action staff: a staffing metric only takes the condition NumberGreaterThan 0",
+        ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "split",
+                    "Type": "DistributeByPercentage",
+                    "Parameters": {},
+                    "Transitions": {
+                        "Conditions": [
+                            {
+                                "NextAction": "bye",
+                                "Condition": {"Operator": "NumberLessThan", "Operands": ["60"]},
+                            },
+                            {
+                                "NextAction": "bye",
+                                "Condition": {"Operator": "NumberLessThan", "Operands": ["40"]},
+                            },
+                        ],
+                        "Errors": [{"ErrorType": "NoMatchingCondition", "NextAction": "bye"}],
+                    },
+                },
+            ),
+            "action split: percentages must be whole numbers from 1 to 100, in increasing order",
+        ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "route",
+                    "Type": "UpdateContactRoutingBehavior",
+                    "Parameters": {"QueuePriority": "1", "QueueTimeAdjustmentSeconds": "30"},
+                    "Transitions": {"NextAction": "bye"},
+                },
+            ),
+            "action route: UpdateContactRoutingBehavior takes exactly one of QueuePriority or QueueTimeAdjustmentSeconds",
+        ),
+        (
+            lambda d: d["Actions"].insert(
+                0,
+                {
+                    "Identifier": "cb",
+                    "Type": "CreateCallbackContact",
+                    "Parameters": {"InitialCallDelaySeconds": "5"},
+                    "Transitions": {"NextAction": "bye"},
+                },
+            ),
+            "action cb: CreateCallbackContact needs the parameter MaximumConnectionAttempts",
+        ),
     ],
 )
 def test_a_bad_flow_is_refused_naming_the_action_and_the_reason(change: Any, message: str) -> None:

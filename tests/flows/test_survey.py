@@ -57,6 +57,16 @@ def test_three_answers_are_stored_and_thanked(center: FlowHarness, database: Pat
     )
 
 
+@pytest.mark.parametrize("answers", ["123", "234", "345", "451", "512"])
+def test_every_answer_from_one_to_five_is_kept(center: FlowHarness, database: Path, answers: str) -> None:
+    call = after_agent(center)
+    call.press(answers)
+    call.expect_prompts("Intro", "Q1", "Q2", "Q3", "ThankYou")
+    result = stored(database, call.contact_id)
+    assert result is not None and "".join(result[:3]) == answers
+    call.expect_attributes(SurveyQ1=answers[0], SurveyQ2=answers[1], SurveyQ3=answers[2])
+
+
 def test_one_retry_on_invalid_or_no_input(center: FlowHarness, database: Path, language: str) -> None:
     call = after_agent(center, language)
     call.expect_prompts("Intro", "Q1")
