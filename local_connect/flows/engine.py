@@ -555,6 +555,7 @@ class FlowEngine:
                     "Queue": {"ARN": queue.get("ARN"), "Name": queue.get("Name")} if queue else None,
                     "References": {},
                     "SystemEndpoint": scope["SystemEndpoint"],
+                    "Tags": {},
                 },
                 "Parameters": dict(parameters),
             },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,11 @@ def test_the_lambda_event_is_what_connect_sends(center: FlowHarness) -> None:
     assert (data["Channel"], data["InitiationMethod"], data["LanguageCode"]) == ("VOICE", "INBOUND", "en-US")
     assert data["InstanceARN"] == load_definitions().instance_arn
     assert event["Details"]["Parameters"] == {}
+    # Every field of the Connect event the Lambdas' own tests are written against is there.
+    fixture = json.loads(
+        (Path(__file__).parents[1] / "lambdas" / "fixtures" / "connect-contact-flow.json").read_text()
+    )
+    assert set(fixture["Details"]["ContactData"]) <= set(data)
     _, prompts_event = center.lambdas.inner.calls[0]
     assert prompts_event["Details"]["Parameters"] == {
         "ContactFlowName": "JAM Inbound",
