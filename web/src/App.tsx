@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useRef } from "react";
 import type { SiteConfig } from "./config";
 import { useAllHours } from "./hours";
-import { useI18n } from "./i18n";
+import { savedLang, useI18n } from "./i18n";
 import { GetCall } from "./pages/GetCall";
 import { Home } from "./pages/Home";
 import { VerifyPhone } from "./pages/VerifyPhone";
@@ -61,7 +61,15 @@ function Nav() {
 }
 
 export function App({ config, zone = browserZone() }: { config: SiteConfig; zone?: string }) {
-  const { t } = useI18n();
+  const { t, lang, setLang } = useI18n();
+  const session = useSession();
+
+  // A signed-in customer's profile language applies until they pick one on the site.
+  useEffect(() => {
+    const preferred = session.locale?.slice(0, 2);
+    if ((preferred === "es" || preferred === "en") && preferred !== lang && savedLang() === null) setLang(preferred, false);
+    // Only when the profile changes: a later choice on the site wins.
+  }, [session.locale]);
   const { path } = useRoute();
   const { byId, reload } = useAllHours(config);
   const now = useNow();

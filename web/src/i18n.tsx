@@ -218,11 +218,21 @@ export function translate(lang: Lang, key: MessageKey, vars: Record<string, stri
 
 interface I18n {
   lang: Lang;
-  setLang: (lang: Lang) => void;
+  setLang: (lang: Lang, remember?: boolean) => void;
   t: Translate;
 }
 
 const I18nContext = createContext<I18n>({ lang: "en", setLang: () => {}, t: (k, v) => translate("en", k, v) });
+
+/** The language the visitor chose on this site, if they ever did. */
+export function savedLang(): Lang | null {
+  try {
+    const saved = localStorage.getItem("lang");
+    return saved === "en" || saved === "es" ? saved : null;
+  } catch {
+    return null;
+  }
+}
 
 export function initialLang(): Lang {
   try {
@@ -236,8 +246,9 @@ export function initialLang(): Lang {
 
 export function I18nProvider({ children, lang: fixed }: { children: ReactNode; lang?: Lang }) {
   const [lang, setLangState] = useState<Lang>(fixed ?? initialLang);
-  const setLang = useCallback((next: Lang) => {
+  const setLang = useCallback((next: Lang, remember = true) => {
     setLangState(next);
+    if (!remember) return;
     try {
       localStorage.setItem("lang", next);
     } catch {

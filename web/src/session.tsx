@@ -13,6 +13,7 @@ export interface Session {
   groups: string[];
   phoneNumber: string | null;
   phoneVerified: boolean;
+  locale: string | null;
   idToken: string | null;
   accessToken: string | null;
   error: string | null;
@@ -29,6 +30,7 @@ export const signedOut: Session = {
   groups: [],
   phoneNumber: null,
   phoneVerified: false,
+  locale: null,
   idToken: null,
   accessToken: null,
   error: null,
@@ -69,10 +71,11 @@ export function OidcSession({ config, children }: { config: SiteConfig; children
       groups,
       phoneNumber: typeof profile.phone_number === "string" ? profile.phone_number : null,
       phoneVerified: profile.phone_number_verified === true || profile.phone_number_verified === "true",
+      locale: typeof profile.locale === "string" ? profile.locale : null,
       idToken: signedIn ? (auth.user?.id_token ?? null) : null,
       accessToken: signedIn ? (auth.user?.access_token ?? null) : null,
       error: auth.error ? auth.error.message : null,
-      signIn: (returnTo) => void auth.signinRedirect({ state: { returnTo: returnTo ?? window.location.pathname } }),
+      signIn: (returnTo) => void auth.signinRedirect({ state: { returnTo: returnTo ?? window.location.pathname + window.location.search } }),
       signOut: () => {
         void auth.removeUser().then(() => window.location.assign(logoutUrl(config, window.location.origin)));
       },

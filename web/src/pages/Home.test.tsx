@@ -1,7 +1,7 @@
 import { act, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { App } from "../App";
-import { config, json, ManualClock, renderPage, salesHours, supportHours } from "../test/render";
+import { config, json, ManualClock, maria, renderPage, salesHours, supportHours } from "../test/render";
 
 // 19:59:50 on Thursday in New York: Sales closes in 10 seconds, Support is open until 23:00.
 const START = Date.parse("2026-01-16T00:59:50Z");
@@ -91,5 +91,27 @@ describe("home: live hours", () => {
     const alerts = screen.getAllByRole("alert");
     expect(alerts[0]).toHaveTextContent("Opening hours are unavailable right now (Amazon Connect could not be reached.)");
     expect(within(alerts[0]).getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+});
+
+describe("language from the profile", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    localStorage.clear();
+  });
+
+  test("a Spanish-speaking customer gets Spanish until they choose otherwise", async () => {
+    localStorage.clear();
+    vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+    renderPage(<App config={config} zone="America/New_York" />, { session: { ...maria, locale: "es" } });
+    expect(await screen.findByRole("heading", { level: 1, name: "¿Cuándo podemos hablar?" })).toBeInTheDocument();
+    expect(localStorage.getItem("lang")).toBeNull();
+  });
+
+  test("a choice made on the site wins over the profile", async () => {
+    localStorage.setItem("lang", "en");
+    vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+    renderPage(<App config={config} zone="America/New_York" />, { session: { ...maria, locale: "es" } });
+    expect(await screen.findByRole("heading", { level: 1, name: "When can we talk?" })).toBeInTheDocument();
   });
 });
