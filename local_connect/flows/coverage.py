@@ -42,12 +42,18 @@ def branches_of(action: Action) -> list[tuple[str, str]]:
 class Coverage:
     actions: set[tuple[str, str]] = field(default_factory=set)  # (flow key, action id)
     branches: set[tuple[str, str, str]] = field(default_factory=set)  # (flow key, action id, label)
+    # The same, per language the session had at the time (for the report; the total is enforced).
+    by_language: dict[str, Coverage] = field(default_factory=dict)
 
-    def visit(self, flow: str, action: str) -> None:
+    def visit(self, flow: str, action: str, language: str | None = None) -> None:
         self.actions.add((flow, action))
+        if language is not None:
+            self.by_language.setdefault(language, Coverage()).actions.add((flow, action))
 
-    def take(self, flow: str, action: str, label: str) -> None:
+    def take(self, flow: str, action: str, label: str, language: str | None = None) -> None:
         self.branches.add((flow, action, label))
+        if language is not None:
+            self.by_language.setdefault(language, Coverage()).branches.add((flow, action, label))
 
 
 @dataclass
@@ -59,6 +65,7 @@ class FlowCoverage:
     branches_taken: int
     missing_actions: list[str]
     missing_branches: list[str]
+    by_language: dict[str, float] = field(default_factory=dict)  # language -> percent
 
     @property
     def percent(self) -> float:
@@ -67,14 +74,21 @@ class FlowCoverage:
         return 100.0 if total == 0 else round(100.0 * done / total, 1)
 
     def line(self) -> str:
+        languages = "  ".join(f"{lang} {pct:5.1f}%" for lang, pct in sorted(self.by_language.items()))
         return (
             f"{self.flow:<20} actions {self.actions_run:>3}/{self.actions_total:<3} "
             f"branches {self.branches_taken:>3}/{self.branches_total:<3} {self.percent:5.1f}%"
+            + (f"   ({languages})" if languages else "")
         )
 
 
 def report(coverage: Coverage, flows: Iterable[Flow]) -> list[FlowCoverage]:
+    flows = list(flows)
     results = []
+    per_language = {
+        language: {r.flow: r.percent for r in report(part, flows)}
+        for language, part in coverage.by_language.items()
+    }
     for flow in flows:
         missing_actions = [a.identifier for a in flow if (flow.key, a.identifier) not in coverage.actions]
         missing_branches = []
@@ -93,13 +107,14 @@ def report(coverage: Coverage, flows: Iterable[Flow]) -> list[FlowCoverage]:
                 branches_taken=total - len(missing_branches),
                 missing_actions=missing_actions,
                 missing_branches=missing_branches,
+                by_language={language: percents[flow.key] for language, percents in per_language.items()},
             )
         )
     return results
 
 
 def render(results: Iterable[FlowCoverage], *, details: bool = True) -> str:
-    lines = ["flow coverage (actions run, branches taken)"]
+    lines = ["flow coverage (actions run, branches taken; per session language in brackets)"]
     for result in results:
         lines.append("  " + result.line())
         if details:

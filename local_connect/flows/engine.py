@@ -218,7 +218,7 @@ class FlowEngine:
                 return
             session.trace.append((session.flow.key, action.identifier))
             if self.coverage is not None:
-                self.coverage.visit(session.flow.key, action.identifier)
+                self.coverage.visit(session.flow.key, action.identifier, session.language)
             if session.logging:
                 session.log.append(
                     {"flow": session.flow.key, "action": action.identifier, "type": action.type}
@@ -249,7 +249,7 @@ class FlowEngine:
 
     def _take(self, session: Session, action: Action, go: Go) -> None:
         if self.coverage is not None:
-            self.coverage.take(session.flow.key, action.identifier, go.label)
+            self.coverage.take(session.flow.key, action.identifier, go.label, session.language)
         session.action_id = go.target
         if go.target is None:
             self._problem(session, action.identifier, f"branch {go.label} leads nowhere; ending the flow")
@@ -624,7 +624,7 @@ class FlowEngine:
         session.target_queue = queue.arn
         session.queued = True
         if self.coverage is not None:
-            self.coverage.take(session.flow.key, action.identifier, NEXT)
+            self.coverage.take(session.flow.key, action.identifier, NEXT, session.language)
         queue_flow = session.hooks.get("CustomerQueue")
         flow = self.library.find(queue_flow) if queue_flow else None
         if flow is None:
@@ -828,7 +828,7 @@ class FlowEngine:
         if flow is None:
             return self._error(session, action, "NoMatchingError")
         if self.coverage is not None:
-            self.coverage.take(session.flow.key, action.identifier, NEXT)
+            self.coverage.take(session.flow.key, action.identifier, NEXT, session.language)
         session.flow, session.action_id = flow, flow.start_action
         return CONTINUE
 

@@ -42,9 +42,9 @@ def test_position_estimate_and_hold_loop(center: FlowHarness, language: str) -> 
     call.expect_queue("Support - Technical")
 
 
-def test_second_in_line_hears_its_place(center: FlowHarness) -> None:
+def test_second_in_line_hears_its_place(center: FlowHarness, language: str) -> None:
     center.center.staff(center.queue_arn("Support - Technical"), staffed=2, available=0, handle_time=100)
-    first = queued(center)
+    first = queued(center, language=language)
     second = queued(center, number="+12025550198")
     assert " 1 " in first.expect_prompt("PositionBefore").text
     assert " 2 " in second.expect_prompt("PositionBefore").text
@@ -95,8 +95,10 @@ def test_callback_to_another_number(center: FlowHarness, language: str) -> None:
 
 
 @pytest.mark.parametrize("typed", ["5555550101#", "4165550123#", None])
-def test_a_number_we_cannot_call_back_is_refused(center: FlowHarness, typed: str | None) -> None:
-    call = queued(center)
+def test_a_number_we_cannot_call_back_is_refused(
+    center: FlowHarness, language: str, typed: str | None
+) -> None:
+    call = queued(center, language=language)
     to_callback_offer(call)
     call.press("12")
     call.skip_prompts()
@@ -109,8 +111,10 @@ def test_a_number_we_cannot_call_back_is_refused(center: FlowHarness, typed: str
 
 
 @pytest.mark.parametrize("number", [NOT_A_NUMBER, CANADA])
-def test_a_caller_id_we_cannot_call_asks_for_another_number(center: FlowHarness, number: str) -> None:
-    call = queued(center, number)
+def test_a_caller_id_we_cannot_call_asks_for_another_number(
+    center: FlowHarness, language: str, number: str
+) -> None:
+    call = queued(center, number, language)
     to_callback_offer(call)
     call.press("11")
     call.expect_prompts("ConfirmNumber", "EnterNumber")
@@ -119,16 +123,20 @@ def test_a_caller_id_we_cannot_call_asks_for_another_number(center: FlowHarness,
 
 
 @pytest.mark.parametrize("reply", ["silence", "7"])
-def test_no_choice_at_the_callback_offer_keeps_holding(center: FlowHarness, reply: str) -> None:
-    call = queued(center)
+def test_no_choice_at_the_callback_offer_keeps_holding(
+    center: FlowHarness, language: str, reply: str
+) -> None:
+    call = queued(center, language=language)
     to_callback_offer(call)
     call.silence() if reply == "silence" else call.press(reply)
     call.expect_prompts("PositionBefore", "WaitShort", "Hold")
 
 
 @pytest.mark.parametrize("reply", ["silence", "9"])
-def test_no_choice_at_the_number_confirmation_keeps_holding(center: FlowHarness, reply: str) -> None:
-    call = queued(center)
+def test_no_choice_at_the_number_confirmation_keeps_holding(
+    center: FlowHarness, language: str, reply: str
+) -> None:
+    call = queued(center, language=language)
     to_callback_offer(call)
     call.press("1")
     call.skip_prompts()
@@ -137,8 +145,8 @@ def test_no_choice_at_the_number_confirmation_keeps_holding(center: FlowHarness,
     assert center.center.callbacks == []
 
 
-def test_callback_number_that_cannot_be_saved(center: FlowHarness) -> None:
-    call = queued(center)
+def test_callback_number_that_cannot_be_saved(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
     to_callback_offer(call)
     call.press("1")
     center.center.fail("update_contact_data")
@@ -149,8 +157,8 @@ def test_callback_number_that_cannot_be_saved(center: FlowHarness) -> None:
     call.expect_prompts("InvalidNumber", "PositionBefore")
 
 
-def test_callback_that_cannot_be_created_keeps_the_caller_waiting(center: FlowHarness) -> None:
-    call = queued(center)
+def test_callback_that_cannot_be_created_keeps_the_caller_waiting(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
     to_callback_offer(call)
     center.center.fail("create_callback")
     call.press("11")
@@ -158,9 +166,9 @@ def test_callback_that_cannot_be_created_keeps_the_caller_waiting(center: FlowHa
     call.expect_queue("Support - Technical")
 
 
-def test_metrics_unavailable_goes_straight_to_hold(center: FlowHarness) -> None:
+def test_metrics_unavailable_goes_straight_to_hold(center: FlowHarness, language: str) -> None:
     center.center.fail("queue_metrics")
-    call = queued(center)
+    call = queued(center, language=language)
     call.expect_prompt("Hold")
 
 
@@ -174,9 +182,9 @@ def test_metrics_unavailable_goes_straight_to_hold(center: FlowHarness) -> None:
     ],
 )
 def test_prompts_that_cannot_be_played(
-    center: FlowHarness, failing: str, keys: str, next_prompt: str | None
+    center: FlowHarness, language: str, failing: str, keys: str, next_prompt: str | None
 ) -> None:
-    call = queued(center)
+    call = queued(center, language=language)
     call.skip_prompts()
     center.center.failing_prompts.add(failing)
     if failing == "Hold":
@@ -191,8 +199,8 @@ def test_prompts_that_cannot_be_played(
     assert next_prompt in heard
 
 
-def test_an_agent_answering_stops_the_queue_flow(center: FlowHarness) -> None:
-    call = queued(center)
+def test_an_agent_answering_stops_the_queue_flow(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
     call.skip_prompts()
     call.agent_answers("agent.support")
     call.wait(600)

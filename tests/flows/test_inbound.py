@@ -146,8 +146,8 @@ def test_the_pin_locks_after_three_wrong_attempts(center: FlowHarness, language:
     call.expect_attributes(PinVerified="false", PinLocked="true")
 
 
-def test_a_caller_without_a_pin_is_not_verified(center: FlowHarness) -> None:
-    call = to_main_menu(center, UMA, "en-US")
+def test_a_caller_without_a_pin_is_not_verified(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, UMA, language)
     call.press("2")
     call.expect_prompt("PinPrompt")
     call.press("12345678")  # eight digits end the input without the pound key
@@ -205,9 +205,9 @@ def test_closed_caller_may_decline_the_callback(center: FlowHarness, language: s
 
 
 @pytest.mark.parametrize("reply", ["silence", "9"])
-def test_no_answer_to_the_callback_offer_says_goodbye(center: FlowHarness, reply: str) -> None:
+def test_no_answer_to_the_callback_offer_says_goodbye(center: FlowHarness, language: str, reply: str) -> None:
     center.set_local_time("2026-01-04 10:00")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("1")
     call.skip_prompts()
     call.press("1")
@@ -250,9 +250,9 @@ def test_a_full_queue_offers_a_callback(center: FlowHarness, language: str) -> N
     assert (request.max_attempts, request.initial_delay, request.retry_delay) == (3, 60.0, 300.0)
 
 
-def test_callback_creation_failure_is_told(center: FlowHarness) -> None:
+def test_callback_creation_failure_is_told(center: FlowHarness, language: str) -> None:
     center.set_local_time("2026-01-04 10:00")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("1")
     call.skip_prompts()
     call.press("1")
@@ -274,9 +274,9 @@ def test_a_failed_transfer_apologises_and_ends_the_call(center: FlowHarness, lan
 
 @pytest.mark.parametrize(("main", "menu", "choice", "queue"), SUBMENUS)
 def test_a_queue_that_cannot_be_set_ends_the_call_politely(
-    center: FlowHarness, main: str, menu: str, choice: str, queue: str
+    center: FlowHarness, language: str, main: str, menu: str, choice: str, queue: str
 ) -> None:
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press(main)
     call.expect_prompt(menu)
     center.center.fail("set_routing")
@@ -285,18 +285,18 @@ def test_a_queue_that_cannot_be_set_ends_the_call_politely(
     call.expect_disconnected()
 
 
-def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness) -> None:
+def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness, language: str) -> None:
     center.center.fail("hours_open")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("3")
     call.skip_prompts()
     call.press("2")
     call.expect_queue("Support - Devices")
 
 
-def test_a_disconnect_flow_that_cannot_be_set_still_queues(center: FlowHarness) -> None:
+def test_a_disconnect_flow_that_cannot_be_set_still_queues(center: FlowHarness, language: str) -> None:
     center.center.fail("set_disconnect_flow")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("3")
     call.skip_prompts()
     call.press("2")
@@ -305,12 +305,12 @@ def test_a_disconnect_flow_that_cannot_be_set_still_queues(center: FlowHarness) 
 
 
 def test_without_a_published_queue_flow_the_caller_still_queues(
-    database: Path, library: FlowLibrary, coverage: Coverage
+    database: Path, library: FlowLibrary, coverage: Coverage, language: str
 ) -> None:
     partial = FlowLibrary({f.key: f for f in library if f.key != "CustomerQueueFlow"})
     center = FlowHarness(database, coverage=coverage, library=partial)
     center.set_local_time("2026-01-05 10:00")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("3")
     call.skip_prompts()
     call.press("1")
@@ -358,9 +358,9 @@ def test_customer_lookup_down_treats_the_caller_as_unknown(center: FlowHarness, 
     call.expect_prompt("AccountsMenu")
 
 
-def test_attributes_that_cannot_be_saved_skip_the_greeting(center: FlowHarness) -> None:
+def test_attributes_that_cannot_be_saved_skip_the_greeting(center: FlowHarness, language: str) -> None:
     center.center.fail("update_attributes")
-    call = inbound(center, MARIA, "en-US")
+    call = inbound(center, MARIA, language)
     call.expect_prompt("MainMenu")
 
 
@@ -393,8 +393,8 @@ def test_another_key_at_the_language_offer_keeps_english(center: FlowHarness) ->
     call.expect_prompt("MainMenu", language="en-US")
 
 
-def test_pin_check_down_leaves_verification_to_the_agent(center: FlowHarness) -> None:
-    call = to_main_menu(center, MARIA, "en-US")
+def test_pin_check_down_leaves_verification_to_the_agent(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
     call.press("2")
     call.expect_prompt("PinPrompt")
     center.lambdas.fail("PinVerificationFunction")
@@ -402,8 +402,8 @@ def test_pin_check_down_leaves_verification_to_the_agent(center: FlowHarness) ->
     call.expect_prompts("PinFailed", "AccountsMenu")
 
 
-def test_pin_result_that_cannot_be_saved_is_not_a_verification(center: FlowHarness) -> None:
-    call = to_main_menu(center, MARIA, "en-US")
+def test_pin_result_that_cannot_be_saved_is_not_a_verification(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
     call.press("2")
     call.expect_prompt("PinPrompt")
     center.center.fail("update_attributes")
@@ -411,8 +411,8 @@ def test_pin_result_that_cannot_be_saved_is_not_a_verification(center: FlowHarne
     call.expect_prompts("PinFailed", "AccountsMenu")
 
 
-def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness) -> None:
-    call = to_main_menu(center, MARIA, "en-US")
+def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
     call.press("2")
     call.expect_prompt("PinPrompt")
     center.lambdas.fail("PromptsFunction")
@@ -451,8 +451,8 @@ def test_a_menu_that_cannot_be_played_takes_its_default(
     assert any("prompt could not be played" in p for p in center.engine.problems)
 
 
-def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness) -> None:
-    call = to_main_menu(center, JOHN, "en-US")
+def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, JOHN, language)
     call.press("1")
     call.skip_prompts()
     call.press("1")
@@ -460,9 +460,9 @@ def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness) -> N
     assert center.engine.problems == []
 
 
-def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness) -> None:
+def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness, language: str) -> None:
     center.set_local_time("2026-01-04 10:00")
-    call = to_main_menu(center, STRANGER, "en-US")
+    call = to_main_menu(center, STRANGER, language)
     call.press("1")
     call.skip_prompts()
     call.press("1")

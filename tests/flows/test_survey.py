@@ -58,8 +58,10 @@ def test_three_answers_are_stored_and_thanked(center: FlowHarness, database: Pat
 
 
 @pytest.mark.parametrize("answers", ["123", "234", "345", "451", "512"])
-def test_every_answer_from_one_to_five_is_kept(center: FlowHarness, database: Path, answers: str) -> None:
-    call = after_agent(center)
+def test_every_answer_from_one_to_five_is_kept(
+    center: FlowHarness, language: str, database: Path, answers: str
+) -> None:
+    call = after_agent(center, language)
     call.press(answers)
     call.expect_prompts("Intro", "Q1", "Q2", "Q3", "ThankYou")
     result = stored(database, call.contact_id)
@@ -86,8 +88,8 @@ def test_one_retry_on_invalid_or_no_input(center: FlowHarness, database: Path, l
     assert result is not None and result[:3] == ("2", "", "")
 
 
-def test_a_caller_who_hangs_up_before_the_agent_gets_no_survey(center: FlowHarness) -> None:
-    call = to_main_menu(center, MARIA, "en-US")
+def test_a_caller_who_hangs_up_before_the_agent_gets_no_survey(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, MARIA, language)
     call.press("3")
     call.skip_prompts()
     call.press("2")
@@ -97,8 +99,10 @@ def test_a_caller_who_hangs_up_before_the_agent_gets_no_survey(center: FlowHarne
     call.expect_silence()
 
 
-def test_survey_storage_down_still_thanks_the_caller(center: FlowHarness, database: Path) -> None:
-    call = after_agent(center)
+def test_survey_storage_down_still_thanks_the_caller(
+    center: FlowHarness, language: str, database: Path
+) -> None:
+    call = after_agent(center, language)
     center.lambdas.fail("SurveyFunction")
     call.press("555")
     call.expect_prompts("Intro", "Q1", "Q2", "Q3", "ThankYou")
@@ -115,8 +119,8 @@ def test_no_prompts_for_the_thank_you_ends_quietly(center: FlowHarness, database
     assert stored(database, call.contact_id) is not None
 
 
-def test_no_prompts_no_survey(center: FlowHarness) -> None:
-    call = to_main_menu(center, STRANGER, "en-US")
+def test_no_prompts_no_survey(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, STRANGER, language)
     call.press("1")
     call.skip_prompts()
     call.press("1")
@@ -130,10 +134,10 @@ def test_no_prompts_no_survey(center: FlowHarness) -> None:
 
 @pytest.mark.parametrize("question", ["Q1", "Q2", "Q3"])
 def test_a_question_that_cannot_be_asked_is_skipped(
-    center: FlowHarness, database: Path, question: str
+    center: FlowHarness, language: str, database: Path, question: str
 ) -> None:
     center.center.failing_prompts.add(question)
-    call = after_agent(center)
+    call = after_agent(center, language)
     call.press("44")
     heard = [p.prompt_id for p in call.prompts]
     assert question not in heard and heard[-1] == "ThankYou"
@@ -144,9 +148,9 @@ def test_a_question_that_cannot_be_asked_is_skipped(
 @pytest.mark.parametrize("question", [1, 2, 3])
 @pytest.mark.parametrize("answered", [True, False])
 def test_an_answer_that_cannot_be_kept_does_not_stop_the_survey(
-    center: FlowHarness, question: int, answered: bool
+    center: FlowHarness, language: str, question: int, answered: bool
 ) -> None:
-    call = after_agent(center)
+    call = after_agent(center, language)
     call.expect_prompts("Intro", "Q1")
     for number in range(1, 4):
         if number == question:

@@ -60,7 +60,7 @@ def test_each_issue_is_greeted_and_routed(
     assert call.contact.disconnect_flow == center.library.get("SurveyFlow").arn
 
 
-def test_a_vip_gets_the_higher_priority(center: FlowHarness) -> None:
+def test_a_vip_gets_the_higher_priority(center: FlowHarness, language: str) -> None:
     call = web_call(center, MARIA, department="sales", issue="upgrade", language="es-US", name="Maria Garcia")
     greeting = call.expect_prompt("AboutUpgrade", language="es-US")
     assert greeting.text.startswith("Hola Maria Garcia.")
@@ -72,8 +72,10 @@ def test_a_vip_gets_the_higher_priority(center: FlowHarness) -> None:
     ("department", "queue"),
     [("sales", "Sales - New Orders"), ("accounts", "Accounts - Billing"), ("other", "Support - Technical")],
 )
-def test_an_unknown_issue_routes_by_department(center: FlowHarness, department: str, queue: str) -> None:
-    call = web_call(center, department=department, issue="something-new")
+def test_an_unknown_issue_routes_by_department(
+    center: FlowHarness, language: str, department: str, queue: str
+) -> None:
+    call = web_call(center, department=department, issue="something-new", language=language)
     call.expect_prompt("AboutGeneral")
     call.expect_queue(queue)
 
@@ -86,9 +88,9 @@ def test_an_unverified_request_is_refused(center: FlowHarness, language: str, ve
     assert call.contact.queue_arn is None
 
 
-def test_refusal_without_prompts_just_hangs_up(center: FlowHarness) -> None:
+def test_refusal_without_prompts_just_hangs_up(center: FlowHarness, language: str) -> None:
     center.lambdas.fail("PromptsFunction")
-    call = web_call(center, verified="false")
+    call = web_call(center, verified="false", language=language)
     call.expect_silence()
     call.expect_disconnected()
 
@@ -107,46 +109,46 @@ def test_a_full_queue(center: FlowHarness, language: str) -> None:
     call.expect_disconnected()
 
 
-def test_a_failed_transfer(center: FlowHarness) -> None:
+def test_a_failed_transfer(center: FlowHarness, language: str) -> None:
     center.center.fail("transfer_to_queue")
-    call = web_call(center)
+    call = web_call(center, language=language)
     call.expect_prompts("AboutTechnical", "TransferError")
     call.expect_disconnected()
 
 
 @pytest.mark.parametrize(("department", "issue", "prompt", "queue"), ISSUES)
 def test_a_queue_that_cannot_be_set(
-    center: FlowHarness, department: str, issue: str, prompt: str, queue: str
+    center: FlowHarness, language: str, department: str, issue: str, prompt: str, queue: str
 ) -> None:
     center.center.fail("set_routing")
-    call = web_call(center, department=department, issue=issue)
+    call = web_call(center, department=department, issue=issue, language=language)
     call.expect_prompts(prompt, "TransferError")
     call.expect_disconnected()
 
 
-def test_lookup_down_means_no_vip_priority(center: FlowHarness) -> None:
+def test_lookup_down_means_no_vip_priority(center: FlowHarness, language: str) -> None:
     center.lambdas.fail("CustomerLookupFunction")
-    call = web_call(center, MARIA, name="Maria Garcia")
+    call = web_call(center, MARIA, name="Maria Garcia", language=language)
     call.expect_prompt("AboutTechnical")
     call.expect_queue("Support - Technical", priority=5)
 
 
-def test_vip_that_cannot_be_saved_means_no_vip_priority(center: FlowHarness) -> None:
+def test_vip_that_cannot_be_saved_means_no_vip_priority(center: FlowHarness, language: str) -> None:
     center.center.fail("update_attributes")
-    call = web_call(center, MARIA, name="Maria Garcia")
+    call = web_call(center, MARIA, name="Maria Garcia", language=language)
     call.expect_queue("Support - Technical", priority=5)
 
 
-def test_priority_that_cannot_be_set(center: FlowHarness) -> None:
+def test_priority_that_cannot_be_set(center: FlowHarness, language: str) -> None:
     center.center.fail("set_routing", times=2)  # the queue first, then the priority
-    call = web_call(center, MARIA, name="Maria Garcia")
+    call = web_call(center, MARIA, name="Maria Garcia", language=language)
     call.expect_prompts("AboutTechnical", "TransferError")
     center.center.fail("set_routing", times=0)
-    call = web_call(center, MARIA, name="Maria Garcia")
+    call = web_call(center, MARIA, name="Maria Garcia", language=language)
     call.expect_queue("Support - Technical", priority=1)
 
 
-def test_priority_failure_alone_keeps_normal_priority(center: FlowHarness) -> None:
+def test_priority_failure_alone_keeps_normal_priority(center: FlowHarness, language: str) -> None:
     arn = center.queue_arn("Support - Technical")
     original = center.center.set_routing
     calls = []
@@ -158,14 +160,14 @@ def test_priority_failure_alone_keeps_normal_priority(center: FlowHarness) -> No
         original(contact_id, **kwargs)  # type: ignore[arg-type]
 
     center.center.set_routing = set_routing  # type: ignore[method-assign]
-    call = web_call(center, MARIA, name="Maria Garcia")
+    call = web_call(center, MARIA, name="Maria Garcia", language=language)
     call.expect_queue("Support - Technical", priority=5)
     assert calls[0] == {"queue_arn": arn}
 
 
-def test_prompts_down_still_routes_without_words(center: FlowHarness) -> None:
+def test_prompts_down_still_routes_without_words(center: FlowHarness, language: str) -> None:
     center.lambdas.fail("PromptsFunction", times=2)
-    call = web_call(center, issue="devices")
+    call = web_call(center, issue="devices", language=language)
     call.expect_queue("Support - Devices")
     assert all("External" not in p.text for p in call.prompts)
 
@@ -178,9 +180,9 @@ def test_language_that_cannot_be_set_keeps_the_default(center: FlowHarness, lang
     call.expect_queue("Support - Technical")
 
 
-def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness) -> None:
+def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness, language: str) -> None:
     center.center.fail("hours_open")
-    call = web_call(center)
+    call = web_call(center, language=language)
     call.expect_queue("Support - Technical")
 
 
