@@ -41,10 +41,8 @@ Hooks, as Connect does them
     when the agent leaves.
 
 Wiring into the runtime
-    `local_connect.flows.acd_services.attach_flow_engine(runtime)` builds the engine over the
-    runtime's definitions, ACD, switchboard and scheduler (`AcdServices` implements the protocol
-    over them) and sets `runtime.switchboard.flows`. Lambdas use SQLITE_PATH (default
-    var/jam.sqlite3).
+    `local_connect.flow_services.attach(runtime, sqlite_path)` (the runtime's side) implements the
+    protocol over the ACD and switchboard, builds the engine and sets `runtime.switchboard.flows`.
 
 Testing
     `local_connect.flows.testing.ScriptedCaller` dials a flow on an `InMemoryCenter` with a

@@ -1,4 +1,5 @@
-"""The engine inside the local runtime: a test phone calls, the ACD queues, an agent answers, the survey runs."""
+"""The engine inside the local runtime (wired by local_connect.flow_services): a test phone calls, the
+ACD queues, an agent answers, the survey runs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from local_connect.clock import ManualClock
-from local_connect.flows.acd_services import attach_flow_engine
+from local_connect.flow_services import attach
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
 
@@ -20,7 +21,7 @@ MARIA = "+12025550100"
 def runtime(tmp_path: Path, database: Path) -> Any:
     clock = ManualClock(1_767_625_200.0)  # Monday 2026-01-05 10:00 in New York
     runtime = Runtime(RuntimeOptions(db_path=tmp_path / "acd.sqlite3", clock=clock))
-    attach_flow_engine(runtime, sqlite_path=str(database), lambda_env={"LOG_LEVEL": "ERROR"})
+    attach(runtime, str(database), lambda_env={"LOG_LEVEL": "ERROR"})
     yield runtime
     runtime.stop()
 
