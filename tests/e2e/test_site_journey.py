@@ -170,6 +170,17 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
 
     calls = [c for c in local_stack.get("/local/contacts")["contacts"] if c["CustomerEndpoint"] == NUMBER]
     assert len([c for c in calls if c["InitiationMethod"] == "API"]) == 1, "the double click placed two calls"
+    supervisor = new_page(browser)
+    sign_in(supervisor, local_stack, "/supervisor", "supervisor", "Supervisor-demo-1")
+    expect(
+        supervisor.get_by_test_id("agents").get_by_role("row", name=re.compile(r"agent\.support\)"))
+    ).to_contain_text("On contact")
+    expect(supervisor.get_by_test_id("records")).to_contain_text(NUMBER)
+    supervisor.get_by_label("Search by number, contact id, agent or queue").fill(NUMBER)
+    expect(supervisor.get_by_test_id("records").get_by_role("row")).to_have_count(2)
+    shot(supervisor, "09-supervisor")
+    supervisor.context.close()
+
     agent.get_by_role("button", name="End contact").click()
     expect(agent.get_by_test_id("agent-state")).to_have_text("After contact work")
     agent.context.close()
@@ -188,13 +199,13 @@ def test_a_customer_without_a_verified_number_verifies_it_with_the_code_on_scree
     expect(code).to_contain_text("Your code is")
     digits = re.search(r"(\d{6})", code.inner_text())
     assert digits is not None
-    shot(page, "09-verify-code-on-screen")
+    shot(page, "10-verify-code-on-screen")
     page.get_by_label("Verification code").fill(digits.group(1))
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Your number is verified.")).to_be_visible()
     page.get_by_role("link", name="Back to Get a call").click()
     expect(page.get_by_label("We will call your verified number")).to_have_value("+12025550103")
-    shot(page, "10-verified")
+    shot(page, "11-verified")
     page.context.close()
 
 

@@ -132,7 +132,7 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
           <thead>
             <tr>
               <th scope="col">{s("name")}</th>
-              <th scope="col">{s("state")}</th>
+              <th scope="col">{s("agentState")}</th>
             </tr>
           </thead>
           <tbody>
@@ -193,6 +193,7 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
           </tbody>
         </table>
         <h3 className="title is-5">{s("recent")}</h3>
+        {!survey.recent.length && <p>{s("noSurveys")}</p>}
         <ul data-testid="survey-recent">
           {survey.recent.map((r) => (
             <li key={r.ContactId}>
