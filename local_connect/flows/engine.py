@@ -10,6 +10,7 @@ says so. Each action's handler returns what happens next: a branch to take, WAIT
 
 from __future__ import annotations
 
+import logging
 import random
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -37,6 +38,9 @@ DEFAULT_VOICE = "Joanna"
 DEFAULT_INPUT_SECONDS = 5.0
 MAX_STEPS = 500  # actions in a row without waiting: more means the flow loops without end
 DORMANT_SESSIONS = 10_000  # finished sessions kept for a later flow on the same contact
+KEPT_PROBLEMS = 1_000  # the latest run-time problems, for tests and the terminal caller
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,9 @@ class FlowEngine:
         self.random = random.Random(seed)
         self.sessions: dict[str, Session] = {}
         self._dormant: OrderedDict[str, Session] = OrderedDict()
-        self.problems: list[str] = []  # run-time problems (unsupported action reached, ...)
+        # Run-time problems (an unsupported action reached, a Lambda that failed...): logged, and
+        # the latest kept here.
+        self.problems: list[str] = []
         self._handlers: dict[str, Callable[[Session, Action], Outcome]] = {
             "MessageParticipant": self._message,
             "MessageParticipantIteratively": self._message_iteratively,
@@ -276,7 +282,11 @@ class FlowEngine:
 
     def _problem(self, session: Session, action: str | None, message: str) -> None:
         where = f"{session.flow.key}/{action}" if action else session.flow.key
-        self.problems.append(f"{session.contact_id} {where}: {message}")
+        problem = f"{session.contact_id} {where}: {message}"
+        _log.warning("flow problem: %s", problem)
+        self.problems.append(problem)
+        if len(self.problems) > KEPT_PROBLEMS:
+            del self.problems[: len(self.problems) - KEPT_PROBLEMS]
 
     # ------------------------------------------------------------------ branches
     @staticmethod
