@@ -39,6 +39,7 @@ DEFAULT_INPUT_SECONDS = 5.0
 MAX_STEPS = 500  # actions in a row without waiting: more means the flow loops without end
 DORMANT_SESSIONS = 10_000  # finished sessions kept for a later flow on the same contact
 KEPT_PROBLEMS = 1_000  # the latest run-time problems, for tests and the terminal caller
+KEPT_TRACE = 200  # actions of a finished session's trace kept while it is dormant
 
 _log = logging.getLogger(__name__)
 
@@ -195,6 +196,9 @@ class FlowEngine:
             session.waiting.cancel()
             session.waiting = None
         session.active = False
+        # Kept for a later flow on the same contact (the disconnect flow after the agent), lightly.
+        del session.trace[:-KEPT_TRACE]
+        del session.log[:-KEPT_TRACE]
         self._dormant[contact_id] = session
         while len(self._dormant) > DORMANT_SESSIONS:
             self._dormant.popitem(last=False)
