@@ -50,6 +50,7 @@ REQUEST_FIELDS = (
     "nonce",
     "code_challenge",
     "code_challenge_method",
+    "lang",
 )
 
 
@@ -69,9 +70,11 @@ class AuthorizationRequest:
     state: str
     nonce: str
     code_challenge: str
+    lang: str = "en"  # the Hosted UI's page language (Cognito's `lang` parameter)
 
     def fields(self) -> dict[str, str]:
         return {
+            "lang": self.lang,
             "client_id": self.client_id,
             "redirect_uri": self.redirect_uri,
             "response_type": "code",
@@ -177,6 +180,7 @@ def create_app(
             args.get("state", ""),
             args.get("nonce", ""),
             args["code_challenge"],
+            "es" if args.get("lang") == "es" else "en",
         )
 
     def url(path: str) -> str:

@@ -1,7 +1,8 @@
 """The Hosted-UI-like pages of the local pool: sign in, sign up, confirm the sign-up code.
 
 Plain server-rendered HTML forms (no JavaScript), with labels, autocomplete hints and visible
-errors, so they work with a keyboard and a screen reader. Every value is escaped.
+errors, so they work with a keyboard and a screen reader. Every value is escaped. English or
+Spanish from the `lang` parameter, as Cognito's managed login pages take it.
 """
 
 from __future__ import annotations
@@ -25,9 +26,54 @@ border:0;border-radius:4px;cursor:pointer}
 """
 
 
-def _page(title: str, body: str) -> str:
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "sign_in": "Sign in",
+        "sign_up": "Sign up",
+        "username": "Username",
+        "password": "Password",
+        "demo": "Local mode: demo users and their passwords are listed in data/seed/users.json.",
+        "need_account": "Need an account?",
+        "have_account": "Already have an account?",
+        "given_name": "First name",
+        "family_name": "Last name",
+        "email": "Email",
+        "phone": "Phone number (optional, +12025550100 format)",
+        "password_hint": "At least 8 characters, with upper and lower case letters and a number.",
+        "confirm_title": "Confirm your account",
+        "code": "Confirmation code",
+        "confirm": "Confirm account",
+        "shown_code": "Local mode: instead of an email to {destination}, here is your code:",
+    },
+    "es": {
+        "sign_in": "Iniciar sesión",
+        "sign_up": "Crear cuenta",
+        "username": "Usuario",
+        "password": "Contraseña",
+        "demo": "Modo local: los usuarios de demostración y sus contraseñas están en data/seed/users.json.",
+        "need_account": "¿No tiene cuenta?",
+        "have_account": "¿Ya tiene cuenta?",
+        "given_name": "Nombre",
+        "family_name": "Apellido",
+        "email": "Correo electrónico",
+        "phone": "Teléfono (opcional, formato +12025550100)",
+        "password_hint": "Al menos 8 caracteres, con mayúsculas, minúsculas y un número.",
+        "confirm_title": "Confirme su cuenta",
+        "code": "Código de confirmación",
+        "confirm": "Confirmar cuenta",
+        "shown_code": "Modo local: en lugar de un correo a {destination}, este es su código:",
+    },
+}
+
+
+def text(lang: str, key: str, **values: str) -> str:
+    return TEXT["es" if lang == "es" else "en"][key].format(**values)
+
+
+def _page(title: str, body: str, lang: str = "en") -> str:
+    lang = "es" if lang == "es" else "en"
     return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)} · JAM (local sign-in)</title><style>{_STYLE}</style></head>"
         f"<body><main><h1>{escape(title)}</h1>{body}</main></body></html>"
@@ -62,16 +108,17 @@ def sign_in_page(
     error: str | None = None,
     username: str = "",
 ) -> str:
+    lang = request_fields.get("lang", "en")
     body = (
-        f'<p class="notice">Local mode: demo users and their passwords are listed in data/seed/users.json.</p>'
+        f'<p class="notice">{escape(text(lang, "demo"))}</p>'
         f"{_error(error)}"
         f'<form method="post" action="{escape(action)}">{_hidden(request_fields)}'
-        f"{_field('username', 'Username', value=username, autocomplete='username', required='', autofocus='')}"
-        f"{_field('password', 'Password', 'password', autocomplete='current-password', required='')}"
-        '<button type="submit">Sign in</button></form>'
-        f'<p>Need an account? <a href="{escape(sign_up_href)}">Sign up</a></p>'
+        f"{_field('username', text(lang, 'username'), value=username, autocomplete='username', required='', autofocus='')}"
+        f"{_field('password', text(lang, 'password'), 'password', autocomplete='current-password', required='')}"
+        f'<button type="submit">{escape(text(lang, "sign_in"))}</button></form>'
+        f'<p>{escape(text(lang, "need_account"))} <a href="{escape(sign_up_href)}">{escape(text(lang, "sign_up"))}</a></p>'
     )
-    return _page("Sign in", body)
+    return _page(text(lang, "sign_in"), body, lang)
 
 
 def sign_up_page(
@@ -81,23 +128,25 @@ def sign_up_page(
     values: Mapping[str, str],
     error: str | None = None,
 ) -> str:
+    lang = request_fields.get("lang", "en")
+
     def value(name: str) -> str:
         return values.get(name, "")
 
     body = (
         f"{_error(error)}"
         f'<form method="post" action="{escape(action)}">{_hidden(request_fields)}'
-        f"{_field('username', 'Username', value=value('username'), autocomplete='username', required='')}"
-        f"{_field('given_name', 'First name', value=value('given_name'), autocomplete='given-name')}"
-        f"{_field('family_name', 'Last name', value=value('family_name'), autocomplete='family-name')}"
-        f"{_field('email', 'Email', 'email', value=value('email'), autocomplete='email', required='')}"
-        f"{_field('phone_number', 'Phone number (optional, +12025550100 format)', 'tel', value=value('phone_number'), autocomplete='tel')}"
-        f"{_field('password', 'Password', 'password', autocomplete='new-password', required='', **{'aria-describedby': 'pw-hint'})}"
-        '<p id="pw-hint" class="hint">At least 8 characters, with upper and lower case letters and a number.</p>'
-        '<button type="submit">Sign up</button></form>'
-        f'<p>Already have an account? <a href="{escape(sign_in_href)}">Sign in</a></p>'
+        f"{_field('username', text(lang, 'username'), value=value('username'), autocomplete='username', required='')}"
+        f"{_field('given_name', text(lang, 'given_name'), value=value('given_name'), autocomplete='given-name')}"
+        f"{_field('family_name', text(lang, 'family_name'), value=value('family_name'), autocomplete='family-name')}"
+        f"{_field('email', text(lang, 'email'), 'email', value=value('email'), autocomplete='email', required='')}"
+        f"{_field('phone_number', text(lang, 'phone'), 'tel', value=value('phone_number'), autocomplete='tel')}"
+        f"{_field('password', text(lang, 'password'), 'password', autocomplete='new-password', required='', **{'aria-describedby': 'pw-hint'})}"
+        f'<p id="pw-hint" class="hint">{escape(text(lang, "password_hint"))}</p>'
+        f'<button type="submit">{escape(text(lang, "sign_up"))}</button></form>'
+        f'<p>{escape(text(lang, "have_account"))} <a href="{escape(sign_in_href)}">{escape(text(lang, "sign_in"))}</a></p>'
     )
-    return _page("Sign up", body)
+    return _page(text(lang, "sign_up"), body, lang)
 
 
 def confirm_page(
@@ -108,20 +157,21 @@ def confirm_page(
     shown_code: str | None,
     error: str | None = None,
 ) -> str:
+    lang = request_fields.get("lang", "en")
     # Cognito would email the code; the local pool shows it here instead.
     shown = (
-        f'<p class="notice" role="status">Local mode: instead of an email to {escape(destination)}, '
-        f'here is your code: <span class="code">{escape(shown_code)}</span></p>'
+        f'<p class="notice" role="status">{escape(text(lang, "shown_code", destination=destination))} '
+        f'<span class="code">{escape(shown_code)}</span></p>'
         if shown_code
         else ""
     )
     body = (
         f"{shown}{_error(error)}"
         f'<form method="post" action="{escape(action)}">{_hidden({**request_fields, "username": username})}'
-        f"{_field('code', 'Confirmation code', value='', autocomplete='one-time-code', inputmode='numeric', required='', autofocus='')}"
-        '<button type="submit">Confirm account</button></form>'
+        f"{_field('code', text(lang, 'code'), value='', autocomplete='one-time-code', inputmode='numeric', required='', autofocus='')}"
+        f'<button type="submit">{escape(text(lang, "confirm"))}</button></form>'
     )
-    return _page("Confirm your account", body)
+    return _page(text(lang, "confirm_title"), body, lang)
 
 
 def error_page(title: str, message: str) -> str:

@@ -162,3 +162,18 @@ def test_the_code_goes_back_with_the_state(pool: Pool) -> None:
     with requests.Session() as http:
         answer = sign_in(pool, http, "maria", "Maria-demo-1", auth)
     assert query_of(answer.headers["Location"])["state"] == "opaque-state-123"
+
+
+def test_the_hosted_ui_speaks_spanish_when_asked(pool: Pool) -> None:
+    auth = authorization(pool, lang="es")
+    with requests.Session() as http:
+        first = http.get(f"{pool.issuer}/oauth2/authorize", params=auth.params, allow_redirects=False)
+        page = http.get(f"{pool.base_url}{first.headers['Location']}")
+        assert '<html lang="es">' in page.text
+        assert ">Contraseña</label>" in page.text and "Iniciar sesión" in page.text
+        refused = http.post(
+            f"{pool.issuer}/login",
+            data={**auth.params, "username": "maria", "password": "wrong-Password1"},
+            allow_redirects=False,
+        )
+        assert '<html lang="es">' in refused.text and refused.status_code == 400

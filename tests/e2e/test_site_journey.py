@@ -113,6 +113,9 @@ def test_home_shows_live_hours_in_the_customers_zone(local_stack: StackProcess, 
     expect(page.get_by_role("heading", level=1)).to_have_text("¿Cuándo podemos hablar?")
     assert page.evaluate("document.documentElement.lang") == "es"
     shot(page, "02-home-es")
+    page.get_by_role("button", name="Iniciar sesión").click()  # the Hosted UI follows the language
+    page.wait_for_url(re.compile(r"/cognito/login\?.*lang=es"))
+    expect(page.get_by_label("Contraseña")).to_be_visible()
     page.context.close()
 
 

@@ -4,6 +4,7 @@
 import { createContext, type ReactNode, useContext, useMemo } from "react";
 import { useAuth } from "react-oidc-context";
 import type { SiteConfig } from "./config";
+import { useI18n } from "./i18n";
 
 export interface Session {
   signedIn: boolean;
@@ -58,6 +59,7 @@ export function logoutUrl(config: SiteConfig, origin: string): string {
 /** Bridges react-oidc-context to the Session the pages read. */
 export function OidcSession({ config, children }: { config: SiteConfig; children: ReactNode }) {
   const auth = useAuth();
+  const { lang } = useI18n();
   const session = useMemo<Session>(() => {
     const profile = (auth.user?.profile ?? {}) as Record<string, unknown>;
     const given = [profile.given_name, profile.family_name].filter(Boolean).join(" ");
@@ -75,7 +77,11 @@ export function OidcSession({ config, children }: { config: SiteConfig; children
       idToken: signedIn ? (auth.user?.id_token ?? null) : null,
       accessToken: signedIn ? (auth.user?.access_token ?? null) : null,
       error: auth.error ? auth.error.message : null,
-      signIn: (returnTo) => void auth.signinRedirect({ state: { returnTo: returnTo ?? window.location.pathname + window.location.search } }),
+      signIn: (returnTo) => void auth.signinRedirect({
+          state: { returnTo: returnTo ?? window.location.pathname + window.location.search },
+          // Cognito's managed login pages take the language as `lang`.
+          extraQueryParams: { lang },
+        }),
       signOut: () => {
         void auth.removeUser().then(() => window.location.assign(logoutUrl(config, window.location.origin)));
       },
@@ -85,6 +91,6 @@ export function OidcSession({ config, children }: { config: SiteConfig; children
         if (!user) throw new Error("The session could not be refreshed; please sign in again.");
       },
     };
-  }, [auth, config]);
+  }, [auth, config, lang]);
   return <SessionProvider value={session}>{children}</SessionProvider>;
 }
