@@ -22,6 +22,24 @@ from local_connect.flows.catalog import (
 )
 from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, ParsedDocument
 
+# The Flow Language's limits on a flow and on action identifiers.
+MAX_ACTIONS = 250
+FORBIDDEN_IN_IDENTIFIER = frozenset("%:(\\/)=$,;[]{}")
+RESERVED_IDENTIFIERS = frozenset(
+    {
+        "__proto__",
+        "constructor",
+        "__defineGetter__",
+        "__defineSetter__",
+        "toString",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "valueOf",
+    }
+)
+
 ERROR = "error"
 UNSUPPORTED = "unsupported"
 WARNING = "warning"
@@ -86,6 +104,8 @@ def validate(parsed: ParsedDocument) -> Report:
         report.add(ERROR, identifier, "the Identifier is used by more than one action")
     if not flow.actions:
         report.add(ERROR, None, "the flow has no actions")
+    if len(flow.actions) > MAX_ACTIONS:
+        report.add(ERROR, None, f"{len(flow.actions)} actions: a flow has at most {MAX_ACTIONS}")
     if flow.start_action is None:
         report.add(ERROR, None, "StartAction is missing")
     elif flow.start_action not in flow.actions:
@@ -96,8 +116,22 @@ def validate(parsed: ParsedDocument) -> Report:
     return report
 
 
+def _check_identifier(ident: str, report: Report) -> None:
+    if len(ident) > 50:
+        report.add(ERROR, ident, "an Identifier is at most 50 characters")
+    bad = sorted(set(ident) & FORBIDDEN_IN_IDENTIFIER)
+    if bad:
+        report.add(ERROR, ident, f"an Identifier may not contain {' '.join(bad)}")
+    if ident in RESERVED_IDENTIFIERS:
+        report.add(ERROR, ident, f"{ident} is not allowed as an Identifier")
+
+
 def _check_action(action: Action, flow: Flow, report: Report) -> None:
     ident = action.identifier
+    if not isinstance(action.raw.get("Identifier"), str) or not action.raw.get("Identifier"):
+        report.add(ERROR, ident, "the action has no Identifier")
+    else:
+        _check_identifier(ident, report)
     if not action.type:
         report.add(ERROR, ident, "the action has no Type")
         return

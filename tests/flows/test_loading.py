@@ -179,6 +179,19 @@ def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> No
             "action hello: MessageParticipant takes no Conditions",
         ),
         (lambda d: d["Actions"][0].pop("Type"), "action hello: the action has no Type"),
+        (lambda d: d["Actions"][1].pop("Identifier"), "action <action #1>: the action has no Identifier"),
+        (
+            lambda d: d["Actions"].append(dict(d["Actions"][1], Identifier="queue: sales")),
+            "action queue: sales: an Identifier may not contain :",
+        ),
+        (
+            lambda d: d["Actions"].append(dict(d["Actions"][1], Identifier="valueOf")),
+            "action valueOf: valueOf is not allowed as an Identifier",
+        ),
+        (
+            lambda d: d["Actions"].extend(dict(d["Actions"][1], Identifier=f"a{i}") for i in range(250)),
+            "252 actions: a flow has at most 250",
+        ),
         (
             lambda d: d["Actions"].insert(
                 0, {"Identifier": "loop", "Type": "Loop", "Parameters": {"LoopCount": "x"}, "Transitions": {}}
