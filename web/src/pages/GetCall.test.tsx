@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, test, vi } from "vitest";
 import { ApiError } from "../api";
+import { useNow } from "../clock";
 import { translate } from "../i18n";
 import { config, fakeFetch, json, ManualClock, maria, renderPage, salesHours, supportHours } from "../test/render";
 import { errorMessage, GetCall } from "./GetCall";
@@ -9,6 +10,11 @@ import { errorMessage, GetCall } from "./GetCall";
 const THURSDAY_NOON = Date.parse("2026-01-15T17:00:00Z"); // 12:00 in New York: Sales open
 const SUNDAY_NOON = Date.parse("2026-01-18T17:00:00Z"); // Sales closed, Support open
 const hours = { sales: { hours: salesHours(), error: null }, support: { hours: supportHours(), error: null } };
+
+function LiveGetCall({ fetcher }: { fetcher: typeof fetch }) {
+  const now = useNow();
+  return <GetCall config={config} hours={hours} now={now} zone="America/Chicago" fetcher={fetcher} />;
+}
 
 function page(now: number, fetcher: typeof fetch, session = maria, lang: "en" | "es" = "en") {
   return renderPage(<GetCall config={config} hours={hours} now={now} zone="America/Chicago" fetcher={fetcher} />, {
@@ -76,6 +82,18 @@ describe("Get a call", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("You have asked for several calls recently. You can ask again in 2 min 00 s.");
     expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+  });
+
+  test("when the wait is over, the button comes back and the message says so", async () => {
+    const clock = new ManualClock(THURSDAY_NOON);
+    const { fetcher } = fakeFetch(() => json({ type: "https://jam/problems/connect-throttled", title: "Busy", status: 429 }, 429, { "Retry-After": "2" }));
+    renderPage(<LiveGetCall fetcher={fetcher} />, { session: maria, clock });
+    const user = await fillIn();
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Trying is possible again in 0 min 02 s.");
+    clock.time += 3000; // the page's clock ticks on its own
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("You can try again now."), { timeout: 2500 });
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeEnabled();
   });
 
   test("closed department: the button is disabled and the next opening is offered", () => {

@@ -144,7 +144,7 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
           <p>
             <strong>{t("errorTitle")}</strong>
           </p>
-          <p>{errorMessage(error, t, retryIn)}</p>
+          <p>{error.retryAfterSeconds && !waiting ? t("retryNow") : errorMessage(error, t, retryIn)}</p>
           {error.problem.status === 401 && (
             <button type="button" className="button is-small mt-2" onClick={() => session.signIn("/call")}>
               {t("signIn")}
