@@ -8,6 +8,7 @@ against a running local stack with the same base URL (the issuer is part of the 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -45,7 +46,8 @@ def main(argv: list[str]) -> int:
     finally:
         pool.close()
     if user is None or not user.confirmed:
-        print(f"no confirmed user {args.username!r} in the local pool", file=sys.stderr)
+        demo = ", ".join(u["username"] for u in json.loads(SEED_USERS.read_text(encoding="utf-8"))["users"])
+        print(f"no confirmed user {args.username!r} in the local pool (demo users: {demo})", file=sys.stderr)
         return 1
     minter = TokenMinter(load_or_create_signing_key(args.state_dir), issuer_for(args.base_url))
     id_token, access_token = minter.pair(user, LOCAL_CLIENT_ID, DEFAULT_SCOPE, int(time.time()))
