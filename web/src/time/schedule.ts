@@ -101,8 +101,21 @@ export interface DayPlan {
   overrides: HoursOverride[]; // the overrides that changed this day
 }
 
+// Plans are pure functions of (schedule, date) and the page asks for them every second: keep
+// them per schedule object (a new API answer is a new object, so nothing goes stale).
+const plans = new WeakMap<object, Map<string, DayPlan>>();
+
 /** The opening periods that start on `date` (a date in the center's zone). */
 export function dayPlan(date: LocalDate, hours: Pick<Hours, "config" | "overrides" | "timeZone">): DayPlan {
+  let known = plans.get(hours);
+  if (!known) plans.set(hours, (known = new Map()));
+  const key = isoDate(date);
+  let plan = known.get(key);
+  if (!plan) known.set(key, (plan = computeDayPlan(date, hours)));
+  return plan;
+}
+
+function computeDayPlan(date: LocalDate, hours: Pick<Hours, "config" | "overrides" | "timeZone">): DayPlan {
   const zone = hours.timeZone;
   const weekday = weekdayOf(date);
   const active = hours.overrides.filter((o) => covers(o, date));
