@@ -286,6 +286,8 @@ def create_app(
             user = pool.authenticate(username, request.form.get("password", ""))
         except UserError as exc:
             if exc.code == "UserNotConfirmedException":
+                # The password was right: this browser may confirm the account (and only this one).
+                session["pending"] = username
                 return redirect(url("/confirm") + "?" + urlencode({**fields, "username": username}))
             return Response(sign_in_page(url("/login"), sign_up, fields, exc.message, username), 400)
         return back_to_client(auth, user.username, start_session(user))
@@ -307,6 +309,7 @@ def create_app(
             user = pool.sign_up(values["username"].strip(), request.form.get("password", ""), attributes)
         except UserError as exc:
             return Response(sign_up_page(url("/signup"), sign_in, fields, values, exc.message), 400)
+        session["pending"] = user.username
         code = pool.new_code(user.username, "email")
         return confirm_page(url("/confirm"), fields, user.username, str(user.attributes.get("email")), code)
 
@@ -316,6 +319,10 @@ def create_app(
         auth = parse_authorize(source)
         fields = auth.fields()
         username = source.get("username", "")
+        # The code is shown on screen, and confirming signs in: only the browser that signed up
+        # (or gave the right password) may do it, or anyone could take over an unconfirmed account.
+        if not username or session.get("pending") != username:
+            return Response(error_page("Confirm your account", "Sign up or sign in first."), 403)
         user = pool.get(username)
         if user is None:
             return Response(error_page("Confirm your account", "User does not exist."), 404)

@@ -154,3 +154,60 @@ def test_make_token_prints_an_id_token_the_running_pool_signed(
 def test_make_token_refuses_an_unknown_user(pool: Pool, capsys: pytest.CaptureFixture[str]) -> None:
     assert token_main(["nobody", "--base-url", pool.base_url, "--state-dir", str(pool.state_dir)]) == 1
     assert "no confirmed user" in capsys.readouterr().err
+
+
+def test_only_the_browser_that_signed_up_can_confirm(pool: Pool) -> None:
+    username = f"new.{secrets.token_hex(3)}"
+    auth = authorization(pool)
+    with requests.Session() as owner:
+        page = owner.get(f"{pool.issuer}/signup", params=auth.params)
+        form = {
+            **hidden_fields(page.text),
+            "username": username,
+            "email": f"{username}@example.com",
+            "password": "Nina-demo-1",
+        }
+        assert owner.post(f"{pool.issuer}/signup", data=form).status_code == 200
+    with requests.Session() as stranger:
+        peek = stranger.get(f"{pool.issuer}/confirm", params={**auth.params, "username": username})
+        assert peek.status_code == 403 and 'class="code"' not in peek.text
+        guess = stranger.post(
+            f"{pool.issuer}/confirm", data={**auth.params, "username": username, "code": "123456"}
+        )
+        assert guess.status_code == 403
+
+
+def test_signing_in_unconfirmed_with_the_right_password_leads_to_confirm(pool: Pool) -> None:
+    username = f"new.{secrets.token_hex(3)}"
+    auth = authorization(pool)
+    with requests.Session() as first:
+        page = first.get(f"{pool.issuer}/signup", params=auth.params)
+        form = {
+            **hidden_fields(page.text),
+            "username": username,
+            "email": f"{username}@example.com",
+            "password": "Nina-demo-1",
+        }
+        first.post(f"{pool.issuer}/signup", data=form)
+    with requests.Session() as later:
+        wrong = later.post(
+            f"{pool.issuer}/login",
+            data={**auth.params, "username": username, "password": "Nope-demo-1"},
+            allow_redirects=False,
+        )
+        assert wrong.status_code == 400
+        right = later.post(
+            f"{pool.issuer}/login",
+            data={**auth.params, "username": username, "password": "Nina-demo-1"},
+            allow_redirects=False,
+        )
+        assert right.status_code == 302 and "/confirm?" in right.headers["Location"]
+        confirm = later.get(f"{pool.base_url}{right.headers['Location']}")
+        shown = re.search(r'class="code">(\d{6})<', confirm.text)
+        assert confirm.status_code == 200 and shown is not None
+        done = later.post(
+            f"{pool.issuer}/confirm",
+            data={**hidden_fields(confirm.text), "code": shown.group(1)},
+            allow_redirects=False,
+        )
+        assert code_from(pool, done, auth)
