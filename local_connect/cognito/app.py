@@ -38,6 +38,9 @@ from local_connect.cognito.tokens import DEFAULT_SCOPE, TOKEN_LIFETIME_SECONDS, 
 from local_connect.cognito.users import User, UserError, UserPool
 
 CODE_LIFETIME_SECONDS = 300
+# Cognito locks sign-in after repeated wrong passwords ("Password attempts exceeded").
+MAX_FAILED_SIGN_INS = 5
+LOCKOUT_SECONDS = 15 * 60
 REFRESH_LIFETIME_SECONDS = 30 * 24 * 3600
 SUPPORTED_SCOPES = ("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin")
 # The authorize parameters carried through the sign-in and sign-up forms.
@@ -117,6 +120,28 @@ class CodeStore:
         return issued
 
 
+class SignInThrottle:
+    """Wrong passwords per username; after MAX_FAILED_SIGN_INS the user is locked for a while."""
+
+    def __init__(self) -> None:
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def locked(self, username: str) -> bool:
+        with self._lock:
+            recent = [t for t in self._failures.get(username, []) if t > time.time() - LOCKOUT_SECONDS]
+            self._failures[username] = recent
+            return len(recent) >= MAX_FAILED_SIGN_INS
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            self._failures.setdefault(username, []).append(time.time())
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+
 def pkce_challenge(verifier: str) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
 
@@ -144,6 +169,7 @@ def create_app(
     pool = UserPool(state_dir / "users.sqlite3", seed_path)
     minter = TokenMinter(load_or_create_signing_key(state_dir), issuer)
     codes = CodeStore()
+    throttle = SignInThrottle()
 
     app = Flask(__name__)
     app.secret_key = load_or_create_secret(state_dir, "session-secret")
@@ -282,14 +308,21 @@ def create_app(
         if request.method == "GET":
             return sign_in_page(url("/login"), sign_up, fields)
         username = request.form.get("username", "").strip()
+        if throttle.locked(username):
+            return Response(
+                sign_in_page(url("/login"), sign_up, fields, "Password attempts exceeded", username), 400
+            )
         try:
             user = pool.authenticate(username, request.form.get("password", ""))
         except UserError as exc:
+            if exc.code == "NotAuthorizedException":
+                throttle.failed(username)
             if exc.code == "UserNotConfirmedException":
                 # The password was right: this browser may confirm the account (and only this one).
                 session["pending"] = username
                 return redirect(url("/confirm") + "?" + urlencode({**fields, "username": username}))
             return Response(sign_in_page(url("/login"), sign_up, fields, exc.message, username), 400)
+        throttle.succeeded(username)
         return back_to_client(auth, user.username, start_session(user))
 
     @app.route("/signup", methods=["GET", "POST"])

@@ -177,3 +177,13 @@ def test_the_hosted_ui_speaks_spanish_when_asked(pool: Pool) -> None:
             allow_redirects=False,
         )
         assert '<html lang="es">' in refused.text and refused.status_code == 400
+
+
+def test_repeated_wrong_passwords_lock_the_user(pool: Pool) -> None:
+    with requests.Session() as http:
+        for _ in range(5):
+            assert (
+                sign_in(pool, http, "agent.accounts", "Wrong-demo-1", authorization(pool)).status_code == 400
+            )
+        locked = sign_in(pool, http, "agent.accounts", "Agent-demo-1", authorization(pool))
+    assert locked.status_code == 400 and "Password attempts exceeded" in locked.text
