@@ -21,26 +21,27 @@ export function useContactStatus(runtime: string | undefined, contactId: string,
     if (!runtime) return;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
-    const queueNames = new Map<string, { name: string; wait: number | null }>();
+    const queues = new Map<string, { name: string; wait: number | null }>();
     const poll = async () => {
       try {
         const response = await fetcher(`${runtime}/contacts/${encodeURIComponent(contactId)}`);
         if (response.ok) {
           const record = await response.json();
-          let queue: { name: string; wait: number | null } | undefined;
-          if (record.QueueId && (record.State === "QUEUED" || record.State === "OFFERED")) {
+          const waiting = record.State === "QUEUED" || record.State === "OFFERED";
+          // Queue names once, wait estimates while waiting (they change as agents free up).
+          if (record.QueueId && (waiting || !queues.has(record.QueueId))) {
             const metrics = await fetcher(`${runtime}/queues`);
             if (metrics.ok) {
-              for (const q of (await metrics.json()).queues ?? []) queueNames.set(q.id, { name: q.name, wait: q.ESTIMATED_WAIT_TIME ?? null });
+              for (const q of (await metrics.json()).queues ?? []) queues.set(q.id, { name: q.name, wait: q.ESTIMATED_WAIT_TIME ?? null });
             }
-            queue = queueNames.get(record.QueueId);
           }
+          const queue = record.QueueId ? queues.get(record.QueueId) : undefined;
           if (!stopped) {
             setStatus({
               state: record.State,
               queueName: queue?.name ?? null,
-              position: typeof record.Position === "number" ? record.Position + 1 : null,
-              estimatedWaitSeconds: queue?.wait ?? null,
+              position: waiting && typeof record.Position === "number" ? record.Position + 1 : null,
+              estimatedWaitSeconds: waiting ? (queue?.wait ?? null) : null,
             });
           }
           if (record.State === "DISCONNECTED") return;
@@ -64,7 +65,7 @@ export function CallStatusView({ status, contactId, phoneNumber }: { status: Liv
   const steps: { key: LiveStatus["state"][]; text: string }[] = [
     { key: ["REQUESTED"], text: t("statusRequested") },
     { key: ["IN_FLOW", "DIALING"], text: t("statusCalling") },
-    { key: ["QUEUED", "OFFERED", "SCHEDULED"], text: t("statusQueued", { queue: status.queueName ?? "" }) },
+    { key: ["QUEUED", "OFFERED", "SCHEDULED"], text: status.queueName ? t("statusQueued", { queue: status.queueName }) : t("statusQueuedAny") },
     { key: ["CONNECTED"], text: t("statusAgent") },
     { key: ["DISCONNECTED"], text: t("statusEnded") },
   ];
