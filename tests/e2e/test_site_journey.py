@@ -63,6 +63,19 @@ def open_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProces
     stack.stop()
 
 
+AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core's WCAG 2.1 A/AA rules on the page as it is now: no violations."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}))
+            .violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(" ")).join(", ")})`)"""
+    )
+    assert violations == [], f"accessibility violations on {page.url}:\n" + "\n".join(violations)
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -109,10 +122,12 @@ def test_home_shows_live_hours_in_the_customers_zone(local_stack: StackProcess, 
     page.get_by_role("region", name="Support").locator("summary").click()
     expect(page.get_by_role("table", name="Support: the next seven days").get_by_role("row")).to_have_count(8)
     shot(page, "01-home")
+    assert_accessible(page)
     page.get_by_role("button", name="Ver en español").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("¿Cuándo podemos hablar?")
     assert page.evaluate("document.documentElement.lang") == "es"
     shot(page, "02-home-es")
+    assert_accessible(page)
     page.get_by_role("button", name="Iniciar sesión").click()  # the Hosted UI follows the language
     page.wait_for_url(re.compile(r"/cognito/login\?.*lang=es"))
     expect(page.get_by_label("Contraseña")).to_be_visible()
@@ -130,6 +145,7 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     customer.get_by_label("What is it about?").select_option(label="Service outage or technical problem")
     customer.get_by_label("Anything we should know? (optional)").fill("Internet down since this morning")
     shot(customer, "03-get-a-call")
+    assert_accessible(customer)
     button = customer.get_by_role("button", name="Call me now")
 
     if not hours["isOpen"]:
@@ -164,11 +180,13 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     expect(pop).to_contain_text("Support / Service outage or technical problem")
     expect(pop).to_contain_text("Internet down since this morning")
     shot(agent, "06-agent-offer-screen-pop")
+    assert_accessible(agent)
     agent.get_by_role("button", name="Accept").click()
     expect(agent.get_by_test_id("agent-state")).to_have_text("On contact")
     local_stack.wait_for(phone, "connected", after=ringing["seq"], timeout=15)
     expect(customer.get_by_test_id("call-status")).to_contain_text("You are with an agent.", timeout=10_000)
     shot(customer, "07-customer-with-agent")
+    assert_accessible(customer)
     shot(agent, "08-agent-on-contact")
 
     calls = [c for c in local_stack.get("/local/contacts")["contacts"] if c["CustomerEndpoint"] == NUMBER]
@@ -182,6 +200,7 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     supervisor.get_by_label("Search by number, contact id, agent or queue").fill(NUMBER)
     expect(supervisor.get_by_test_id("records").get_by_role("row")).to_have_count(2)
     shot(supervisor, "09-supervisor")
+    assert_accessible(supervisor)
     supervisor.context.close()
 
     agent.get_by_role("button", name="End contact").click()
@@ -203,6 +222,7 @@ def test_a_customer_without_a_verified_number_verifies_it_with_the_code_on_scree
     digits = re.search(r"(\d{6})", code.inner_text())
     assert digits is not None
     shot(page, "10-verify-code-on-screen")
+    assert_accessible(page)
     page.get_by_label("Verification code").fill(digits.group(1))
     page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_text("Your number is verified.")).to_be_visible()
