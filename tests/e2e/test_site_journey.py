@@ -242,4 +242,7 @@ def test_sign_out_ends_the_hosted_ui_session_too(local_stack: StackProcess, brow
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/cognito/login\?"))
     expect(page.get_by_label("Password")).to_be_visible()
+    assert_accessible(page)  # the local Hosted UI page too
+    page.get_by_role("link", name="Sign up").click()
+    assert_accessible(page)
     page.context.close()
