@@ -21,7 +21,7 @@ help:
 	@echo "make test   - every suite: lint, types, pytest (API, Lambdas, flows, runtime, template), web, browser e2e"
 	@echo "make bench  - benchmarks (results: docs/BENCHMARKS.md)"
 	@echo "make seed   - load data/seed into the local SQLite database"
-	@echo "make token USER=<demo user> - print a local access token for curl"
+	@echo "make token USER=<demo user> - print a local ID token for curl (the one the API expects)"
 
 # ---------------------------------------------------------------- installs
 system-deps:

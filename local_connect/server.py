@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -25,7 +26,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from local_connect.acd import AcdSettings
-from local_connect.clock import AdjustableClock
+from local_connect.clock import AdjustableClock, Clock
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
 from local_connect.local_api import create_app as create_local_app
@@ -105,8 +106,12 @@ def _optional_mounts(definitions: Definitions, base_url: str, state_dir: Path) -
     return mounts
 
 
-def api_app(definitions: Definitions, env: dict[str, str]) -> WSGIApp:
-    """The Flask API from the template's ApiFunction CodeUri, configured through the environment."""
+def api_app(definitions: Definitions, env: dict[str, str], clock: Clock | None = None) -> WSGIApp:
+    """The Flask API from the template's ApiFunction CodeUri, configured through the environment.
+
+    With a clock, the API computes opening hours at the runtime's time (not the wall clock), so the
+    website and the IVR agree when the stack runs on a moved clock (`--clock-start`, the e2e tests).
+    """
     function = definitions.functions["ApiFunction"]
     os.environ.update(env)
     # boto3 needs some credentials to sign; the twin accepts any (real ones are never needed locally).
@@ -117,7 +122,10 @@ def api_app(definitions: Definitions, env: dict[str, str]) -> WSGIApp:
         sys.path.insert(0, str(function.code_dir))
     package = function.handler.split(".")[0]  # jam_api.lambda_entry.handler -> jam_api
     module = importlib.import_module(package)
-    app: WSGIApp = module.create_app()
+    if clock is None:
+        app: WSGIApp = module.create_app()
+    else:
+        app = module.create_app(now=lambda: datetime.fromtimestamp(clock.now(), UTC))
     return app
 
 
@@ -167,7 +175,9 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
         "/local": create_local_app(runtime, base_url),
     }
     mounts.update(_optional_mounts(runtime.definitions, base_url, state_dir))
-    mounts["/api"] = api_app(runtime.definitions, api_environment(runtime.definitions, base_url))
+    mounts["/api"] = api_app(
+        runtime.definitions, api_environment(runtime.definitions, base_url), runtime.clock
+    )
     return runtime, build_stack(mounts), base_url, notes
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,13 @@ def create_app(
     verifier: TokenVerifier | None = None,
     hours_service: HoursService | None = None,
     rate_limiter: CallRateLimiter | None = None,
+    now: Callable[[], datetime] | None = None,
 ) -> Flask:
-    """Build the API. Collaborators can be passed in (tests); by default they come from settings."""
+    """Build the API. Collaborators can be passed in (tests); by default they come from settings.
+
+    `now` is the instant opening hours are computed for (aware datetime; the wall clock by default):
+    the local runtime passes its own clock so the site and the IVR agree on open/closed.
+    """
     settings = settings or Settings.from_env()
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -43,7 +50,7 @@ def create_app(
             "jam.settings": settings,
             "jam.connect": connect,
             "jam.verifier": verifier or TokenVerifier(settings),
-            "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache),
+            "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache, now),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
         }
     )

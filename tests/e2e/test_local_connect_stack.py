@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import boto3
 import pytest
@@ -59,3 +61,15 @@ def test_a_stack_on_its_own_state_starts_and_stops(tmp_path: Path) -> None:
     finally:
         stack.stop()
     assert stack.process.returncode == 0
+
+
+def test_the_api_computes_hours_at_the_runtimes_clock(local_stack: StackProcess) -> None:
+    # The stack runs on a moved clock (Monday 15:00 New York): the website's open/closed must agree
+    # with the IVR's hours checks, whatever the wall clock says when the tests run.
+    runtime_now = local_stack.get("/local/health")["now"]
+    support = load_definitions().hours["SupportHours"]
+    hours = local_stack.post("/api/connect/hours", {"hoursOfOperationId": support.id})
+    generated = datetime.fromisoformat(hours["generatedAt"])
+    assert abs(generated.timestamp() - runtime_now) < 5
+    assert generated.astimezone(ZoneInfo("America/New_York")).strftime("%A %H") == "Monday 15"
+    assert hours["isOpen"] is True

@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
+from jam_hours.schedule import DAYS, Override, Slice, status_at
 
 from jam_api.hours.cache import TtlCache
-from jam_api.hours.schedule import DAYS, Override, Slice, status_at
 
 
 class HoursNotFound(Exception):
@@ -23,12 +23,12 @@ class HoursService:
         connect: Any,
         instance_id: str,
         cache: TtlCache[dict[str, Any]],
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self._connect = connect
         self._instance_id = instance_id
         self._cache = cache
-        self._now = now
+        self._now = now or (lambda: datetime.now(UTC))
 
     def describe(self, hours_id: str) -> dict[str, Any]:
         """The site's view: schedule + state computed now (the schedule part is cached)."""
