@@ -9,7 +9,7 @@ COMMANDS = {
     "serve": ("local_connect.server", "start the whole local contact center"),
     "call": ("local_connect.flows.cli", "call a flow from the terminal: prompts printed, digits typed"),
     "phone": ("local_connect.phone.cli", "a terminal test phone against a running local stack"),
-    "token": ("local_connect.cognito.cli", "print a local Cognito ID token for a demo user (the one the API expects)"),
+    "token": ("local_connect.cognito.cli", "print a local ID token for a demo user (what the API expects)"),
 }
 
 
