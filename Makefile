@@ -48,7 +48,7 @@ $(SITE): $(WEB_STAMP) $(shell find web/src web/public web/index.html web/vite.co
 
 # ---------------------------------------------------------------- the two commands
 run: python-deps site system-deps
-	$(BIN)/python -m local_connect serve --port $(PORT)
+	$(BIN)/python -m local_connect serve --port $(PORT) $(RUN_ARGS)
 
 # Parts add themselves to TEST_TARGETS / BENCH_TARGETS from their fragment in mk/*.mk.
 TEST_TARGETS := lint typecheck pytest web-test
