@@ -118,8 +118,12 @@ def api_app(definitions: Definitions, env: dict[str, str], clock: Clock | None =
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    if str(function.code_dir) not in sys.path:
-        sys.path.insert(0, str(function.code_dir))
+    # jam_hours (the hours arithmetic the API shares with the hours_status Lambda) lives under
+    # lambdas/; the API's build copies it next to jam_api (sam/build/Makefile), locally it is imported
+    # from there.
+    for root in (REPO_ROOT / "lambdas", function.code_dir):
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
     package = function.handler.split(".")[0]  # jam_api.lambda_entry.handler -> jam_api
     module = importlib.import_module(package)
     if clock is None:

@@ -127,13 +127,39 @@ def _with_dependencies(names: set[str]) -> set[str]:
     return seen
 
 
+def _shared_with_api() -> set[str]:
+    """Packages of lambdas/ that the API's build copies next to jam_api (sam/build/Makefile)."""
+    makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^SHARED_WITH_API := .*/lambdas/(\w+)\)?$", makefile, re.MULTILINE))
+
+
+def _imports(root: Path) -> set[str]:
+    names: set[str] = set()
+    for path in python_files(root):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names
+
+
+def test_code_shared_with_the_api_is_copied_whole_and_needs_only_the_standard_library() -> None:
+    shared = _shared_with_api()
+    assert shared == {"jam_hours"}
+    for package in shared:
+        # Copied alone: it may import only itself and the standard library (not jam_data & co.).
+        outside = {n for n in _imports(REPO / "lambdas" / package) if n not in sys.stdlib_module_names}
+        assert outside <= {package, "__future__"}, (package, outside)
+
+
 def test_the_api_layer_carries_every_package_the_api_imports() -> None:
     imports = _third_party_imports(REPO / "api" / "jam_api")
     assert {"flask", "awsgi", "jwt"} <= imports
     distributions = metadata.packages_distributions()
     available = _with_dependencies(_requirement_names()) | {"boto3", "botocore"}  # boto3: the runtime's
     type_only = {"mypy_boto3_connect", "mypy_boto3_dynamodb"}  # imported under TYPE_CHECKING only
-    for name in imports - type_only:
+    for name in imports - type_only - _shared_with_api():
         dists = {d.lower() for d in distributions.get(name, [name])}
         assert dists & available, (
             f"api/jam_api imports {name} ({dists}); add it to sam/build/requirements-api.txt"
