@@ -39,6 +39,71 @@ export function useAgent(desk: LocalDesk | null, username: string) {
   return { view, setView, error, setError };
 }
 
+/** While connected: pick another queue (names from the runtime's queue list) and transfer to it. */
+function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; contact: DeskContact; busy: boolean; onTransfer: (queue: { id: string; name: string }) => void }) {
+  const { lang } = useI18n();
+  const s = (key: StaffKey, vars?: Record<string, string | number>) => staffText(lang, key, vars);
+  const [queues, setQueues] = useState<{ id: string; name: string }[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [choice, setChoice] = useState("");
+  useEffect(() => {
+    let stale = false;
+    desk.queues().then(
+      (answer) => {
+        if (!stale) setQueues(answer.queues.map(({ id, name }) => ({ id, name })));
+      },
+      (caught: unknown) => {
+        if (!stale) setLoadError(caught instanceof DeskError ? caught.message : String(caught));
+      },
+    );
+    return () => {
+      stale = true;
+    };
+  }, [desk, contact.contactId]);
+  const others = (queues ?? []).filter((q) => q.id !== contact.queueId);
+  const chosen = others.find((q) => q.id === choice);
+  return (
+    <form
+      className="box"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (chosen) onTransfer(chosen);
+      }}
+    >
+      <label className="label" htmlFor="transfer-queue">
+        {s("transferTitle")}
+      </label>
+      {loadError ? (
+        <p className="notification is-danger is-light" role="alert">
+          {s("queuesFailed", { detail: loadError })}
+        </p>
+      ) : queues && others.length === 0 ? (
+        <p>{s("noOtherQueue")}</p>
+      ) : (
+        <div className="field has-addons">
+          <div className="control">
+            <div className="select">
+              <select id="transfer-queue" value={choice} disabled={!queues} onChange={(event) => setChoice(event.target.value)}>
+                <option value="">{s("chooseQueue")}</option>
+                {others.map((q) => (
+                  <option key={q.id} value={q.id}>
+                    {q.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          <div className="control">
+            <button type="submit" className="button is-warning" disabled={busy || !chosen}>
+              {s("transfer")}
+            </button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}
+
 /** AWS: the Amazon Connect CCP (calls, state, controls) beside our screen pop. */
 function CcpDesktop({ config, ccpUrl }: { config: SiteConfig; ccpUrl: string }) {
   const { lang } = useI18n();
@@ -73,6 +138,8 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
   const isStaff = session.groups.includes("agent") || session.groups.includes("supervisor");
   const { view, setView, error, setError } = useAgent(isStaff ? desk : null, session.username);
   const [busy, setBusy] = useState(false);
+  // The last transfer of this desk: where the contact went, or why it did not go.
+  const [transfer, setTransfer] = useState<{ contactId: string; queue: string; error: DeskError | null } | null>(null);
 
   const run = useCallback(
     async (work: () => Promise<AgentView>) => {
@@ -87,6 +154,23 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
       }
     },
     [setView, setError],
+  );
+
+  const transferTo = useCallback(
+    async (contactId: string, queue: { id: string; name: string }) => {
+      if (!desk) return;
+      setBusy(true);
+      setTransfer(null);
+      try {
+        setView(await desk.transfer(session.username, contactId, queue.id));
+        setTransfer({ contactId, queue: queue.name, error: null });
+      } catch (caught) {
+        setTransfer({ contactId, queue: queue.name, error: caught instanceof DeskError ? caught : new DeskError(0, "network", String(caught)) });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [desk, session.username, setView],
   );
 
   const heading = (
@@ -113,6 +197,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
 
   const username = session.username;
   const contact = view?.contact ?? null;
+  const lastTransfer = transfer && contact && transfer.contactId === contact.contactId ? transfer : null;
   return (
     <>
       {heading}
@@ -156,7 +241,13 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               {contact && view.state === "Incoming" && <h2 className="title is-4">{s("incoming")}</h2>}
               {contact && view.state === "On contact" && <h2 className="title is-4">{s("onContact")}</h2>}
               {view.state === "After contact work" && <h2 className="title is-4">{s("acw")}</h2>}
+              {view.state === "After contact work" && lastTransfer && !lastTransfer.error && <p className="notification is-info is-light">{s("transferred", { queue: lastTransfer.queue })}</p>}
             </div>
+            {lastTransfer?.error && (
+              <p className="notification is-danger is-light" role="alert">
+                {s("transferFailed", { queue: lastTransfer.queue, detail: lastTransfer.error.message })}
+              </p>
+            )}
             {contact ? (
               <>
                 <div className="buttons">
@@ -181,6 +272,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
                     </>
                   )}
                 </div>
+                {view.state === "On contact" && <TransferForm desk={desk} contact={contact} busy={busy} onTransfer={(queue) => void transferTo(contact.contactId, queue)} />}
                 <ScreenPop contact={contact} config={config} />
               </>
             ) : view.state === "After contact work" ? null : (

@@ -102,6 +102,12 @@ export class LocalDesk {
     return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/${action}`);
   }
 
+  /** Transfer the connected contact to another queue (id or ARN): a new TRANSFER contact waits
+   * there and the agent goes to after-contact work, as on Connect. */
+  transfer(username: string, contactId: string, queueId: string) {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/transfer`, { queueId });
+  }
+
   completeAfterContactWork(username: string) {
     return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/after-contact-work/complete`);
   }

@@ -80,6 +80,75 @@ describe("agent desktop", () => {
   });
 });
 
+const queueList = {
+  queues: [
+    { id: "q-1", name: "Sales - New Orders", CONTACTS_IN_QUEUE: 0, OLDEST_CONTACT_AGE: 0, AGENTS_ONLINE: 1, AGENTS_AVAILABLE: 0, AGENTS_ON_CONTACT: 1, AGENTS_AFTER_CONTACT_WORK: 0, ESTIMATED_WAIT_TIME: 0 },
+    { id: "q-2", name: "Sales - Upgrades", CONTACTS_IN_QUEUE: 0, OLDEST_CONTACT_AGE: 0, AGENTS_ONLINE: 1, AGENTS_AVAILABLE: 0, AGENTS_ON_CONTACT: 1, AGENTS_AFTER_CONTACT_WORK: 0, ESTIMATED_WAIT_TIME: 0 },
+    { id: "q-5", name: "Support - Technical", CONTACTS_IN_QUEUE: 1, OLDEST_CONTACT_AGE: 4, AGENTS_ONLINE: 2, AGENTS_AVAILABLE: 1, AGENTS_ON_CONTACT: 0, AGENTS_AFTER_CONTACT_WORK: 0, ESTIMATED_WAIT_TIME: 0 },
+  ],
+  at: 0,
+};
+
+describe("agent desktop: transfer to another queue", () => {
+  test("the picker offers the other queues; Transfer sends the chosen queue and the agent goes to after-contact work", async () => {
+    let state = "On contact";
+    const { fetcher, calls } = fakeFetch((url, init) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/local/queues")) return json(queueList);
+      if (init.method === "POST" && url.endsWith("/transfer")) state = "After contact work";
+      return json(offered(state));
+    });
+    renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+    const picker = await screen.findByLabelText("Transfer to another queue");
+    await waitFor(() => expect(within(picker).getAllByRole("option").map((o) => o.textContent)).toEqual(["Choose a queue", "Sales - Upgrades", "Support - Technical"]));
+    const transfer = screen.getByRole("button", { name: "Transfer" });
+    expect(transfer).toBeDisabled(); // nothing chosen yet
+
+    const user = userEvent.setup();
+    await user.selectOptions(picker, "Support - Technical");
+    await user.click(transfer);
+    await waitFor(() => expect(screen.getByTestId("agent-state")).toHaveTextContent("After contact work"));
+    const sent = calls.filter((c) => c.init.method === "POST");
+    expect(sent.map((c) => [c.url, c.init.body])).toEqual([["http://stack.test/local/agents/agent.sales/contacts/c-1/transfer", JSON.stringify({ queueId: "q-5" })]]);
+    expect(screen.getByRole("status")).toHaveTextContent("After contact workTransferred to Support - Technical.");
+    expect(screen.queryByLabelText("Transfer to another queue")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Done: ready for the next contact" })).toBeInTheDocument();
+  });
+
+  test("a refused transfer says why, by keyboard too, and the agent stays on the contact", async () => {
+    const { fetcher, calls } = fakeFetch((url, init) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/local/queues")) return json(queueList);
+      if (init.method === "POST") return json({ error: "InvalidTransition", detail: "contact c-1 is DISCONNECTED, not CONNECTED" }, 409);
+      return json(offered("On contact"));
+    });
+    renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+    const picker = await screen.findByLabelText("Transfer to another queue");
+    await waitFor(() => expect(within(picker).getAllByRole("option")).toHaveLength(3));
+    const user = userEvent.setup();
+    await user.selectOptions(picker, "Sales - Upgrades");
+    picker.focus();
+    await user.tab();
+    expect(screen.getByRole("button", { name: "Transfer" })).toHaveFocus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("alert")).toHaveTextContent("The transfer to Sales - Upgrades did not go through: contact c-1 is DISCONNECTED, not CONNECTED");
+    expect(calls.filter((c) => c.init.method === "POST").map((c) => c.init.body)).toEqual([JSON.stringify({ queueId: "q-2" })]);
+    expect(screen.getByTestId("agent-state")).toHaveTextContent("On contact");
+    expect(screen.getByLabelText("Transfer to another queue")).toBeInTheDocument();
+  });
+
+  test("the queue list failing to load is shown, in Spanish as well", async () => {
+    const { fetcher } = fakeFetch((url) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/local/queues")) return json({ error: "InternalError", detail: "store locked" }, 500);
+      return json(offered("On contact"));
+    });
+    renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession, lang: "es" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("No se pudo cargar la lista de colas: store locked");
+    expect(screen.queryByRole("button", { name: "Transferir" })).not.toBeInTheDocument();
+  });
+});
+
 const record = (id: string, queue: string, agent: string, answers: Record<string, string>, at = 100): ContactRecord => ({
   ContactId: id,
   InitiationMethod: "API",
