@@ -190,10 +190,16 @@ class SurveyRecordingLambdas:
         return self.invoker.invoke(function_arn, event, timeout)
 
 
-def attach(runtime: Runtime, sqlite_path: str, lambda_env: Mapping[str, str] | None = None) -> Any:
+def attach(
+    runtime: Runtime,
+    sqlite_path: str,
+    lambda_env: Mapping[str, str] | None = None,
+    connect_endpoint_url: str | None = None,
+) -> Any:
     """Build the flow engine over the runtime and connect it to the switchboard; returns the engine.
 
-    The Lambdas run in-process on the SQLite database at `sqlite_path` (the one `make seed` fills).
+    The Lambdas run in-process on the SQLite database at `sqlite_path` (the one `make seed` fills);
+    those that call Connect reach `connect_endpoint_url` (the stack's `/connect-api`).
     """
     from local_connect.flows.engine import FlowEngine
     from local_connect.flows.lambdas import InProcessLambdas, local_lambda_env
@@ -201,8 +207,12 @@ def attach(runtime: Runtime, sqlite_path: str, lambda_env: Mapping[str, str] | N
 
     services = RuntimeServices(runtime.definitions, runtime.center, runtime.switchboard)
     library = FlowLibrary.from_definitions(runtime.definitions)
+    # The hours_status Lambda calls this stack's Connect twin over HTTP, as it calls Amazon Connect on
+    # AWS, and judges the runtime's clock (--clock-start / POST /local/clock), not the wall clock.
+    # The twin answers hours reads without the runtime lock the calling flow holds (LOCK_FREE).
+    env = {**local_lambda_env(sqlite_path, connect_endpoint_url), **(lambda_env or {})}
     lambdas = SurveyRecordingLambdas(
-        InProcessLambdas(runtime.definitions, local_lambda_env(sqlite_path)), services
+        InProcessLambdas(runtime.definitions, env, clock=runtime.clock.now), services
     )
     engine = FlowEngine(
         services, runtime.scheduler, library, lambdas, instance_arn=runtime.definitions.instance_arn

@@ -146,12 +146,12 @@ def lambda_database() -> Path:
     return path
 
 
-def attach_flow_engine(runtime: Runtime) -> str:
+def attach_flow_engine(runtime: Runtime, base_url: str) -> str:
     """Connect the flow engine to the switchboard, if the engine is present; says what happened."""
     try:
         from local_connect.flow_services import attach
 
-        attach(runtime, str(lambda_database()))
+        attach(runtime, str(lambda_database()), connect_endpoint_url=f"{base_url}/connect-api")
         return "flows: running the template's flow files"
     except ImportError as exc:
         return f"flows: engine not available ({exc}); calls get a notice instead of the IVR"
@@ -173,7 +173,7 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
         clock_control=args.clock_control,
     )
     runtime = Runtime(options)
-    notes = [attach_flow_engine(runtime)]
+    notes = [attach_flow_engine(runtime, base_url)]
     mounts: dict[str, WSGIApp] = {
         "/connect-api": runtime.connect_app(),
         "/local": create_local_app(runtime, base_url),

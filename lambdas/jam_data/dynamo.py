@@ -5,11 +5,8 @@ calls map one-to-one onto the DynamoDB API, which the "exactly one read" tests c
 endpoint follows boto3's own configuration (AWS_ENDPOINT_URL_DYNAMODB for a local endpoint).
 Items are converted with the small codec below, so numbers come back as int/float, not Decimal.
 
-Creating a client the default way costs more than `import boto3` itself: botocore lists every
-service folder it ships and decodes DynamoDB's full model (62 operations) and all endpoints.
-The client here reads a slice of that data instead (sdk_data/: the operations below and
-DynamoDB's endpoints, written by `python -m tests.lambdas.sdk_slice` and held equal to the
-installed botocore by tests/lambdas/test_sdk_slice.py); everything else still comes from botocore.
+The client reads the Lambdas' slice of botocore's data (jam_data.sdk: DynamoDB's model reduced
+to the operations below), which makes creating it several times cheaper.
 """
 
 from __future__ import annotations
@@ -17,24 +14,14 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from jam_data import sdk
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
-SDK_DATA = Path(__file__).resolve().parent / "sdk_data"
-# The handlers' calls, the reports' Scan, and what the seed's --create-tables and tests need.
-SDK_OPERATIONS = (
-    "GetItem",
-    "PutItem",
-    "UpdateItem",
-    "Scan",
-    "CreateTable",
-    "DescribeTable",
-    "ListTables",
-    "DeleteTable",
-)
+SDK_OPERATIONS = sdk.SDK_OPERATIONS["dynamodb"]
 
 _lock = threading.Lock()
 _client: DynamoDBClient | None = None
@@ -57,30 +44,14 @@ def client() -> DynamoDBClient:
 
 
 def _create_client() -> DynamoDBClient:
-    # Deferred imports: the SQLite backend never pays for boto3.
-    import boto3
-    import botocore.session
-    from botocore.config import Config
-    from botocore.loaders import Loader
+    from botocore.config import Config  # deferred: the SQLite backend never pays for boto3
 
-    class SlicedDataLoader(Loader):
-        """botocore's loader, reading our slice first; only the services we ship are known."""
-
-        def __init__(self) -> None:
-            super().__init__(extra_search_paths=[str(SDK_DATA)])
-
-        def list_available_services(self, type_name: str) -> list[str]:
-            # botocore asks this only to refuse unknown names; the default lists ~400 folders.
-            return sorted(p.name for p in SDK_DATA.iterdir() if p.is_dir())
-
-    session = botocore.session.get_session()
-    session.register_component("data_loader", SlicedDataLoader())
     config = Config(
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
         retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
     )
-    created: DynamoDBClient = boto3.Session(botocore_session=session).client("dynamodb", config=config)
+    created: DynamoDBClient = sdk.sliced_session().client("dynamodb", config=config)
     return created
 
 

@@ -49,6 +49,10 @@ def contact_id(event: Any) -> str:
     return _text(contact_data(event).get("ContactId")).strip()
 
 
+def instance_arn(event: Any) -> str:
+    return _text(contact_data(event).get("InstanceARN")).strip()
+
+
 def initiation_method(event: Any) -> str:
     return _text(contact_data(event).get("InitiationMethod")).strip().upper()
 

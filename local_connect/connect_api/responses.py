@@ -167,10 +167,18 @@ def _raw_path(request: Request) -> str:
     return path[len(prefix) :] if prefix and path.startswith(prefix) else path
 
 
+# Operations that only read the template's definitions, which never change while the runtime runs.
+# They skip the runtime lock, and must: a flow runs under that lock, and its hours_status Lambda
+# calls these over HTTP from inside the flow (another server thread answers), so taking the lock
+# here would wait for the flow that is waiting for this answer until the Lambda's read timeout.
+LOCK_FREE = frozenset({"DescribeHoursOfOperation", "ListHoursOfOperationOverrides", "ListHoursOfOperations"})
+
+
 def create_app(
     backend: ConnectBackend, lock: threading.RLock, throttle: Throttle | None = None
 ) -> Callable[..., Any]:
-    """The twin as a WSGI app; every operation runs under the runtime lock, like every other entry."""
+    """The twin as a WSGI app; every operation that touches contacts or queues runs under the
+    runtime lock, like every other entry; reads of the fixed definitions (LOCK_FREE) do not."""
 
     @Request.application
     def app(request: Request) -> Response:
@@ -182,8 +190,11 @@ def create_app(
             if throttle is not None and not throttle.allow(operation):
                 raise ThrottlingException("Rate exceeded")
             body = _json_body(request)
-            with lock:
+            if operation in LOCK_FREE:
                 answer = HANDLERS[operation](backend, params, request, body)
+            else:
+                with lock:
+                    answer = HANDLERS[operation](backend, params, request, body)
         except ConnectError as error:
             return _error(error)
         except Exception as error:  # never a stack trace to the client: Connect's 500 shape

@@ -81,8 +81,11 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         print(f"no flow {args.flow}; flows: {', '.join(f.key for f in harness.library)}", file=sys.stderr)
         return 2
     print(f"calling {args.flow} from {args.number} ({args.method})", file=screen)
-    call = harness.dial(args.number, args.flow, to=args.to, method=args.method, attributes=attributes)
-    return _converse(call, harness, keyboard, screen)
+    try:
+        call = harness.dial(args.number, args.flow, to=args.to, method=args.method, attributes=attributes)
+        return _converse(call, harness, keyboard, screen)
+    finally:
+        harness.close()
 
 
 def _status(call: ScriptedCaller) -> str:

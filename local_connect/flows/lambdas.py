@@ -3,7 +3,10 @@
 The event is what Amazon Connect sends ({"Name": "ContactFlowEvent", "Details": {"ContactData":
 ..., "Parameters": ...}}). The handler runs in-process with its function's environment from the
 template, overlaid with local settings (DATA_BACKEND=sqlite, SQLITE_PATH=...): values the template
-leaves to CloudFormation (!Ref of a table) are dropped, as they mean nothing offline.
+leaves to CloudFormation (!Ref of a table) are dropped, as they mean nothing offline. Functions
+that call Amazon Connect (hours_status) are pointed at the Connect twin (CONNECT_ENDPOINT_URL), and
+each call is told the runtime's clock (LOCAL_CONNECT_NOW), which tests and demos move: on AWS the
+function reads the real time, locally "now" is the contact center's now.
 """
 
 from __future__ import annotations
@@ -39,9 +42,15 @@ class _Loaded:
 class InProcessLambdas:
     """Imports each function's handler once and calls it with Connect's event."""
 
-    def __init__(self, definitions: Definitions, env: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        definitions: Definitions,
+        env: Mapping[str, str] | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
         self.definitions = definitions
         self.env = dict(env or {})
+        self.clock = clock
         self._loaded: dict[str, _Loaded] = {}
         self.calls: list[tuple[str, Mapping[str, Any]]] = []  # (function logical id, event): for tests
 
@@ -68,8 +77,11 @@ class InProcessLambdas:
     def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
         function, loaded = self._load(function_arn)
         self.calls.append((function.logical_id, event))
+        environment = loaded.environment
+        if self.clock is not None:
+            environment = {**environment, LOCAL_CLOCK_VARIABLE: repr(self.clock())}
         started = time.perf_counter()
-        with _environment(loaded.environment):
+        with _environment(environment):
             result = loaded.handler(dict(event), None)
         elapsed = time.perf_counter() - started
         if elapsed > timeout:
@@ -92,6 +104,19 @@ def _environment(values: Mapping[str, str]) -> Iterator[None]:
                 os.environ[name] = old
 
 
-def local_lambda_env(sqlite_path: str) -> dict[str, str]:
-    """The overrides that make the template's functions run on the local SQLite database."""
-    return {"DATA_BACKEND": "sqlite", "SQLITE_PATH": sqlite_path}
+# The instant the hours_status Lambda judges (hours_status.handler reads it; only set locally).
+LOCAL_CLOCK_VARIABLE = "LOCAL_CONNECT_NOW"
+
+
+def local_lambda_env(sqlite_path: str, connect_endpoint_url: str | None = None) -> dict[str, str]:
+    """The overrides that make the template's functions run on the local SQLite database and, given
+    the twin's URL (`.../connect-api`), call the Connect twin instead of Amazon Connect."""
+    env = {"DATA_BACKEND": "sqlite", "SQLITE_PATH": sqlite_path}
+    if connect_endpoint_url:
+        # boto3 signs every request; the twin accepts any credentials, so none real are needed.
+        env.update(
+            CONNECT_ENDPOINT_URL=connect_endpoint_url,
+            AWS_ACCESS_KEY_ID="local",
+            AWS_SECRET_ACCESS_KEY="local",
+        )
+    return env

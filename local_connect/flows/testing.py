@@ -10,15 +10,20 @@
     call.expect_queue("Support - Technical", priority=5)
 
 Time is a ManualClock: `silence()` jumps to the next timer, so a whole call takes milliseconds.
+The Lambdas see that clock too, and the hours_status Lambda reads the hours from the Connect twin
+over real HTTP (a server on a free local port, started with the harness; `close()` stops it).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
+
+from werkzeug.serving import make_server
 
 from local_connect.clock import ManualClock, Scheduler
 from local_connect.definitions import Definitions, load_definitions
@@ -48,6 +53,30 @@ def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
     from scripts.seed import load, read_seed
 
     load(read_seed(), Settings(sqlite_path=sqlite_path, pin_hash_iterations=pin_hash_iterations))
+
+
+class DefinitionsTwin:
+    """The Connect API twin over real HTTP for the Lambdas that call Connect (hours_status).
+
+    Only the operations that read the template's definitions (hours of operation and their
+    overrides) can answer: there is no ACD behind it, as the in-memory center is the harness's.
+    """
+
+    def __init__(self, definitions: Definitions) -> None:
+        from local_connect.connect_api import ConnectBackend, create_app
+
+        backend = ConnectBackend(definitions, cast(Any, None), cast(Any, None), ())
+        self._server = make_server("127.0.0.1", 0, create_app(backend, threading.RLock()), threaded=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
 
 class FaultyLambdas:
@@ -90,8 +119,9 @@ class FlowHarness:
         self.scheduler = Scheduler(self.clock)
         self.center = InMemoryCenter(self.definitions, self.clock)
         self.library = library or FlowLibrary.from_definitions(self.definitions)
-        env = {**local_lambda_env(str(sqlite_path)), **(lambda_env or {})}
-        self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, env))
+        self.connect_twin = DefinitionsTwin(self.definitions)
+        env = {**local_lambda_env(str(sqlite_path), self.connect_twin.url), **(lambda_env or {})}
+        self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, env, clock=self.clock.now))
         self.engine = FlowEngine(
             self.center,
             self.scheduler,
@@ -100,6 +130,9 @@ class FlowHarness:
             coverage=coverage,
             instance_arn=self.definitions.instance_arn,
         )
+
+    def close(self) -> None:
+        self.connect_twin.close()
 
     def set_local_time(self, local: str, time_zone: str = CENTER_TIME_ZONE) -> None:
         """Set the clock to a wall time in the center's zone, e.g. "2026-01-05 10:00" (a Monday)."""

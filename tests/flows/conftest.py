@@ -100,11 +100,12 @@ def coverage() -> Coverage:
 
 
 @pytest.fixture
-def center(database: Path, library: FlowLibrary) -> FlowHarness:
+def center(database: Path, library: FlowLibrary) -> Iterator[FlowHarness]:
     """The JAM flows on an in-memory center, Monday 10:00 in New York (every team open)."""
     harness = FlowHarness(database, coverage=COVERAGE, library=library)
     harness.set_local_time("2026-01-05 10:00")
-    return harness
+    yield harness
+    harness.close()
 
 
 @pytest.fixture(params=["en-US", "es-US"])

@@ -12,7 +12,15 @@ INSTANCE_ARN = {
         {"Ref": "ConnectInstanceArn"},
     ]
 }
-CONNECT_FUNCTIONS = ("CustomerLookupFunction", "PromptsFunction", "SurveyFunction", "PinVerificationFunction")
+CONNECT_FUNCTIONS = (
+    "CustomerLookupFunction",
+    "PromptsFunction",
+    "SurveyFunction",
+    "PinVerificationFunction",
+    "HoursStatusFunction",
+)
+# The Connect Lambdas that read or write a DynamoDB table, and the one that reads Connect's hours.
+DATA_FUNCTIONS = tuple(f for f in CONNECT_FUNCTIONS if f != "HoursStatusFunction")
 
 
 def of_type(resources: Mapping[str, Mapping[str, Any]], kind: str) -> dict[str, Mapping[str, Any]]:

@@ -17,7 +17,7 @@ import pytest
 from local_connect.definitions import load_definitions
 from tests.iac.code_facts import REPO, sdk_calls
 from tests.iac.template_facts import (
-    CONNECT_FUNCTIONS,
+    DATA_FUNCTIONS,
     INSTANCE_ARN,
     all_policy_statements,
     as_list,
@@ -110,9 +110,48 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
     assert len(every_hours) == 3
     assert grants["connect:DescribeHoursOfOperation"] == every_hours
     assert grants["connect:ListHoursOfOperationOverrides"] == every_hours
-    assert grants["connect:StartOutboundVoiceContact"] == [
-        {"Fn::Sub": ["${Instance}/contact/*", {"Instance": INSTANCE_ARN}]}
+    contacts = [{"Fn::Sub": ["${Instance}/contact/*", {"Instance": INSTANCE_ARN}]}]
+    assert grants["connect:StartOutboundVoiceContact"] == contacts
+    # The call status reads contacts of this instance only, and names the template's queues.
+    for action in ("DescribeContact", "GetContactAttributes", "GetContactMetrics"):
+        assert grants[f"connect:{action}"] == contacts, action
+    every_queue = [
+        {"Fn::GetAtt": [logical_id, "QueueArn"]} for logical_id in of_type(resources, "AWS::Connect::Queue")
     ]
+    assert len(every_queue) == 6
+    assert grants["connect:DescribeQueue"] == every_queue
+
+
+def test_hours_status_role_reads_exactly_the_templates_hours_with_the_calls_its_code_makes(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    # The handler and the client module it uses (jam_data.connect) are the only Connect callers.
+    calls = sdk_calls(REPO / "lambdas", "connect")
+    assert calls == {"connect:DescribeHoursOfOperation", "connect:ListHoursOfOperationOverrides"}
+    _, role = function_role(resources, "HoursStatusFunction")
+    grants = granted(role, "connect")
+    assert set(grants) == calls
+    every_hours = [
+        {"Fn::GetAtt": [logical_id, "HoursOfOperationArn"]}
+        for logical_id in of_type(resources, "AWS::Connect::HoursOfOperation")
+    ]
+    for action in calls:
+        assert grants[action] == every_hours, action
+    services = {action.split(":")[0] for s in role_statements(role) for action in as_list(s["Action"])}
+    assert services == {"logs", "connect"}
+
+
+def test_api_reads_metrics_of_its_instance_and_the_templates_queues_only(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "ApiFunction")
+    grants = granted(role, "connect")
+    every_queue = [
+        {"Fn::GetAtt": [logical_id, "QueueArn"]} for logical_id in of_type(resources, "AWS::Connect::Queue")
+    ]
+    assert len(every_queue) == 6
+    assert grants["connect:ListQueues"] == [INSTANCE_ARN]
+    assert grants["connect:GetCurrentMetricData"] == [INSTANCE_ARN, *every_queue]
 
 
 # ---------------------------------------------------------------- the Connect Lambdas, observed
@@ -241,7 +280,7 @@ def mocked_account(
     dynamo.reset_client()
 
 
-@pytest.mark.parametrize("function_id", CONNECT_FUNCTIONS)
+@pytest.mark.parametrize("function_id", DATA_FUNCTIONS)
 def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
     function_id: str,
     resources: Mapping[str, Mapping[str, Any]],

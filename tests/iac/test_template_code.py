@@ -16,7 +16,7 @@ import pytest
 
 from local_connect.definitions import TEMPLATE_PATH, load_definitions
 from tests.iac.code_facts import REPO, environment_reads, python_files
-from tests.iac.template_facts import CONNECT_FUNCTIONS, INSTANCE_ARN, environment, of_type
+from tests.iac.template_facts import CONNECT_FUNCTIONS, DATA_FUNCTIONS, INSTANCE_ARN, environment, of_type
 
 BUILD_DIR = TEMPLATE_PATH.parent / "build"
 
@@ -41,6 +41,9 @@ LAMBDA_DEFAULTS_ON_AWS = {
     "DEFAULT_COUNTRY_CODE": "the code's default (1) is the center's country",
     "LOG_LEVEL": "INFO by default",
     "PIN_HASH_ITERATIONS": "stored with each hash; the default is the production cost",
+    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
+    "LOCAL_CONNECT_NOW": "the local runtime's movable clock; on AWS the real time is the time",
+    "AWS_REGION": "set by the Lambda runtime (hours_status's fallback when an ARN has no region)",
 }
 
 
@@ -168,7 +171,7 @@ def test_the_api_layer_carries_every_package_the_api_imports() -> None:
 
 def test_the_connect_lambdas_need_nothing_beyond_the_runtime() -> None:
     imports = _third_party_imports(REPO / "lambdas")
-    assert imports <= {"boto3", "botocore", "mypy_boto3_dynamodb"}, imports
+    assert imports <= {"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_connect"}, imports
 
 
 def test_api_environment_sets_every_variable_the_api_reads_without_a_default(
@@ -209,7 +212,7 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
     assert app.test_client().get("/openapi.json").status_code == 200
 
 
-@pytest.mark.parametrize("function_id", CONNECT_FUNCTIONS)
+@pytest.mark.parametrize("function_id", DATA_FUNCTIONS)
 def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
     resources: Mapping[str, Mapping[str, Any]], function_id: str
 ) -> None:
@@ -218,6 +221,22 @@ def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
     assert env["DATA_BACKEND"] == "dynamodb", "Lambda's file system is read-only: no SQLite there"
     assert set(env) <= reads, f"set but never read: {set(env) - reads}"
     # Which table, and that the code finds it there, is what test_iam.py runs the handler for.
+
+
+def test_hours_status_needs_no_environment_on_aws(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    # Instance, region and hours all come from the hours ARN the flow passes; no table, no backend.
+    assert environment(resources["HoursStatusFunction"]) == {}
+
+
+def test_hours_status_build_ships_the_time_zone_database_pinned_like_the_api() -> None:
+    def pins(name: str) -> dict[str, str]:
+        lines = (BUILD_DIR / name).read_text(encoding="utf-8").splitlines()
+        return dict(line.split("==") for line in lines if "==" in line and not line.startswith("#"))
+
+    assert pins("requirements-hours-status.txt") == {"tzdata": pins("requirements-api.txt")["tzdata"]}
+    makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("build-HoursStatusFunction:", 1)[1].split("\n\n", 1)[0]
+    assert "requirements-hours-status.txt" in target and "$(copy_sources)" in target
 
 
 def test_every_variable_the_lambdas_read_is_set_or_defaults_rightly(
@@ -246,7 +265,8 @@ def test_api_events_match_the_flask_routes(resources: Mapping[str, Mapping[str, 
 
     app = create_app(Settings(), connect_client=object())
     routes = {
-        (rule.rule, method)
+        # Flask's /a/<name> is API Gateway's /a/{name}.
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
         for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}
@@ -263,7 +283,10 @@ def test_only_click_to_call_needs_the_cognito_authorizer(resources: Mapping[str,
     }
     assert "DefaultAuthorizer" not in api["Auth"]
     protected = {props["Path"] for _, props in _api_events(resources) if props.get("Auth")}
-    assert protected == {"/connect/contact"}
+    assert {"/connect/contact", "/connect/contact/{contactId}", "/connect/metrics/queues"} <= protected
+    # Everything but the opening hours and the OpenAPI document needs a signed-in user.
+    public = {props["Path"] for _, props in _api_events(resources) if not props.get("Auth")}
+    assert public == {"/connect/hours", "/openapi.json"}
     assert {
         props.get("Auth", {}).get("Authorizer") for _, props in _api_events(resources) if props.get("Auth")
     } == {"CognitoAuthorizer"}
@@ -441,6 +464,7 @@ def test_outputs_give_what_the_site_and_operators_need(template: Mapping[str, An
         "SupportHoursId",
         "SiteBucketName",
         "SiteDistributionId",
+        "CcpUrl",
     }
     assert needed <= set(template["Outputs"])
 
@@ -480,6 +504,6 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
 
 def test_every_log_group_has_the_stacks_retention(resources: Mapping[str, Mapping[str, Any]]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 7  # five functions, API access logs, API execution logs
+    assert len(groups) == 8  # six functions, API access logs, API execution logs
     for logical_id, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id

@@ -1,10 +1,10 @@
-"""Regenerate lambdas/jam_data/sdk_data: the slice of botocore's data the DynamoDB client reads.
+"""Regenerate lambdas/jam_data/sdk_data: the slice of botocore's data the Lambdas' clients read.
 
     python -m tests.lambdas.sdk_slice
 
-Writes DynamoDB's model with only the operations jam_data.dynamo.SDK_OPERATIONS names and the
-shapes they reach (documentation dropped), and the DynamoDB entries of endpoints.json, exactly as
-the installed botocore defines them. tests/lambdas/test_sdk_slice.py fails when the committed
+Writes, per service of jam_data.sdk.SDK_OPERATIONS (DynamoDB, Connect), the model with only those
+operations and the shapes they reach (documentation dropped), and those services' entries of
+endpoints.json, exactly as the installed botocore defines them. tests/lambdas/test_sdk_slice.py fails when the committed
 slice no longer matches the installed botocore. This module lives with the tests because the
 Lambdas never need it: it is build tooling, not code to deploy.
 """
@@ -20,9 +20,7 @@ from botocore.loaders import Loader
 
 # Run as a module from the repository root, the Lambdas' import root is not on the path yet.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lambdas"))
-from jam_data.dynamo import SDK_DATA, SDK_OPERATIONS
-
-SERVICE = "dynamodb"
+from jam_data.sdk import SDK_DATA, SDK_OPERATIONS
 
 
 def without_documentation(value: Any) -> Any:
@@ -52,29 +50,32 @@ def reachable_shapes(model: dict[str, Any], operations: tuple[str, ...]) -> set[
     return seen
 
 
-def build(loader: Loader | None = None) -> dict[str, dict[str, Any]]:
-    """Path under sdk_data -> JSON document."""
-    loader = loader or Loader()
-    version = loader.determine_latest_version(SERVICE, "service-2")
-    full = loader.load_service_model(SERVICE, "service-2", version)
-    keep = reachable_shapes(full, SDK_OPERATIONS)
+def sliced_model(loader: Loader, service: str, operations: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    version = loader.determine_latest_version(service, "service-2")
+    full = loader.load_service_model(service, "service-2", version)
+    keep = reachable_shapes(full, operations)
     model = without_documentation(
         {
             "version": full.get("version", "2.0"),
             "metadata": full["metadata"],
-            "operations": {name: full["operations"][name] for name in SDK_OPERATIONS},
+            "operations": {name: full["operations"][name] for name in operations},
             "shapes": {name: full["shapes"][name] for name in sorted(keep)},
         }
     )
+    return f"{service}/{version}/service-2.json", model
+
+
+def build(loader: Loader | None = None) -> dict[str, dict[str, Any]]:
+    """Path under sdk_data -> JSON document."""
+    loader = loader or Loader()
+    documents = dict(sliced_model(loader, service, ops) for service, ops in SDK_OPERATIONS.items())
     endpoints = loader.load_data("endpoints")
     partitions = [
-        {**p, "services": {SERVICE: p["services"][SERVICE]} if SERVICE in p["services"] else {}}
+        {**p, "services": {s: p["services"][s] for s in sorted(SDK_OPERATIONS) if s in p["services"]}}
         for p in endpoints["partitions"]
     ]
-    return {
-        f"{SERVICE}/{version}/service-2.json": model,
-        "endpoints.json": {**endpoints, "partitions": partitions},
-    }
+    documents["endpoints.json"] = {**endpoints, "partitions": partitions}
+    return documents
 
 
 def main() -> int:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
+from hours_status import handler as hours_status_module
+from hours_status.handler import lambda_handler as hours_status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jam_data import repositories, sqlite_db
@@ -21,12 +23,18 @@ from pin_verification.handler import lambda_handler as pin_verification
 from prompts.handler import lambda_handler as prompts
 from survey.handler import lambda_handler as survey
 
+from local_connect.definitions import load_definitions
+from local_connect.flows.testing import DefinitionsTwin
+
 HANDLERS: dict[str, Callable[..., Any]] = {
     "customer_lookup": customer_lookup,
     "prompts": prompts,
     "survey": survey,
     "pin_verification": pin_verification,
+    "hours_status": hours_status,
 }
+TWIN_DEFINITIONS = load_definitions()
+SALES_HOURS_ARN = TWIN_DEFINITIONS.hours["SalesHours"].arn
 PARAMETER_NAMES = [
     "PhoneNumber",
     "ContactFlowName",
@@ -37,6 +45,8 @@ PARAMETER_NAMES = [
     "QueueName",
     "AgentUserName",
     "Pin",
+    "HoursOfOperationArn",
+    "HoursOfOperationId",
 ]
 CONTACT_FIELDS = [
     "ContactId",
@@ -45,6 +55,7 @@ CONTACT_FIELDS = [
     "InitiationMethod",
     "Queue",
     "LanguageCode",
+    "InstanceARN",
 ]
 
 scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40)
@@ -57,7 +68,22 @@ json_like = st.recursive(
 )
 # Text that sometimes looks like what the handlers expect: numbers, digits, flow names, languages.
 plausible_text = st.sampled_from(
-    ["+12025550100", "2025550100", "+1555", "1234", "0000", "5", "", "JAM Inbound", "es-US", "anonymous"]
+    [
+        "+12025550100",
+        "2025550100",
+        "+1555",
+        "1234",
+        "0000",
+        "5",
+        "",
+        "JAM Inbound",
+        "es-US",
+        "anonymous",
+        SALES_HOURS_ARN,  # reaches the Connect twin below and answers for real
+        SALES_HOURS_ARN.rsplit("/", 1)[1],
+        TWIN_DEFINITIONS.instance_arn,
+        "arn:aws:connect:us-east-1:123456789012:instance/x/operating-hours/y",
+    ]
 ) | st.text(max_size=40)
 slot = plausible_text | json_like
 endpoint = st.fixed_dictionaries({"Address": slot, "Type": slot}) | json_like
@@ -75,6 +101,7 @@ connect_shaped = st.fixed_dictionaries(
                         "InitiationMethod": slot,
                         "Queue": st.fixed_dictionaries({"Name": slot}) | json_like,
                         "LanguageCode": slot,
+                        "InstanceARN": slot,
                     },
                 )
                 | json_like,
@@ -88,6 +115,22 @@ connect_shaped = st.fixed_dictionaries(
     }
 )
 events = connect_shaped | json_like
+
+
+@pytest.fixture(scope="module")
+def connect_twin() -> Iterator[str]:
+    twin = DefinitionsTwin(TWIN_DEFINITIONS)
+    yield twin.url
+    twin.close()
+
+
+@pytest.fixture(autouse=True)
+def _hours_from_the_twin(connect_twin: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """hours_status reads real hours over HTTP from the Connect twin (any other ARN: not found)."""
+    monkeypatch.setenv("CONNECT_ENDPOINT_URL", connect_twin)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    hours_status_module.clear_cache()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The DynamoDB client's slice of botocore data: equal to the installed botocore, and sufficient."""
+"""The Lambdas' slice of botocore data: equal to the installed botocore, and sufficient."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ParamValidationError, UnknownServiceError
 from botocore.stub import Stubber
-from jam_data import dynamo
+from jam_data import connect, dynamo, sdk
 
 from tests.lambdas.sdk_slice import build
 
@@ -17,7 +17,7 @@ BUILT = build()
 
 @pytest.mark.parametrize("relative", sorted(BUILT))
 def test_committed_slice_matches_installed_botocore(relative: str) -> None:
-    committed = json.loads((dynamo.SDK_DATA / relative).read_text(encoding="utf-8"))
+    committed = json.loads((sdk.SDK_DATA / relative).read_text(encoding="utf-8"))
     assert committed == BUILT[relative], f"stale {relative}: run `python -m tests.lambdas.sdk_slice`"
 
 
@@ -54,3 +54,14 @@ def test_other_services_are_refused(aws_account: Any) -> None:
     loader = dynamo.client()._loader  # type: ignore[attr-defined]
     with pytest.raises(UnknownServiceError):
         loader.load_service_model("s3", "service-2")
+
+
+def test_connect_client_knows_exactly_the_sliced_operations_and_the_instances_region() -> None:
+    connect.reset_clients()
+    client = connect.client("eu-west-2", None)
+    assert set(client.meta.service_model.operation_names) == set(sdk.SDK_OPERATIONS["connect"])
+    assert client.meta.endpoint_url == "https://connect.eu-west-2.amazonaws.com"
+    assert connect.client("us-east-1", "http://127.0.0.1:9/connect-api").meta.endpoint_url == (
+        "http://127.0.0.1:9/connect-api"
+    )
+    connect.reset_clients()

@@ -1,0 +1,58 @@
+"""Amazon Connect access for the Lambdas: one low-level `connect` client per region and endpoint.
+
+The endpoint is Amazon Connect unless CONNECT_ENDPOINT_URL names another (the local runtime's
+Connect twin, `/connect-api`); the region is the instance's, taken from its ARN. The client reads
+the Lambdas' slice of botocore's data (jam_data.sdk), so creating it costs little more than
+`import boto3`.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from jam_data import sdk
+
+if TYPE_CHECKING:
+    from mypy_boto3_connect.client import ConnectClient
+
+# Connect waits at most 8 s for a Lambda and the hours Lambda makes two calls. Per call the worst
+# case is 2 attempts x (0.5 s to connect + 1.5 s to read) = 4 s, so both fit in the flow's limit
+# and the handler still answers its own fallback instead of the block failing.
+CONNECT_TIMEOUT_S = 0.5
+READ_TIMEOUT_S = 1.5
+TOTAL_ATTEMPTS = 2
+
+_lock = threading.Lock()
+_clients: dict[tuple[str | None, str | None], ConnectClient] = {}
+
+
+def client(region: str | None, endpoint_url: str | None) -> ConnectClient:
+    key = (region, endpoint_url)
+    found = _clients.get(key)
+    if found is None:
+        with _lock:
+            found = _clients.get(key)
+            if found is None:
+                found = _clients[key] = _create_client(region, endpoint_url)
+    return found
+
+
+def _create_client(region: str | None, endpoint_url: str | None) -> ConnectClient:
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
+    )
+    created: ConnectClient = sdk.sliced_session().client(
+        "connect", region_name=region, endpoint_url=endpoint_url or None, config=config
+    )
+    return created
+
+
+def reset_clients() -> None:
+    """Forgets the cached clients (tests switch endpoints)."""
+    with _lock:
+        _clients.clear()

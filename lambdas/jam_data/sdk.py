@@ -1,0 +1,53 @@
+"""A botocore session that reads the Lambdas' slice of botocore's data (sdk_data/).
+
+Creating a client the default way costs more than `import boto3` itself: botocore lists every
+service folder it ships and decodes the service's full model and all endpoints (Connect's model
+alone is 1.9 MB). The Lambdas' clients read a slice of that data instead: for each service, only
+the operations named in SDK_OPERATIONS and the shapes they reach, plus those services' endpoints.
+`python -m tests.lambdas.sdk_slice` writes it and tests/lambdas/test_sdk_slice.py holds it equal
+to the installed botocore; everything else still comes from botocore.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+SDK_DATA = Path(__file__).resolve().parent / "sdk_data"
+# Per service, the operations the Lambdas' code calls (and, for DynamoDB, what the reports' Scan,
+# the seed's --create-tables and the tests need).
+SDK_OPERATIONS: dict[str, tuple[str, ...]] = {
+    "dynamodb": (
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "Scan",
+        "CreateTable",
+        "DescribeTable",
+        "ListTables",
+        "DeleteTable",
+    ),
+    "connect": ("DescribeHoursOfOperation", "ListHoursOfOperationOverrides"),
+}
+
+
+def sliced_session() -> Any:
+    """A boto3 Session whose botocore loader reads sdk_data/ first and knows only its services."""
+    # Deferred imports: the SQLite backend never pays for boto3.
+    import boto3
+    import botocore.session
+    from botocore.loaders import Loader
+
+    class SlicedDataLoader(Loader):
+        """botocore's loader, reading our slice first; only the services we ship are known."""
+
+        def __init__(self) -> None:
+            super().__init__(extra_search_paths=[str(SDK_DATA)])
+
+        def list_available_services(self, type_name: str) -> list[str]:
+            # botocore asks this only to refuse unknown names; the default lists ~400 folders.
+            return sorted(p.name for p in SDK_DATA.iterdir() if p.is_dir())
+
+    session = botocore.session.get_session()
+    session.register_component("data_loader", SlicedDataLoader())
+    return boto3.Session(botocore_session=session)
