@@ -16,7 +16,13 @@ from typing import Any
 
 from botocore.loaders import Loader
 
-API_OPERATIONS = ("DescribeHoursOfOperation", "ListHoursOfOperationOverrides", "StartOutboundVoiceContact")
+API_OPERATIONS = (
+    "DescribeHoursOfOperation",
+    "GetCurrentMetricData",
+    "ListHoursOfOperationOverrides",
+    "ListQueues",
+    "StartOutboundVoiceContact",
+)
 SERVICE = "connect"
 TARGET = Path(__file__).resolve().parent.parent / "api" / "jam_api" / "sdk_data"
 

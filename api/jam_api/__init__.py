@@ -20,6 +20,8 @@ from jam_api.hours.cache import TtlCache
 from jam_api.hours.routes import hours_blueprint
 from jam_api.hours.service import HoursService
 from jam_api.problems import register_problem_handlers
+from jam_api.supervisor.metrics import QueueMetricsService
+from jam_api.supervisor.routes import supervisor_blueprint
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -32,6 +34,7 @@ def create_app(
     hours_service: HoursService | None = None,
     rate_limiter: CallRateLimiter | None = None,
     now: Callable[[], datetime] | None = None,
+    queue_metrics: QueueMetricsService | None = None,
 ) -> Flask:
     """Build the API. Collaborators can be passed in (tests); by default they come from settings.
 
@@ -52,16 +55,21 @@ def create_app(
             "jam.verifier": verifier or TokenVerifier(settings),
             "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache, now),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
+            "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
         }
     )
     register_problem_handlers(app)
     app.register_blueprint(hours_blueprint)
     app.register_blueprint(contact_blueprint)
+    app.register_blueprint(supervisor_blueprint)
     # Only the site's own origins; no credentials cookies are used (bearer tokens), so none allowed.
     CORS(
         app,
-        resources={r"/connect/*": {"origins": list(settings.allowed_origins)}},
-        methods=["POST", "OPTIONS"],
+        resources={
+            r"/connect/*": {"origins": list(settings.allowed_origins)},
+            r"/surveys/*": {"origins": list(settings.allowed_origins)},
+        },
+        methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
         expose_headers=["Retry-After"],
         max_age=600,

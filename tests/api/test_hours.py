@@ -155,4 +155,8 @@ def test_cors_allows_only_the_configured_origin(client: CheckedClient) -> None:
 def test_openapi_document_is_served(client: CheckedClient) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200
-    assert set(response.get_json()["paths"]) == {"/connect/hours", "/connect/contact"}
+    assert set(response.get_json()["paths"]) == {
+        "/connect/hours",
+        "/connect/contact",
+        "/connect/metrics/queues",
+    }

@@ -298,3 +298,32 @@ def test_instance_flows_and_routing_profiles_are_described_from_the_template(twi
     assert {f["Id"] for f in flows} == {f.id for f in twin.defs.flows.values()}
     profiles = twin.client.list_routing_profiles(InstanceId=twin.instance)["RoutingProfileSummaryList"]
     assert sorted(p["Name"] for p in profiles) == sorted(p.name for p in twin.defs.routing_profiles.values())
+
+
+def test_the_apis_queue_metrics_read_the_twin_through_the_shipped_sdk_slice(
+    twin: Twin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The supervisor page's numbers on a local stack: the API's own client and service, unchanged."""
+    from jam_api.config import Settings
+    from jam_api.connect_client import make_connect_client
+    from jam_api.supervisor.metrics import QueueMetricsService
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    endpoint = twin.client.meta.endpoint_url
+    client = make_connect_client(Settings(connect_endpoint_url=endpoint, region="us-east-1"))
+    support = twin.defs.queues["SupportTechnicalQueue"]
+    with twin.runtime.lock:
+        contact = twin.runtime.center.new_contact(InitiationMethod.INBOUND, CUSTOMER, "+18005550100")
+        twin.runtime.center.enqueue(contact.id, support.id)
+        twin.clock.advance(30)
+        twin.runtime.center.set_agent_state("agent.sales", "Available")
+    snapshot = QueueMetricsService(client, twin.instance).snapshot()
+    by_name = {q["name"]: q for q in snapshot["queues"]}
+    assert sorted(by_name) == sorted(q.name for q in twin.defs.queues.values())
+    assert by_name[support.name]["queueId"] == support.id
+    assert by_name[support.name]["contactsInQueue"] == 1
+    assert by_name[support.name]["oldestContactAgeSeconds"] == 30
+    sales = by_name[twin.defs.queues["SalesNewOrdersQueue"].name]
+    assert (sales["agentsOnline"], sales["agentsAvailable"], sales["contactsInQueue"]) == (1, 1, 0)
+    assert snapshot["dataSnapshotTime"] is not None

@@ -1,0 +1,30 @@
+"""The supervisor blueprint: live queue metrics (and the survey summary), supervisors only."""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError
+from flask import Blueprint, Response, current_app, jsonify
+
+from jam_api.connect_errors import problem_for
+from jam_api.supervisor.access import require_supervisor
+from jam_api.supervisor.metrics import QueueMetricsService
+
+supervisor_blueprint = Blueprint("supervisor", __name__)
+
+
+def _private(response: Response) -> Response:
+    # Live, per-user data: no shared cache (CloudFront, proxies) may keep or serve it.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@supervisor_blueprint.get("/connect/metrics/queues")
+def queue_metrics() -> Response:
+    require_supervisor()
+    service: QueueMetricsService = current_app.extensions["jam.queue_metrics"]
+    try:
+        snapshot = service.snapshot()
+    except (ClientError, BotoCoreError) as exc:
+        current_app.logger.warning("GetCurrentMetricData/ListQueues failed: %s", exc)
+        raise problem_for(exc) from exc
+    return _private(jsonify(snapshot))

@@ -1,0 +1,195 @@
+"""GET /connect/metrics/queues: supervisors only, Connect's numbers per queue, one snapshot per 2 s."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from flask import Flask
+from jam_api import create_app
+from jam_api.config import Settings
+from jam_api.supervisor.metrics import CURRENT_METRICS, QueueMetricsService
+
+from tests.api.conftest import INSTANCE_ID, TokenFactory
+from tests.api.openapi_check import assert_matches_openapi
+
+PATH = "/connect/metrics/queues"
+SUPPORT = {"Id": "q-support", "Arn": f"arn:aws:connect:us-east-1:1:instance/{INSTANCE_ID}/queue/q-support"}
+SALES = {"Id": "q-sales", "Arn": f"arn:aws:connect:us-east-1:1:instance/{INSTANCE_ID}/queue/q-sales"}
+SNAPSHOT_AT = datetime(2026, 1, 5, 20, 0, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def app(settings: Settings, connect: tuple[Any, Stubber], clock: Clock) -> Flask:
+    metrics = QueueMetricsService(connect[0], INSTANCE_ID, clock=clock)
+    return create_app(settings, connect_client=connect[0], queue_metrics=metrics)
+
+
+def supervisor(make_token: TokenFactory) -> dict[str, str]:
+    token = make_token(**{"cognito:username": "supervisor", "cognito:groups": ["supervisor"]})
+    return {"Authorization": f"Bearer {token}"}
+
+
+def get(app: Flask, headers: dict[str, str] | None = None) -> Any:
+    response = app.test_client().get(PATH, headers=headers or {})
+    assert_matches_openapi("get", PATH, None, response)
+    return response
+
+
+def expect_queues(stubber: Stubber) -> None:
+    stubber.add_response(
+        "list_queues",
+        {
+            "QueueSummaryList": [{**SUPPORT, "Name": "Support - Devices", "QueueType": "STANDARD"}],
+            "NextToken": "p2",
+        },
+        {"InstanceId": INSTANCE_ID, "QueueTypes": ["STANDARD"]},
+    )
+    stubber.add_response(
+        "list_queues",
+        {"QueueSummaryList": [{**SALES, "Name": "Sales - New Orders", "QueueType": "STANDARD"}]},
+        {"InstanceId": INSTANCE_ID, "QueueTypes": ["STANDARD"], "NextToken": "p2"},
+    )
+
+
+def expect_metrics(stubber: Stubber, waiting: float = 2.0) -> None:
+    # Connect answers only for queues with data: Sales has none here.
+    collections = {
+        "CONTACTS_IN_QUEUE": waiting,
+        "AGENTS_ONLINE": 3.0,
+        "AGENTS_AVAILABLE": 1.0,
+        "AGENTS_ON_CONTACT": 2.0,
+        "AGENTS_AFTER_CONTACT_WORK": 0.0,
+        "OLDEST_CONTACT_AGE": 74.0,
+    }
+    stubber.add_response(
+        "get_current_metric_data",
+        {
+            "MetricResults": [
+                {
+                    "Dimensions": {"Queue": SUPPORT},
+                    "Collections": [
+                        {
+                            "Metric": {
+                                "Name": n,
+                                "Unit": "SECONDS" if n == "OLDEST_CONTACT_AGE" else "COUNT",
+                            },
+                            "Value": v,
+                        }
+                        for n, v in collections.items()
+                    ],
+                }
+            ],
+            "DataSnapshotTime": SNAPSHOT_AT,
+            "ApproximateTotalCount": 1,
+        },
+        {
+            "InstanceId": INSTANCE_ID,
+            # Sorted by name: Sales before Support.
+            "Filters": {"Queues": ["q-sales", "q-support"]},
+            "Groupings": ["QUEUE"],
+            "CurrentMetrics": CURRENT_METRICS,
+        },
+    )
+
+
+def test_supervisor_sees_every_queue_by_name_with_connects_numbers(
+    app: Flask, connect: tuple[Any, Stubber], make_token: TokenFactory
+) -> None:
+    expect_queues(connect[1])
+    expect_metrics(connect[1])
+    response = get(app, supervisor(make_token))
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.get_json() == {
+        "queues": [
+            {
+                "queueId": "q-sales",
+                "name": "Sales - New Orders",
+                "contactsInQueue": 0,
+                "oldestContactAgeSeconds": 0,
+                "agentsOnline": 0,
+                "agentsAvailable": 0,
+                "agentsOnContact": 0,
+                "agentsAfterContactWork": 0,
+            },
+            {
+                "queueId": "q-support",
+                "name": "Support - Devices",
+                "contactsInQueue": 2,
+                "oldestContactAgeSeconds": 74,
+                "agentsOnline": 3,
+                "agentsAvailable": 1,
+                "agentsOnContact": 2,
+                "agentsAfterContactWork": 0,
+            },
+        ],
+        "dataSnapshotTime": "2026-01-05T20:00:00+00:00",
+    }
+
+
+def test_many_pollers_share_one_snapshot_per_two_seconds_and_the_queue_list_for_minutes(
+    app: Flask, connect: tuple[Any, Stubber], make_token: TokenFactory, clock: Clock
+) -> None:
+    expect_queues(connect[1])
+    expect_metrics(connect[1], waiting=2.0)
+    for _ in range(20):  # e.g. ten supervisors polling in the same second: one Connect call
+        assert get(app, supervisor(make_token)).get_json()["queues"][1]["contactsInQueue"] == 2
+        clock.now += 0.05
+    clock.now += 2.0
+    expect_metrics(connect[1], waiting=5.0)  # a fresh snapshot, without listing the queues again
+    assert get(app, supervisor(make_token)).get_json()["queues"][1]["contactsInQueue"] == 5
+    connect[1].assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("groups", [["customer"], ["agent"], []])
+def test_only_supervisors(app: Flask, make_token: TokenFactory, groups: list[str]) -> None:
+    response = get(app, {"Authorization": f"Bearer {make_token(**{'cognito:groups': groups})}"})
+    assert response.status_code == 403
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["type"].endswith("/supervisors-only")
+
+
+def test_sign_in_required(app: Flask) -> None:
+    response = get(app)
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+
+
+def test_connect_throttling_is_a_429_with_retry_after(
+    app: Flask, connect: tuple[Any, Stubber], make_token: TokenFactory
+) -> None:
+    expect_queues(connect[1])
+    connect[1].add_client_error("get_current_metric_data", "ThrottlingException", http_status_code=429)
+    response = get(app, supervisor(make_token))
+    assert response.status_code == 429
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Retry-After"] == "2"
+
+
+def test_a_failed_refresh_serves_the_last_snapshot_with_its_time(
+    app: Flask, connect: tuple[Any, Stubber], make_token: TokenFactory, clock: Clock
+) -> None:
+    expect_queues(connect[1])
+    expect_metrics(connect[1])
+    first = get(app, supervisor(make_token)).get_json()
+    clock.now += 3
+    connect[1].add_client_error("get_current_metric_data", "InternalServiceException", http_status_code=500)
+    again = get(app, supervisor(make_token))
+    assert again.status_code == 200
+    assert again.get_json() == first  # same dataSnapshotTime: the page can tell it is not fresh
