@@ -1,7 +1,7 @@
 """Regenerate api/jam_api/sdk_data: the slice of botocore's data the API's Connect client needs.
 
 botocore spends most of a cold start decoding Connect's full model (1.9 MB, ~900 operations) and
-listing every service directory; the API calls three operations. This writes those operations and
+listing every service directory; the API calls a handful of operations. This writes those operations and
 the shapes they reach, exactly as the installed botocore defines them (documentation dropped), and
 the Connect entries of endpoints.json. tests/api/test_sdk_data.py fails when the slice no longer
 matches the installed botocore: run `python -m scripts.trim_sdk_data` then.
@@ -17,7 +17,11 @@ from typing import Any
 from botocore.loaders import Loader
 
 API_OPERATIONS = (
+    "DescribeContact",
     "DescribeHoursOfOperation",
+    "DescribeQueue",
+    "GetContactAttributes",
+    "GetContactMetrics",
     "GetCurrentMetricData",
     "ListHoursOfOperationOverrides",
     "ListQueues",

@@ -16,6 +16,7 @@ from jam_api.config import Settings
 from jam_api.connect_client import make_connect_client
 from jam_api.contact.rate_limit import CallRateLimiter
 from jam_api.contact.routes import contact_blueprint
+from jam_api.contact.status import ContactStatusService
 from jam_api.hours.cache import TtlCache
 from jam_api.hours.routes import hours_blueprint
 from jam_api.hours.service import HoursService
@@ -33,6 +34,7 @@ def create_app(
     verifier: TokenVerifier | None = None,
     hours_service: HoursService | None = None,
     rate_limiter: CallRateLimiter | None = None,
+    contact_status: ContactStatusService | None = None,
     now: Callable[[], datetime] | None = None,
     queue_metrics: QueueMetricsService | None = None,
 ) -> Flask:
@@ -56,6 +58,8 @@ def create_app(
             "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache, now),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
             "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
+            "jam.contact_status": contact_status
+            or ContactStatusService(connect, settings.connect_instance_id),
         }
     )
     register_problem_handlers(app)

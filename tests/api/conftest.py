@@ -20,7 +20,7 @@ from jam_api.connect_client import make_connect_client
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from tests.api.openapi_check import assert_matches_openapi
+from tests.api.openapi_check import assert_matches_openapi, documented_path
 
 CLIENT_ID = "local-web-client"
 INSTANCE_ID = "11111111-2222-3333-4444-555555555555"
@@ -136,7 +136,10 @@ class CheckedClient:
         return self._client.options(path, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> Any:
-        return self._client.get(path, **kwargs)
+        response = self._client.get(path, **kwargs)
+        if documented_path(path) is not None:
+            assert_matches_openapi("get", path, None, response)
+        return response
 
 
 @pytest.fixture

@@ -39,7 +39,23 @@ def _escape(part: str) -> str:
     return part.replace("~", "~0").replace("/", "~1")
 
 
+def documented_path(path: str) -> str | None:
+    """The documented path template a concrete path matches ("/a/{id}" matches "/a/42"), if any."""
+    parts = path.split("/")
+    for template in document()["paths"]:
+        pieces = template.split("/")
+        if len(pieces) == len(parts) and all(
+            p == q or (p.startswith("{") and p.endswith("}") and q)
+            for p, q in zip(pieces, parts, strict=True)
+        ):
+            return str(template)
+    return None
+
+
 def assert_matches_openapi(method: str, path: str, body: Any, response: Any) -> None:
+    template = documented_path(path)
+    assert template is not None, f"{path} is not documented"
+    path = template
     operation = document()["paths"][path][method]
     status = str(response.status_code)
     assert status in operation["responses"], f"{method} {path} answered {status}, not documented"

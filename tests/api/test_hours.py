@@ -158,5 +158,6 @@ def test_openapi_document_is_served(client: CheckedClient) -> None:
     assert set(response.get_json()["paths"]) == {
         "/connect/hours",
         "/connect/contact",
+        "/connect/contact/{contactId}",
         "/connect/metrics/queues",
     }

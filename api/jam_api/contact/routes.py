@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -12,6 +13,7 @@ from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
+from jam_api.contact.status import ContactGone, ContactStatusService, OverBudget
 from jam_api.problems import Problem
 from jam_api.request_body import json_object, required_string
 
@@ -74,3 +76,48 @@ def start_contact() -> tuple[Response, int]:
         current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
         raise problem_for(exc, not_found_field="contactFlowId") from exc
     return jsonify({"contactId": answer["ContactId"]}), 202
+
+
+# Connect contact ids are UUIDs; anything else cannot exist, so it is "not found" without a Connect call.
+CONTACT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}$")
+
+
+def _contact_not_found(contact_id: str) -> Problem:
+    return Problem(
+        404,
+        "contact-not-found",
+        "Unknown call",
+        "No call with this id was placed by the signed-in customer.",
+        field="contactId",
+    )
+
+
+@contact_blueprint.get("/connect/contact/<contactId>")
+def contact_status(contactId: str) -> Response:
+    """The live status of a call the signed-in customer asked for (polled by the site)."""
+    contact_id = contactId  # the path parameter keeps the OpenAPI document's and API Gateway's name
+    verifier: TokenVerifier = current_app.extensions["jam.verifier"]
+    customer = Customer.from_claims(verifier.verify(bearer_token()))
+    if not CONTACT_ID.match(contact_id):
+        raise _contact_not_found(contact_id)
+    service: ContactStatusService = current_app.extensions["jam.contact_status"]
+    try:
+        status = service.status(contact_id, customer.subject)
+    except ContactGone as exc:
+        # Someone else's call answers exactly like an unknown one: existence is not revealed.
+        raise _contact_not_found(contact_id) from exc
+    except OverBudget as exc:
+        raise Problem(
+            429,
+            "connect-throttled",
+            "Too many requests",
+            "The contact center is busy; the status will refresh shortly.",
+            retry_after=exc.retry_after,
+        ) from exc
+    except (ClientError, BotoCoreError) as exc:
+        current_app.logger.warning("Reading contact %s failed: %s", contact_id, exc)
+        raise problem_for(exc, not_found_field="contactId") from exc
+    response = jsonify(status)
+    # Per customer, and the server already caches for STATUS_TTL_SECONDS: browsers need not re-ask.
+    response.headers["Cache-Control"] = "private, max-age=2"
+    return response
