@@ -1,4 +1,4 @@
-"""The survey read path for reports (the local runtime and the site): recent results and averages.
+"""The survey read path for reports (the local runtime and the API's supervisor summary).
 
 JSON-ready plain values only. Averages count valid answers (1-5) only; invalid and missing
 answers are counted as such, so a report shows how many callers did not answer.
@@ -6,7 +6,7 @@ answers are counted as such, so a report shows how many callers did not answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from jam_lambda.settings import Settings
@@ -32,11 +32,9 @@ def _question_stats(results: list[SurveyResult], index: int) -> dict[str, Any]:
 
 
 def summary(results: Iterable[SurveyResult]) -> dict[str, Any]:
-    """{"count", "questions": {Q1: {valid, invalid, missing, average}}, "queues": {name: same shape}}."""
+    """{"count", "questions": {Q1: {valid, invalid, missing, average}}, "queues" and "agents": {name:
+    {"count", "questions"}}}."""
     listed = list(results)
-    by_queue: dict[str, list[SurveyResult]] = {}
-    for result in listed:
-        by_queue.setdefault(result.queue_name or "(no queue)", []).append(result)
 
     def stats(group: list[SurveyResult]) -> dict[str, Any]:
         return {
@@ -44,4 +42,26 @@ def summary(results: Iterable[SurveyResult]) -> dict[str, Any]:
             "questions": {q: _question_stats(group, i) for i, q in enumerate(QUESTIONS)},
         }
 
-    return {**stats(listed), "queues": {name: stats(group) for name, group in sorted(by_queue.items())}}
+    def by(name: Callable[[SurveyResult], str]) -> dict[str, Any]:
+        groups: dict[str, list[SurveyResult]] = {}
+        for result in listed:
+            groups.setdefault(name(result), []).append(result)
+        return {key: stats(group) for key, group in sorted(groups.items())}
+
+    return {
+        **stats(listed),
+        "queues": by(lambda r: r.queue_name or "(no queue)"),
+        "agents": by(lambda r: r.agent_user_name or "(no agent)"),
+    }
+
+
+def report(settings: Settings, limit: int = 1000, recent_count: int = 10) -> dict[str, Any]:
+    """The supervisor's report: summary() of at most `limit` results, the newest `recent_count`
+    of them as items, and whether the store held more than `limit` ("complete": false)."""
+    results, complete = repositories.surveys(settings).read_for_report(limit)
+    return {
+        **summary(results),
+        "recent": [result.to_item() for result in results[: max(0, recent_count)]],
+        "limit": limit,
+        "complete": complete,
+    }

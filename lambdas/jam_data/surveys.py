@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 KEY = "ContactId"
 QUESTIONS = ("Q1", "Q2", "Q3")
 VALID, INVALID, MISSING = "valid", "invalid", "missing"
+SCAN_PAGE_ITEMS = 500  # per Scan request of a report: well under DynamoDB's 1 MB page
 MAX_RAW_ANSWER = 64  # DTMF input is short; anything longer is kept truncated, still marked invalid
 
 
@@ -94,6 +95,14 @@ class SurveyRepository(Protocol):
         """The newest results first: the read path for reports."""
         ...
 
+    def read_for_report(self, limit: int) -> tuple[list[SurveyResult], bool]:
+        """At most `limit` results, newest first, and whether they are every result stored.
+
+        Bounded on purpose (an API request must not read a table of any size). SQLite reads the
+        newest `limit`; on DynamoDB see DynamoDbSurveys.read_for_report for what a partial read holds.
+        """
+        ...
+
 
 _COLUMNS = (
     "contact_id, recorded_at, queue_name, agent_user_name, language_code, "
@@ -150,6 +159,10 @@ class SqliteSurveys:
         ).fetchall()
         return [_from_row(row) for row in rows]
 
+    def read_for_report(self, limit: int) -> tuple[list[SurveyResult], bool]:
+        results = self.list_recent(max(0, limit) + 1)  # one more tells whether there were more
+        return results[: max(0, limit)], len(results) <= limit
+
 
 class DynamoDbSurveys:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
@@ -195,3 +208,25 @@ class DynamoDbSurveys:
         results.sort(key=lambda r: r.contact_id)
         results.sort(key=lambda r: r.recorded_at, reverse=True)
         return results[: max(0, limit)]
+
+    def read_for_report(self, limit: int) -> tuple[list[SurveyResult], bool]:
+        # The table's only key is ContactId (a hash key, no sort key or index on RecordedAt), so
+        # "newest first" cannot be asked of DynamoDB: this is a Scan that stops after `limit` items
+        # (Limit per page, so no more is read or paid for), sorted here. When the table holds more,
+        # the results are `limit` of them in the table's hash order, not the newest, and the answer
+        # says it is incomplete.
+        from jam_data.dynamo import from_item
+
+        wanted = max(0, limit)
+        results: list[SurveyResult] = []
+        kwargs: dict[str, Any] = {"TableName": self.table}
+        while True:
+            # Never more than is still wanted, plus one item to learn whether anything is left.
+            page = self.client.scan(**kwargs, Limit=min(SCAN_PAGE_ITEMS, wanted + 1 - len(results)))
+            results += [SurveyResult.from_item(from_item(item)) for item in page.get("Items", [])]
+            if len(results) > wanted or "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        results.sort(key=lambda r: r.contact_id)
+        results.sort(key=lambda r: r.recorded_at, reverse=True)
+        return results[:wanted], len(results) <= wanted

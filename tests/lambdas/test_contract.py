@@ -143,6 +143,25 @@ def test_survey_reports_list_newest_first(backend: Settings) -> None:
     assert surveys.get("missing") is None
 
 
+@pytest.mark.parametrize("stored", [0, 3, 4, 5, 9])
+def test_report_reads_are_bounded_and_say_whether_they_hold_everything(
+    backend: Settings, stored: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jam_data import surveys as survey_tables
+
+    monkeypatch.setattr(survey_tables, "SCAN_PAGE_ITEMS", 2)  # several Scan pages on DynamoDB
+    surveys = repositories.surveys(backend)
+    for n in range(stored):
+        surveys.record(survey(f"c-{n}", f"2026-11-24T10:00:0{n}.000Z", "5", "4", "3"))
+    results, complete = surveys.read_for_report(4)
+    assert len(results) == min(stored, 4)
+    assert complete is (stored <= 4)
+    recorded = [r.recorded_at for r in results]
+    assert recorded == sorted(recorded, reverse=True)  # newest first among what was read
+    if backend.backend == "sqlite" or complete:
+        assert {r.contact_id for r in results} == {f"c-{n}" for n in range(stored)[-4:]}
+
+
 # ---------------------------------------------------------------- PinState
 
 

@@ -118,11 +118,27 @@ def test_survey_report_counts_and_averages(backend: Settings) -> None:
     sales = report["queues"]["Sales - New Orders"]
     assert sales["count"] == 2 and sales["questions"]["Q1"]["average"] == 4.0
     assert report["queues"]["Support - Devices"]["questions"]["Q2"]["average"] == 2.0
+    assert list(report["agents"]) == ["agent"] and report["agents"]["agent"]["count"] == 3
+
+
+def test_supervisor_report_is_the_summary_of_a_bounded_read_with_the_newest_results(
+    backend: Settings,
+) -> None:
+    surveys = repositories.surveys(backend)
+    for n in range(1, 6):
+        surveys.record(result(f"c-00{n}", str(n), "5", "", queue="Support - Devices"))
+    everything = survey_report.report(backend, limit=10, recent_count=2)
+    assert everything["complete"] is True and everything["count"] == 5 and everything["limit"] == 10
+    assert [item["ContactId"] for item in everything["recent"]] == ["c-005", "c-004"]
+    assert everything["questions"]["Q1"]["average"] == 3.0
+    assert everything["agents"]["agent"]["questions"]["Q2"]["average"] == 5.0
+    bounded = survey_report.report(backend, limit=3)
+    assert bounded["complete"] is False and bounded["count"] == 3 and len(bounded["recent"]) == 3
 
 
 def test_empty_report() -> None:
     report = survey_report.summary([])
-    assert report["count"] == 0 and report["queues"] == {}
+    assert report["count"] == 0 and report["queues"] == {} and report["agents"] == {}
     assert report["questions"]["Q1"]["average"] is None
 
 
