@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import phonenumbers
 
 from local_connect.acd import AgentState, ContactCenter, ContactState, UnknownContact
+from local_connect.acd.model import WAITING_STATES
 from local_connect.connect_api.errors import (
     ContactNotFoundException,
     IdempotencyException,
@@ -49,6 +50,7 @@ COUNT_METRICS = {
     "SLOTS_AVAILABLE",
 }
 SECONDS_METRICS = {"OLDEST_CONTACT_AGE", "ESTIMATED_WAIT_TIME"}
+CONTACT_METRICS = {"POSITION_IN_QUEUE", "ESTIMATED_WAIT_TIME"}
 
 
 class Telephony(Protocol):
@@ -359,7 +361,11 @@ class ConnectBackend:
         }
         described.update({k: v for k, v in optional.items() if v is not None})
         if contact.queue_id:
-            described["QueueInfo"] = {"Id": contact.queue_id, "EnqueueTimestamp": contact.enqueued_at}
+            # An outbound contact carries its (outbound) queue from the start; EnqueueTimestamp only
+            # appears once it was put in a queue, never as null.
+            described["QueueInfo"] = {"Id": contact.queue_id}
+            if contact.enqueued_at is not None:
+                described["QueueInfo"]["EnqueueTimestamp"] = contact.enqueued_at
         if contact.agent_username and contact.connected_at:
             described["AgentInfo"] = {
                 "Id": contact.agent_username,
@@ -368,6 +374,43 @@ class ConnectBackend:
         return described
 
     # ------------------------------------------------------------------ metrics
+    def contact_metrics(self, body: dict[str, Any]) -> dict[str, Any]:
+        """GetContactMetrics: the contact's POSITION_IN_QUEUE (1 = next) and ESTIMATED_WAIT_TIME.
+
+        Connect has them only while the contact waits in a queue; otherwise the list is empty. The
+        wait is left out when nobody staffs the queue (the runtime cannot estimate it).
+        """
+        for required in ("InstanceId", "ContactId", "Metrics"):
+            if not body.get(required):
+                raise InvalidParameterException(f"{required} is required")
+        self._instance(body["InstanceId"])
+        names = []
+        for metric in body["Metrics"]:
+            name = (metric or {}).get("Name")
+            if name not in CONTACT_METRICS:
+                raise InvalidParameterException(f"Unsupported contact metric {name}")
+            names.append(name)
+        contact = self._contact(body["ContactId"])
+        answer: dict[str, Any] = {
+            "Id": contact.id,
+            "Arn": f"{self.definitions.instance_arn}/contact/{contact.id}",
+            "MetricResults": [],
+        }
+        if contact.state not in WAITING_STATES or contact.queue_id is None:
+            return answer
+        ahead = self.center.position(contact.id)
+        # An offered contact has left the line for the agent's phone: it is next.
+        values: dict[str, float | None] = {
+            "POSITION_IN_QUEUE": float(ahead + 1 if ahead is not None else 1),
+            "ESTIMATED_WAIT_TIME": self.center.estimated_wait(contact.queue_id, ahead or 0)
+            if contact.state is ContactState.QUEUED
+            else 0.0,
+        }
+        answer["MetricResults"] = [
+            {"Name": name, "Value": {"Number": values[name]}} for name in names if values[name] is not None
+        ]
+        return answer
+
     def current_metric_data(self, instance_id: str, body: dict[str, Any]) -> dict[str, Any]:
         self._instance(instance_id)
         filters = body.get("Filters") or {}

@@ -95,6 +95,12 @@ def _metrics(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, A
     return b.current_metric_data(p["InstanceId"], body)
 
 
+def _contact_metrics(
+    b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
+) -> dict[str, Any]:
+    return b.contact_metrics(body)
+
+
 def _get_attributes(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
     return {"Attributes": b.get_contact_attributes(p["InstanceId"], p["InitialContactId"])}
 
@@ -129,6 +135,7 @@ HANDLERS: dict[str, Handler] = {
     "ListContactFlows": _list_flows,
     "StartOutboundVoiceContact": _start_outbound,
     "GetCurrentMetricData": _metrics,
+    "GetContactMetrics": _contact_metrics,
     "GetContactAttributes": _get_attributes,
     "UpdateContactAttributes": _update_attributes,
     "StopContact": _stop_contact,

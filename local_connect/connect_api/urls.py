@@ -36,6 +36,7 @@ ROUTES = (
     _route("GET", "/contact-flows-summary/{InstanceId}", "ListContactFlows"),
     _route("PUT", "/contact/outbound-voice", "StartOutboundVoiceContact"),
     _route("POST", "/metrics/current/{InstanceId}", "GetCurrentMetricData"),
+    _route("POST", "/metrics/contact", "GetContactMetrics"),
     _route("GET", "/contact/attributes/{InstanceId}/{InitialContactId}", "GetContactAttributes"),
     _route("POST", "/contact/attributes", "UpdateContactAttributes"),
     _route("POST", "/contact/stop", "StopContact"),
