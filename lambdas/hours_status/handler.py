@@ -4,10 +4,10 @@ Amazon Connect's Check hours of operation block only answers open or closed; thi
 the next opening so the closed message can say it. Parameters: HoursOfOperationArn (or
 HoursOfOperationId, with the contact's instance), LanguageCode (else the contact's language; en-US
 or es-US). Reply, a flat string map:
-  {"isOpen": "false", "nextOpen": "2026-01-12T08:00:00-05:00",
+  {"isOpen": "false", "nextOpen": "2026-01-12T08:00:00-05:00", "nextOpenKnown": "true",
    "nextOpenSpoken": "Monday at 8:00 AM Eastern time", "timeZone": "America/New_York", ...}
-  {"isOpen": "true", "nextOpen": "", "nextOpenSpoken": "", "closesAt": "...", ...}
-  {"isOpen": "unknown", "nextOpen": "", "nextOpenSpoken": "", "error": "..."}   Connect failed
+  {"isOpen": "true", "nextOpen": "", "nextOpenSpoken": "", "nextOpenKnown": "false", "closesAt": "..."}
+  {"isOpen": "unknown", "nextOpenKnown": "false", ..., "error": "..."}   Connect failed
 The schedule comes from Connect itself (DescribeHoursOfOperation + ListHoursOfOperationOverrides),
 so the spoken time can never disagree with the hours the flow checked; the arithmetic is
 jam_hours.schedule, the one the website's hours use.
@@ -33,7 +33,15 @@ from jam_lambda.responses import connect_handler
 
 FUNCTION = "hours_status"
 PARAMETERS = frozenset({"HoursOfOperationArn", "HoursOfOperationId", "LanguageCode"})
-FAILED = {"isOpen": "unknown", "nextOpen": "", "nextOpenSpoken": "", "timeZone": "", "error": "hours_failed"}
+# nextOpenKnown lets a flow branch with Compare/Equals (Connect has no "is not empty" condition).
+FAILED = {
+    "isOpen": "unknown",
+    "nextOpen": "",
+    "nextOpenSpoken": "",
+    "nextOpenKnown": "false",
+    "timeZone": "",
+    "error": "hours_failed",
+}
 # Only the local runtime sets this: its clock (which tests and demos move) is the instant to judge.
 LOCAL_CLOCK_VARIABLE = "LOCAL_CONNECT_NOW"
 # Connect's default quota for these calls is 2 per second per account: a warm container keeps a
@@ -132,6 +140,7 @@ def describe(schedule: Mapping[str, Any], now: datetime, language: str) -> dict[
         "isOpen": "true" if status.is_open else "false",
         "nextOpen": "",
         "nextOpenSpoken": "",
+        "nextOpenKnown": "false",
         "closesAt": "",
         "timeZone": zone_key,
         "languageUsed": spoken.language_of(language),
@@ -141,6 +150,7 @@ def describe(schedule: Mapping[str, Any], now: datetime, language: str) -> dict[
     elif not status.is_open and status.next_open is not None:
         reply["nextOpen"] = status.next_open.isoformat(timespec="seconds")
         reply["nextOpenSpoken"] = spoken.next_opening(status.next_open, now, zone_key, language)
+        reply["nextOpenKnown"] = "true"
     return reply
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from pathlib import Path
 
 import pytest
 
+from local_connect.definitions import load_definitions
 from local_connect.flows.coverage import Coverage
 from local_connect.flows.loader import FlowLibrary
-from local_connect.flows.testing import FlowHarness
+from local_connect.flows.testing import FlowHarness, ScriptedCaller
 from tests.flows.calls import (
     CANADA,
     CUSTOMER_QUEUE_OPENING,
@@ -23,6 +25,16 @@ from tests.flows.calls import (
 )
 
 pytestmark = pytest.mark.flow_scenario
+# Connect's shape of a whole-day holiday (CloudFormation's HoursOfOperationOverrides).
+CHRISTMAS_CLOSED = {
+    "OverrideName": "Christmas Day",
+    "OverrideType": "CLOSED",
+    "EffectiveFrom": "2026-12-25",
+    "EffectiveTill": "2026-12-25",
+    "OverrideConfig": [
+        {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
+    ],
+}
 
 SUBMENUS = [
     ("1", "SalesMenu", "1", "Sales - New Orders"),
@@ -471,3 +483,157 @@ def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness, langu
     call.press("1")
     call.expect_prompts("CallbackFailed", "Goodbye")
     assert center.center.callbacks == []
+
+
+# ---------------------------------------------------------------- closed: the next opening, spoken
+
+CLOSED_DEPARTMENTS = {"1": ("ClosedSales", "1"), "2": ("ClosedAccounts", "2"), "3": ("ClosedSupport", "1")}
+
+
+def closed_call(center: FlowHarness, when: str, main: str, language: str = "en-US") -> ScriptedCaller:
+    """A stranger reaches a department's sub-menu at `when` (New York time); the choice is pressed next."""
+    center.set_local_time(when)
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    call.skip_prompts()
+    return call
+
+
+@pytest.mark.parametrize(
+    ("when", "main", "spoken"),
+    [
+        # Friday night: Sales has Saturday hours, Accounts (weekdays only) opens on Monday.
+        (
+            "2026-01-09 21:00",
+            "1",
+            "Our sales team is closed now and opens again tomorrow at 9:00 AM Eastern time.",
+        ),
+        (
+            "2026-01-09 21:00",
+            "2",
+            "Our accounts team is closed now and opens again Monday at 9:00 AM Eastern time.",
+        ),
+        # Saturday after Sales closes at 17:00: next is Monday at 8:00, not Sunday.
+        (
+            "2026-01-10 18:00",
+            "1",
+            "Our sales team is closed now and opens again Monday at 8:00 AM Eastern time.",
+        ),
+        # DST starts 2026-03-08 at 02:00: from 01:30 EST, Support's 07:00 EDT opening is still "today".
+        (
+            "2026-03-08 01:30",
+            "3",
+            "Our support team is closed now and opens again today at 7:00 AM Eastern time.",
+        ),
+        # DST weekend, Saturday evening: Monday 08:00 EDT.
+        (
+            "2026-03-07 18:00",
+            "1",
+            "Our sales team is closed now and opens again Monday at 8:00 AM Eastern time.",
+        ),
+    ],
+)
+def test_closed_team_says_its_next_opening(center: FlowHarness, when: str, main: str, spoken: str) -> None:
+    call = closed_call(center, when, main)
+    prompt_id, choice = CLOSED_DEPARTMENTS[main]
+    call.press(choice)
+    heard = call.expect_prompt(prompt_id)
+    assert heard.text == spoken
+    call.expect_prompt("CallbackOffer")
+    call.press("2")
+    call.expect_prompts("Goodbye")
+    call.expect_disconnected()
+
+
+@pytest.mark.parametrize(
+    ("main", "spoken"),
+    [
+        (
+            "1",
+            "Nuestro equipo de ventas está cerrado ahora y vuelve a abrir el lunes a las 8:00 a. m., hora del Este.",
+        ),
+        (
+            "2",
+            "Nuestro equipo de cuentas está cerrado ahora y vuelve a abrir el lunes a las 9:00 a. m., hora del Este.",
+        ),
+        (
+            "3",
+            "Nuestro equipo de soporte está cerrado ahora y vuelve a abrir mañana a las 7:00 a. m., hora del Este.",
+        ),
+    ],
+)
+def test_closed_team_says_its_next_opening_in_spanish(center: FlowHarness, main: str, spoken: str) -> None:
+    call = closed_call(center, "2026-01-10 23:30", main, "es-US")  # Saturday night
+    prompt_id, choice = CLOSED_DEPARTMENTS[main]
+    call.press(choice)
+    heard = call.expect_prompt(prompt_id, language="es-US")
+    assert heard.text == spoken
+    call.expect_prompt("CallbackOffer", language="es-US")
+
+
+def test_the_evening_before_a_holiday_the_opening_after_it_is_said(
+    database: Path, coverage: Coverage, library: FlowLibrary
+) -> None:
+    """A CLOSED override on Friday 2026-12-25 (Christmas) for Sales: Thursday evening's caller hears
+    Saturday, read from Connect's overrides (here the twin's, from the definitions)."""
+    definitions = load_definitions()
+    hours = dict(definitions.hours)
+    hours["SalesHours"] = dataclasses.replace(hours["SalesHours"], overrides=(CHRISTMAS_CLOSED,))
+    center = FlowHarness(
+        database,
+        definitions=dataclasses.replace(definitions, hours=hours),
+        coverage=coverage,
+        library=library,
+    )
+    try:
+        call = closed_call(center, "2026-12-24 21:00", "1")
+        call.press("1")
+        heard = call.expect_prompt("ClosedSales")
+        assert heard.text.endswith("opens again Saturday at 9:00 AM Eastern time.")
+        call.expect_prompt("CallbackOffer")
+        call.press("1")
+        call.expect_prompts("CallbackConfirmed", "Goodbye")
+        [(_, request, _)] = center.center.callbacks
+        assert request.queue_arn == call.contact.queue_arn
+    finally:
+        center.close()
+
+
+@pytest.mark.parametrize("main", sorted(CLOSED_DEPARTMENTS))
+def test_when_the_hours_lambda_fails_the_closed_message_has_no_time(
+    center: FlowHarness, language: str, main: str
+) -> None:
+    call = closed_call(center, "2026-01-10 23:30", main, language)
+    prompt_id, choice = CLOSED_DEPARTMENTS[main]
+    center.lambdas.fail("HoursStatusFunction")
+    call.press(choice)
+    call.expect_prompt(f"{prompt_id}Generic", language=language)
+    call.expect_prompt("CallbackOffer")
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")
+    assert "NextOpenSpoken" not in call.contact.attributes
+
+
+def test_when_connect_cannot_answer_the_lambdas_fallback_gives_the_message_without_time(
+    center: FlowHarness,
+) -> None:
+    """The Lambda itself answers (isOpen unknown) when Connect is unreachable: no time is said."""
+    center.connect_twin.close()
+    call = closed_call(center, "2026-01-10 23:30", "2")
+    call.press("2")
+    call.expect_prompt("ClosedAccountsGeneric")
+    call.expect_attributes(NextOpenKnown="false", NextOpenSpoken="")
+
+
+def test_when_the_next_opening_cannot_be_kept_the_message_has_no_time(center: FlowHarness) -> None:
+    call = closed_call(center, "2026-01-10 23:30", "1")
+    center.center.fail("update_attributes")
+    call.press("1")
+    call.expect_prompts("ClosedSalesGeneric", "CallbackOffer")
+
+
+def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(center: FlowHarness) -> None:
+    call = closed_call(center, "2026-01-10 23:30", "1")
+    center.lambdas.fail("PromptsFunction")
+    call.press("1")
+    call.expect_queue("Support - Technical")

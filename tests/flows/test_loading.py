@@ -82,6 +82,8 @@ def test_every_prompt_id_the_flows_use_is_seeded_in_both_languages() -> None:
         "AccountNumber",
         "verified",
         "locked",
+        "nextOpenSpoken",  # hours_status
+        "nextOpenKnown",
     }
     for flow in library:
         prompts = by_flow[flow.name]

@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import customer_lookup.handler
+import hours_status.handler
 import pin_verification.handler
 import prompts.handler
 import pytest
 import survey.handler
-from jam_data import dynamo
+from jam_data import connect, dynamo
 
 from scripts import seed as seed_script
 
@@ -27,6 +28,7 @@ ACCEPTS = {
     "PromptsFunction": prompts.handler.PARAMETERS,
     "SurveyFunction": survey.handler.PARAMETERS,
     "PinVerificationFunction": pin_verification.handler.PARAMETERS,
+    "HoursStatusFunction": hours_status.handler.PARAMETERS,
 }
 ARN = re.compile(r"^\$\{(\w+)\.Arn\}$")
 
@@ -57,9 +59,12 @@ def test_each_invocation_passes_only_parameters_the_handler_reads(
     passed = set(block.get("LambdaInvocationAttributes", {}))
     assert passed <= ACCEPTS[function], f"{flow} -> {function}: {sorted(passed - ACCEPTS[function])}"
     assert block.get("ResponseValidation", {}).get("ResponseType") == "STRING_MAP"
-    # The handler's own DynamoDB worst case (timeouts, one retry) ends before the block gives up.
-    attempts = dynamo.TOTAL_ATTEMPTS
-    worst_case = (dynamo.CONNECT_TIMEOUT_S + dynamo.READ_TIMEOUT_S) * attempts + (attempts - 1)
+    # The handler's own worst case (timeouts, one retry with up to 1 s of backoff, per call to
+    # DynamoDB or Connect) ends before the block gives up.
+    client: Any = connect if function == "HoursStatusFunction" else dynamo
+    calls = connect.CALLS_PER_INVOCATION if client is connect else 1
+    attempts = client.TOTAL_ATTEMPTS
+    worst_case = calls * ((client.CONNECT_TIMEOUT_S + client.READ_TIMEOUT_S) * attempts + (attempts - 1))
     assert float(block["InvocationTimeLimitSeconds"]) > worst_case
 
 

@@ -108,6 +108,7 @@ def test_closed_department_hears_its_next_opening(
     assert reply["nextOpenSpoken"] == spoken_en
     assert reply["nextOpen"] == next_open
     assert reply["timeZone"] == "America/New_York"
+    assert reply["nextOpenKnown"] == "true"
     assert "error" not in reply
 
 
@@ -132,6 +133,7 @@ def test_open_department_says_when_it_closes(twin: DefinitionsTwin, monkeypatch:
     reply = ask(monkeypatch, twin.url, "2026-01-05 10:00", SALES.arn)
     assert reply["isOpen"] == "true"
     assert reply["nextOpenSpoken"] == "" and reply["nextOpen"] == ""
+    assert reply["nextOpenKnown"] == "false"
     assert reply["closesAt"] == "2026-01-05T20:00:00-05:00"
 
 
@@ -172,6 +174,7 @@ def test_connect_unreachable_gives_the_defined_fallback(
         "isOpen": "unknown",
         "nextOpen": "",
         "nextOpenSpoken": "",
+        "nextOpenKnown": "false",
         "timeZone": "",
         "error": "hours_unavailable",
     }
