@@ -72,6 +72,9 @@ def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
         "OUTBOUND_QUEUE_ID": definitions.queues[general.default_outbound_queue_logical_id].id,
         "ALLOWED_ORIGINS": base_url,
         "COGNITO_ISSUER": f"{base_url}/cognito",
+        # The supervisor's survey summary reads what the survey Lambda writes: its SQLite file.
+        "DATA_BACKEND": "sqlite",
+        "SQLITE_PATH": str(lambda_database()),
     }
     try:
         from local_connect.cognito import api_environment as cognito_environment

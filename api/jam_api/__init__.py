@@ -23,6 +23,7 @@ from jam_api.hours.service import HoursService
 from jam_api.problems import register_problem_handlers
 from jam_api.supervisor.metrics import QueueMetricsService
 from jam_api.supervisor.routes import supervisor_blueprint
+from jam_api.supervisor.surveys import SurveySummaryService
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -37,6 +38,7 @@ def create_app(
     contact_status: ContactStatusService | None = None,
     now: Callable[[], datetime] | None = None,
     queue_metrics: QueueMetricsService | None = None,
+    survey_summary: SurveySummaryService | None = None,
 ) -> Flask:
     """Build the API. Collaborators can be passed in (tests); by default they come from settings.
 
@@ -58,6 +60,7 @@ def create_app(
             "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache, now),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
             "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
+            "jam.survey_summary": survey_summary or SurveySummaryService(settings),
             "jam.contact_status": contact_status
             or ContactStatusService(connect, settings.connect_instance_id),
         }

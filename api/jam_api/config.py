@@ -51,6 +51,11 @@ class Settings:
     hours_cache_max_entries: int = 256
     jwks_cache_ttl_seconds: float = 3600.0
     call_rate_limit: tuple[int, int] = (3, 600)
+    # Where survey results are (read by GET /surveys/summary through lambdas/jam_data): DynamoDB's
+    # SURVEY_TABLE on AWS, the Lambdas' own SQLite file locally.
+    data_backend: str = "sqlite"
+    sqlite_path: str | None = None
+    survey_table: str = "SurveyResults"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -75,6 +80,9 @@ class Settings:
             hours_cache_ttl_seconds=float(env.get("HOURS_CACHE_TTL_SECONDS", "60")),
             jwks_cache_ttl_seconds=float(env.get("JWKS_CACHE_TTL_SECONDS", "3600")),
             call_rate_limit=_rate(env.get("CALL_RATE_LIMIT", "3/600")),
+            data_backend=(env.get("DATA_BACKEND") or "sqlite").strip().lower(),
+            sqlite_path=env.get("SQLITE_PATH") or None,
+            survey_table=env.get("SURVEY_TABLE") or "SurveyResults",
         )
         settings.check()
         return settings
@@ -83,5 +91,7 @@ class Settings:
         """Refuse settings that would make the API insecure rather than run with them."""
         if "*" in self.allowed_origins:
             raise ConfigError("ALLOWED_ORIGINS may not contain '*': list the site's origins")
+        if self.data_backend not in ("sqlite", "dynamodb"):
+            raise ConfigError(f"DATA_BACKEND must be sqlite or dynamodb, got {self.data_backend!r}")
         if self.hours_cache_ttl_seconds < 0:
             raise ConfigError("HOURS_CACHE_TTL_SECONDS must be >= 0")

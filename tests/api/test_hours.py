@@ -160,4 +160,5 @@ def test_openapi_document_is_served(client: CheckedClient) -> None:
         "/connect/contact",
         "/connect/contact/{contactId}",
         "/connect/metrics/queues",
+        "/surveys/summary",
     }

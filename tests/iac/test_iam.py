@@ -95,7 +95,7 @@ def test_api_role_grants_exactly_the_connect_calls_of_the_api_code(
     grants = granted(role, "connect")
     assert set(grants) == calls
     services = {action.split(":")[0] for s in role_statements(role) for action in as_list(s["Action"])}
-    assert services == {"logs", "connect"}
+    assert services == {"logs", "connect", "dynamodb"}  # DynamoDB: the survey summary, observed below
 
 
 def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
@@ -317,3 +317,36 @@ def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
     assert set(grants) == {action for action, _ in calls}
     for action, granted_resources in grants.items():
         assert granted_resources == [{"Fn::GetAtt": [table, "Arn"]}], action
+
+
+def test_api_role_grants_exactly_the_dynamodb_calls_of_the_survey_summary(
+    resources: Mapping[str, Mapping[str, Any]], mocked_account: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API's DynamoDB calls are in shared code (jam_data), so they are observed, not read: the
+    summary runs with the template's environment against the mocked account."""
+    from jam_api.config import Settings as ApiSettings
+    from jam_api.supervisor.surveys import SurveySummaryService
+    from jam_data import repositories
+    from jam_data.surveys import Answer, SurveyResult
+    from jam_lambda.settings import Settings
+
+    env = environment(resources["ApiFunction"])
+    table = _table_value(env["SURVEY_TABLE"])
+    assert table == "SurveyResultsTable"
+    settings = ApiSettings.from_env({"DATA_BACKEND": env["DATA_BACKEND"], "SURVEY_TABLE": table})
+    answers = (Answer.parse("5"), Answer.parse("4"), Answer.parse("3"))
+    repositories.surveys(Settings(backend="dynamodb", survey_table=table)).record(
+        SurveyResult(
+            "c-iam", "2026-11-24T10:00:00.000Z", "Support - Devices", "agent.support", "en-US", answers
+        )
+    )
+    calls: set[tuple[str, str]] = set()
+
+    def record(model: Any, params: Mapping[str, Any], **_: Any) -> None:
+        calls.add((f"dynamodb:{model.name}", str(params.get("TableName"))))
+
+    mocked_account.meta.events.register("before-parameter-build.dynamodb", record)
+    assert SurveySummaryService(settings).summary()["count"] == 1
+    assert calls == {("dynamodb:Scan", table)}
+    _, role = function_role(resources, "ApiFunction")
+    assert granted(role, "dynamodb") == {"dynamodb:Scan": [{"Fn::GetAtt": [table, "Arn"]}]}

@@ -6,6 +6,7 @@ import ast
 import importlib
 import inspect
 import re
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from importlib import metadata
@@ -34,6 +35,7 @@ API_DEFAULTS_ON_AWS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+    "SQLITE_PATH": "the SQLite backend is the local stack's; on AWS DATA_BACKEND is dynamodb",
 }
 # Lambda variables the template leaves unset on purpose, and why.
 LAMBDA_DEFAULTS_ON_AWS = {
@@ -133,7 +135,8 @@ def _with_dependencies(names: set[str]) -> set[str]:
 def _shared_with_api() -> set[str]:
     """Packages of lambdas/ that the API's build copies next to jam_api (sam/build/Makefile)."""
     makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
-    return set(re.findall(r"^SHARED_WITH_API := .*/lambdas/(\w+)\)?$", makefile, re.MULTILINE))
+    (names,) = re.findall(r"^SHARED_WITH_API := (.*)$", makefile, re.MULTILINE)
+    return set(names.split())
 
 
 def _imports(root: Path) -> set[str]:
@@ -147,13 +150,34 @@ def _imports(root: Path) -> set[str]:
     return names
 
 
-def test_code_shared_with_the_api_is_copied_whole_and_needs_only_the_standard_library() -> None:
+def test_code_shared_with_the_api_is_copied_whole_with_everything_it_imports() -> None:
     shared = _shared_with_api()
-    assert shared == {"jam_hours"}
+    assert shared == {"jam_hours", "jam_data", "jam_lambda"}
+    # What the runtime has (boto3) and what is imported for type checking only.
+    runtime = {"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_connect", "__future__"}
     for package in shared:
-        # Copied alone: it may import only itself and the standard library (not jam_data & co.).
+        # Copied as a set: each may import only the set, the standard library and the runtime.
         outside = {n for n in _imports(REPO / "lambdas" / package) if n not in sys.stdlib_module_names}
-        assert outside <= {package, "__future__"}, (package, outside)
+        assert outside <= shared | runtime, (package, outside - shared - runtime)
+
+
+def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: Path) -> None:
+    """Run the API's build target and import the survey read path from the artifact alone."""
+    artifact = tmp_path / "ApiFunction"
+    artifact.mkdir()
+    subprocess.run(
+        ["make", "-s", "-f", str(BUILD_DIR / "Makefile"), "build-ApiFunction", f"ARTIFACTS_DIR={artifact}"],
+        cwd=REPO / "api",
+        check=True,
+    )
+    assert {"jam_api", *_shared_with_api()} <= {p.name for p in artifact.iterdir()}
+    probe = (
+        "import sys; sys.path[:0] = [sys.argv[1]];"
+        "import jam_api.supervisor.surveys, jam_data.survey_report, jam_data.dynamo, jam_hours.schedule;"
+        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_data.survey_report, jam_hours.schedule))"
+    )
+    # -I: no repository paths (PYTHONPATH, cwd) leak in; only the artifact and site-packages.
+    subprocess.run([sys.executable, "-I", "-c", probe, str(artifact)], check=True, cwd=tmp_path)
 
 
 def test_the_api_layer_carries_every_package_the_api_imports() -> None:
@@ -185,6 +209,7 @@ def test_api_environment_sets_every_variable_the_api_reads_without_a_default(
     )
     assert env["CONNECT_INSTANCE_ID"] == {"Fn::Select": [1, {"Fn::Split": ["/", INSTANCE_ARN]}]}
     assert env["COGNITO_CLIENT_IDS"] == {"Ref": "UserPoolClient"}
+    assert (env["DATA_BACKEND"], env["SURVEY_TABLE"]) == ("dynamodb", {"Ref": "SurveyResultsTable"})
     assert env["ALLOWED_CONTACT_FLOW_IDS"] == {
         "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": ["WebIngressFlow", "ContactFlowArn"]}]}]
     }
@@ -201,6 +226,8 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
         "ALLOWED_ORIGINS": "https://d123.cloudfront.net",
         "ALLOWED_CONTACT_FLOW_IDS": "flow-1",
         "SOURCE_PHONE_NUMBER": "+12025550199",
+        "DATA_BACKEND": "dynamodb",
+        "SURVEY_TABLE": "jam-SurveyResultsTable-1",
     }
     env = environment(resources["ApiFunction"])
     assert set(env) == set(values), "update the stand-in values with the template"
@@ -283,7 +310,12 @@ def test_only_click_to_call_needs_the_cognito_authorizer(resources: Mapping[str,
     }
     assert "DefaultAuthorizer" not in api["Auth"]
     protected = {props["Path"] for _, props in _api_events(resources) if props.get("Auth")}
-    assert {"/connect/contact", "/connect/contact/{contactId}", "/connect/metrics/queues"} <= protected
+    assert {
+        "/connect/contact",
+        "/connect/contact/{contactId}",
+        "/connect/metrics/queues",
+        "/surveys/summary",
+    } <= protected
     # Everything but the opening hours and the OpenAPI document needs a signed-in user.
     public = {props["Path"] for _, props in _api_events(resources) if not props.get("Auth")}
     assert public == {"/connect/hours", "/openapi.json"}

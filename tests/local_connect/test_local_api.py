@@ -332,3 +332,28 @@ def test_without_espeak_the_phone_is_told_prompts_are_text_only(local: Local) ->
         assert requests.get(base + "/", timeout=10).json()["speech"] is False
         answer = requests.get(base + "/speech", params={"text": "hello"}, timeout=10)
     assert answer.status_code == 503 and answer.json()["error"] == "SpeechUnavailable"
+
+
+def test_the_local_api_reads_survey_results_from_the_lambdas_sqlite_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stack gives the API the Lambdas' SQLITE_PATH, so /surveys/summary sees what they write."""
+    from jam_api.config import Settings
+    from jam_api.supervisor.surveys import SurveySummaryService
+    from jam_data.surveys import Answer, SqliteSurveys, SurveyResult
+
+    from local_connect.definitions import load_definitions
+    from local_connect.server import api_environment
+
+    database = tmp_path / "lambdas.sqlite3"
+    monkeypatch.setenv("SQLITE_PATH", str(database))
+    env = api_environment(load_definitions(), "http://127.0.0.1:8000")
+    assert (env["DATA_BACKEND"], env["SQLITE_PATH"]) == ("sqlite", str(database))
+    answers = (Answer.parse("4"), Answer.parse("5"), Answer.parse(""))
+    SqliteSurveys(str(database)).record(
+        SurveyResult(
+            "c-local", "2026-11-24T10:00:00.000Z", "Support - Devices", "agent.support", "en-US", answers
+        )
+    )
+    summary = SurveySummaryService(Settings.from_env(env)).summary()
+    assert summary["count"] == 1 and summary["agents"]["agent.support"]["questions"]["Q2"]["average"] == 5.0

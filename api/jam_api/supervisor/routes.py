@@ -1,13 +1,17 @@
-"""The supervisor blueprint: live queue metrics (and the survey summary), supervisors only."""
+"""The supervisor blueprint: live queue metrics and the survey summary, supervisors only."""
 
 from __future__ import annotations
+
+import sqlite3
 
 from botocore.exceptions import BotoCoreError, ClientError
 from flask import Blueprint, Response, current_app, jsonify
 
 from jam_api.connect_errors import problem_for
+from jam_api.problems import Problem
 from jam_api.supervisor.access import require_supervisor
 from jam_api.supervisor.metrics import QueueMetricsService
+from jam_api.supervisor.surveys import SurveySummaryService
 
 supervisor_blueprint = Blueprint("supervisor", __name__)
 
@@ -28,3 +32,21 @@ def queue_metrics() -> Response:
         current_app.logger.warning("GetCurrentMetricData/ListQueues failed: %s", exc)
         raise problem_for(exc) from exc
     return _private(jsonify(snapshot))
+
+
+@supervisor_blueprint.get("/surveys/summary")
+def survey_summary() -> Response:
+    require_supervisor()
+    service: SurveySummaryService = current_app.extensions["jam.survey_summary"]
+    try:
+        summary = service.summary()
+    except (ClientError, BotoCoreError, sqlite3.Error) as exc:
+        current_app.logger.warning("survey results could not be read: %s", exc)
+        raise Problem(
+            503,
+            "surveys-unavailable",
+            "Survey results unavailable",
+            "The survey results could not be read; try again shortly.",
+            retry_after=10,
+        ) from exc
+    return _private(jsonify(summary))
