@@ -70,6 +70,8 @@ def site_config(outputs: Mapping[str, str], region: str) -> dict[str, Any]:
         },
         "webIngressContactFlowId": outputs["WebIngressFlowId"],
         "departments": listed,
+        # The agent desktop embeds the instance's CCP (amazon-connect-streams) from this URL.
+        "ccpUrl": outputs["CcpUrl"],
     }
 
 

@@ -1,8 +1,10 @@
 """The website end to end in Debian's chromium (Playwright), against the real local stack.
 
 Sign in through the local Cognito Hosted UI → live hours → "Get a call" → the customer's test
-phone rings → answer → the web ingress flow queues the call → the agent, signed in to the agent
-desktop, sees the offer with the screen pop → accepts → the customer's page says "with an agent".
+phone rings → answer → the web ingress flow queues the call → the customer's page says "in the
+queue" → the agent, signed in to the agent desktop, sees the offer with the screen pop → accepts →
+the customer's page says "with an agent" → hang up → "ended". The page's status comes from the API
+route (GET /api/connect/contact/<id>, the same on AWS), never from the runtime's /local API.
 Screenshots of every step go to test-artifacts/site/.
 """
 
@@ -14,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
 from local_connect.definitions import REPO_ROOT, load_definitions
 from tests.e2e.conftest import StackProcess, start_stack
@@ -165,12 +167,27 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
 
     phone = f"/local/phones/{quote(NUMBER)}"
     after = int(local_stack.get(phone)["last"])
+    # Every status answer the page reads, and anything it asks the runtime's /local API.
+    statuses: list[dict[str, Any]] = []
+    local_requests: list[str] = []
+
+    def seen(response: Response) -> None:
+        if re.search(r"/api/connect/contact/[^/]+$", response.url) and response.request.method == "GET":
+            statuses.append({"status": response.status, **(response.json() if response.ok else {})})
+
+    customer.on("response", seen)
+    customer.on("request", lambda r: local_requests.append(r.url) if "/local/" in r.url else None)
     button.dblclick()  # a double click places one call
     expect(customer.get_by_test_id("call-status")).to_be_visible()
     ringing = local_stack.wait_for(phone, "ringing", after=after, timeout=15)
     shot(customer, "05-calling-you")
     local_stack.post(f"{phone}/answer")
     local_stack.wait_for(phone, "queued", after=ringing["seq"], timeout=20)
+    # Offered to the agent but not yet accepted: still in the queue, next in line.
+    status = customer.get_by_test_id("call-status")
+    expect(status).to_contain_text("In the queue for Support - ", timeout=10_000)
+    expect(status).to_contain_text("You are number 1 in line.")
+    shot(customer, "05b-customer-in-queue")
 
     pop = agent.get_by_test_id("screen-pop")
     expect(pop).to_be_visible(timeout=15_000)
@@ -188,6 +205,10 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     shot(customer, "07-customer-with-agent")
     assert_accessible(customer)
     shot(agent, "08-agent-on-contact")
+    states = [s.get("state") for s in statuses]
+    assert {s["status"] for s in statuses} == {200}, statuses
+    assert states.index("in-queue") < states.index("with-agent"), states
+    assert all(s["contactId"] == statuses[0]["contactId"] for s in statuses)
 
     calls = [c for c in local_stack.get("/local/contacts")["contacts"] if c["CustomerEndpoint"] == NUMBER]
     assert len([c for c in calls if c["InitiationMethod"] == "API"]) == 1, "the double click placed two calls"
@@ -206,6 +227,14 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     agent.get_by_role("button", name="End contact").click()
     expect(agent.get_by_test_id("agent-state")).to_have_text("After contact work")
     agent.context.close()
+    local_stack.post(f"{phone}/hangup")  # the customer leaves during the survey
+    expect(status).to_contain_text("The call has ended.", timeout=10_000)
+    assert statuses[-1]["state"] == "ended" and statuses[-1]["disconnectedAt"]
+    shot(customer, "10-customer-call-ended")
+    polls = len(statuses)
+    customer.wait_for_timeout(4_500)
+    assert len(statuses) == polls, "the page stops polling once the call ended"
+    assert local_requests == [], f"the customer's page asked the runtime directly: {local_requests}"
     customer.context.close()
 
 

@@ -31,6 +31,7 @@ OUTPUTS = {
     "SupportHoursId": "hours-support",
     "SiteBucketName": "jam-site-bucket",
     "SiteDistributionId": "E123",
+    "CcpUrl": "https://jam-contact-center-dev.my.connect.aws/ccp-v2/",
     "PromptsTableName": "PromptsTable",
     "CustomerDataTableName": "CustomerDataTable",
     "SurveyResultsTableName": "SurveyResultsTable",
@@ -67,7 +68,10 @@ def test_stack_outputs_reads_describe_stacks() -> None:
 def test_site_config_has_the_local_shape_with_the_stacks_values() -> None:
     config = deploy_post.site_config(OUTPUTS, REGION)
     local = local_site_config(load_definitions(), "http://127.0.0.1:8000")
-    assert set(config) == set(local) - {"localRuntime"}
+    # Local agents use the runtime's desk (localRuntime); on AWS they use the instance's CCP.
+    assert set(config) - {"ccpUrl"} == set(local) - {"localRuntime"}
+    assert "ccpUrl" not in local
+    assert config["ccpUrl"] == "https://jam-contact-center-dev.my.connect.aws/ccp-v2/"
     assert set(config["auth"]) == set(local["auth"])
     assert config["apiBase"] == OUTPUTS["ApiUrl"]
     assert config["auth"]["authority"] == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Pool1"
@@ -78,6 +82,21 @@ def test_site_config_has_the_local_shape_with_the_stacks_values() -> None:
     # Same departments and issues as locally; only the ids differ.
     strip = [{k: v for k, v in d.items() if k != "hoursOfOperationId"} for d in config["departments"]]
     assert strip == [{k: v for k, v in d.items() if k != "hoursOfOperationId"} for d in local["departments"]]
+
+
+def test_ccp_url_output_is_the_instances_alias_domain(template: Mapping[str, Any]) -> None:
+    """The CCP lives at https://<instance alias>.my.connect.aws/ccp-v2/: the created instance's
+    alias is the parameter plus the stage; an existing instance's is the parameter itself."""
+    value = template["Outputs"]["CcpUrl"]["Value"]
+    assert value == {
+        "Fn::If": [
+            "CreateConnectInstance",
+            {"Fn::Sub": "https://${ConnectInstanceAlias}-${Stage}.my.connect.aws/ccp-v2/"},
+            {"Fn::Sub": "https://${ConnectInstanceAlias}.my.connect.aws/ccp-v2/"},
+        ]
+    }
+    instance = template["Resources"]["ConnectInstance"]["Properties"]
+    assert instance["InstanceAlias"] == {"Fn::Sub": "${ConnectInstanceAlias}-${Stage}"}
 
 
 def test_site_config_scope_is_allowed_by_the_user_pool_client(

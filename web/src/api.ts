@@ -1,4 +1,5 @@
-// The JAM API: public hours, and click-to-call for a signed-in customer (ID token as Bearer).
+// The JAM API: public hours, and click-to-call and its live status for a signed-in customer (ID
+// token as Bearer).
 // Every error arrives as application/problem+json; ApiError keeps all of it for the UI.
 
 import type { Hours } from "./time/schedule";
@@ -33,7 +34,8 @@ function retryAfter(response: Response, problem: Partial<Problem>): number | nul
   return typeof seconds === "number" && Number.isFinite(seconds) ? seconds : null;
 }
 
-async function call<T>(url: string, init: RequestInit, fetcher: typeof fetch): Promise<T> {
+/** A JSON request to the API: the body on success, an ApiError (problem+json) otherwise. */
+export async function call<T>(url: string, init: RequestInit, fetcher: typeof fetch): Promise<T> {
   let response: Response;
   try {
     response = await fetcher(url, init);
@@ -92,4 +94,22 @@ export function requestCall(
     },
     fetcher,
   );
+}
+
+/** GET /connect/contact/{contactId}: the live status of a call the signed-in customer asked for. */
+export interface ContactStatus {
+  contactId: string;
+  state: "requested" | "in-queue" | "with-agent" | "ended";
+  queueName: string | null;
+  initiatedAt: string | null;
+  enqueuedAt: string | null;
+  connectedToAgentAt: string | null;
+  disconnectedAt: string | null;
+  positionInQueue: number | null;
+  estimatedWaitSeconds: number | null;
+  asOf: string;
+}
+
+export function fetchContactStatus(apiBase: string, idToken: string, contactId: string, fetcher: typeof fetch = fetch): Promise<ContactStatus> {
+  return call<ContactStatus>(`${apiBase}/connect/contact/${encodeURIComponent(contactId)}`, { headers: { Authorization: `Bearer ${idToken}` } }, fetcher);
 }

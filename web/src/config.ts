@@ -29,7 +29,7 @@ export interface SiteConfig {
   };
   webIngressContactFlowId: string;
   departments: DepartmentConfig[];
-  localRuntime?: string; // local only: the runtime's /local API (contact status, agent desktop)
+  localRuntime?: string; // local only: the runtime's /local API (test phone, agent desktop, supervisor)
   ccpUrl?: string; // AWS only: https://<instance>.my.connect.aws/ccp-v2/ for the agent desktop
 }
 

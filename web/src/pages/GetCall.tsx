@@ -34,7 +34,8 @@ export function errorMessage(error: ApiError, t: Translate, retryIn: number | nu
 
 function Sent({ config, contactId, phoneNumber, onAgain }: { config: SiteConfig; contactId: string; phoneNumber: string; onAgain: () => void }) {
   const { t } = useI18n();
-  const status = useContactStatus(config.localRuntime, contactId);
+  const session = useSession();
+  const status = useContactStatus(config.apiBase, session.idToken, contactId);
   return (
     <>
       <CallStatusView status={status} contactId={contactId} phoneNumber={phoneNumber} />
