@@ -44,7 +44,13 @@ PARAMETERS: dict[str, dict[str, str]] = {
         "AgentUserName": "agent.sales",
     },
     "pin_verification": {"Pin": PIN},
+    # Filled in by run(): the Sales hours' ARN (a closed Saturday night is not needed: open or
+    # closed, the handler makes the same two Connect calls and the same arithmetic).
+    "hours_status": {"LanguageCode": "es-US"},
 }
+# The functions that read a table (SQLite locally, DynamoDB on AWS); hours_status reads Connect.
+TABLE_FUNCTIONS = ("customer_lookup", "prompts", "survey", "pin_verification")
+HOURS_WARM_UNCACHED = 300
 # What the local DynamoDB endpoint answers, per table (GetItem), on the DynamoDB path.
 PROMPTS_ITEM = {
     "ContactFlowName": {"S": FLOW},
@@ -123,6 +129,46 @@ from {function}.handler import lambda_handler
 reply = lambda_handler(json.loads({json.dumps(json.dumps(event_for(function, "cold-" + function)))}), None)
 assert "error" not in reply, reply
 """
+
+
+def cold_code_connect(function: str, endpoint: str) -> str:
+    return f"""
+import os, json
+os.environ.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x",
+                  CONNECT_ENDPOINT_URL={endpoint!r})
+from {function}.handler import lambda_handler
+reply = lambda_handler(json.loads({json.dumps(json.dumps(event_for(function, "cold-" + function)))}), None)
+assert "error" not in reply and reply["isOpen"] in ("true", "false"), reply
+"""
+
+
+def hours_warm_ms(endpoint: str, invocations: int, *, cached: bool) -> list[float]:
+    """hours_status in-process against the Connect twin over HTTP; with the warm container's cache
+    (what a burst of callers sees) or without it (two Connect calls per invocation)."""
+    from hours_status import handler as module
+
+    events = [event_for("hours_status", f"warm-hours-{n}") for n in range(invocations + 1)]
+    samples = []
+    saved = module.CACHE_SECONDS
+    module.CACHE_SECONDS = saved if cached else 0.0
+    module.clear_cache()
+    try:
+        with (
+            open(os.devnull, "w") as sink,
+            contextlib.redirect_stdout(sink),
+            environment(CONNECT_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x"),
+        ):
+            module.lambda_handler(events[0], None)
+            for event in events[1:]:
+                started = time.perf_counter()
+                reply = module.lambda_handler(event, None)
+                samples.append((time.perf_counter() - started) * 1000)
+                if "error" in reply:
+                    raise RuntimeError(f"hours_status failed during the benchmark: {reply}")
+    finally:
+        module.CACHE_SECONDS = saved
+        module.clear_cache()
+    return samples
 
 
 def event_for(function: str, contact_id: str | None = None) -> dict[str, Any]:
@@ -234,10 +280,17 @@ def run() -> str:
         sys.path.insert(0, str(LAMBDAS))
     from jam_lambda.settings import Settings
 
+    from local_connect.definitions import load_definitions
+    from local_connect.flows.testing import DefinitionsTwin
+
     production_iterations = Settings().pin_hash_iterations
-    functions = list(PARAMETERS)
+    functions = list(TABLE_FUNCTIONS)
     rows_warm = []
     endpoint = LocalDynamoDB(production_iterations)
+    # hours_status's Connect: the local twin over real HTTP (the same one the local runtime serves).
+    definitions = load_definitions()
+    PARAMETERS["hours_status"]["HoursOfOperationArn"] = definitions.hours["SalesHours"].arn
+    twin = DefinitionsTwin(definitions)
     with tempfile.TemporaryDirectory(prefix="jam-bench-") as tmp:
         codes = {"floor": FLOOR, "default client": DEFAULT_CLIENT}
         for function in functions:
@@ -245,10 +298,14 @@ def run() -> str:
             seed_database(database, production_iterations)
             codes[f"{function} sqlite"] = cold_code_sqlite(function, database)
             codes[f"{function} dynamodb"] = cold_code_dynamodb(function, endpoint.url)
+        codes["hours_status connect"] = cold_code_connect("hours_status", twin.url)
         try:
             cold = interleaved_cold_ms(codes, COLD_RUNS)
+            hours_cached = hours_warm_ms(twin.url, WARM_INVOCATIONS, cached=True)
+            hours_uncached = hours_warm_ms(twin.url, HOURS_WARM_UNCACHED, cached=False)
         finally:
             endpoint.close()
+            twin.close()
         warm_db = str(Path(tmp) / "warm.sqlite3")
         seed_database(warm_db, production_iterations)
         for function in functions:
@@ -272,6 +329,11 @@ def run() -> str:
             f"| {function} | {on_sqlite:.0f} ms | {on_sqlite / floor:.2f} {verdict(on_sqlite / floor <= GOAL_RATIO)} "
             f"| {on_dynamodb:.0f} ms | {on_dynamodb / floor:.2f} {verdict(on_dynamodb / floor <= GOAL_RATIO)} |"
         )
+    on_connect = cold["hours_status connect"]
+    cold_lines.append(
+        f"| hours_status (reads Connect, no table) | — | — "
+        f"| {on_connect:.0f} ms | {on_connect / floor:.2f} {verdict(on_connect / floor <= GOAL_RATIO)} |"
+    )
     warm_lines = [
         f"| {function} | {median:.3f} ms | {tail:.3f} ms {verdict(tail < GOAL_P99_MS)} |"
         for function, median, tail in rows_warm
@@ -279,6 +341,14 @@ def run() -> str:
     warm_lines.append(
         f"| pin_verification, 1 PBKDF2 iteration (lookup + compare only) | {statistics.median(light):.3f} ms "
         f"| {p99(light):.3f} ms {verdict(p99(light) < GOAL_P99_MS)} |"
+    )
+    warm_lines.append(
+        f"| hours_status, warm container (schedule cached 60 s) | {statistics.median(hours_cached):.3f} ms "
+        f"| {p99(hours_cached):.3f} ms {verdict(p99(hours_cached) < GOAL_P99_MS)} |"
+    )
+    warm_lines.append(
+        f"| hours_status, cache off: 2 Connect calls over local HTTP ({HOURS_WARM_UNCACHED} calls) "
+        f"| {statistics.median(hours_uncached):.3f} ms | {p99(hours_uncached):.3f} ms (informative) |"
     )
     default_client = cold["default client"]
     return f"""## Connect Lambdas ([lambdas])
@@ -298,7 +368,10 @@ Warm = {WARM_INVOCATIONS:,} invocations per function ({WARM_INVOCATIONS // 10} f
 in one process on one SQLite file (WAL), logs written to /dev/null; every survey invocation is a
 new contact (a real write). PIN verification hashes with PBKDF2-HMAC-SHA256 at
 {production_iterations:,} iterations (the default, PIN_HASH_ITERATIONS): deliberate work that
-dominates its time, so the last row shows the same check at one iteration.
+dominates its time, so a row shows the same check at one iteration. hours_status reads no table:
+its cold start is the deployed path against the Connect twin over HTTP (CONNECT_ENDPOINT_URL; client
+from the same botocore slice, with Connect's two operations), and its warm rows are the common case
+(a container's 60 s cache of the schedule) and, for scale, every call asking the twin.
 
 | function | cold (SQLite) | / floor (goal ≤ {GOAL_RATIO}) | cold (DynamoDB) | / floor (goal ≤ {GOAL_RATIO}) |
 | --- | --- | --- | --- | --- |
