@@ -217,6 +217,11 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     expect(
         supervisor.get_by_test_id("agents").get_by_role("row", name=re.compile(r"agent\.support\)"))
     ).to_contain_text("On contact")
+    # The live numbers come from the API (GET /connect/metrics/queues, the same call as on AWS).
+    technical = supervisor.get_by_test_id("queues").get_by_role(
+        "row", name=re.compile(r"^Support - Technical")
+    )
+    expect(technical.get_by_role("cell").nth(4)).to_have_text("1")  # agents on contact
     expect(supervisor.get_by_test_id("records")).to_contain_text(NUMBER)
     supervisor.get_by_label("Search by number, contact id, agent or queue").fill(NUMBER)
     expect(supervisor.get_by_test_id("records").get_by_role("row")).to_have_count(2)

@@ -1,18 +1,20 @@
-// Supervisor: queues and agents live (polled every two seconds), survey results summary, and a
-// contact records search, from the local runtime.
+// Supervisor: queues live (polled every two seconds) and the survey results summary from the API's
+// supervisor routes, the same calls on AWS and on the local stack; agents' states and the contact
+// records search come from the local runtime, so they are shown on the local stack only.
 
 import { useEffect, useMemo, useState } from "react";
 import type { SiteConfig } from "../config";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { duration } from "../time/format";
-import { type AgentView, type ContactRecord, DeskError, LocalDesk, type QueueMetrics } from "./desk";
-import { QUESTIONS, surveySummary } from "./survey";
+import { type AgentView, type ContactRecord, LocalDesk } from "./desk";
+import { fetchQueueMetrics, fetchSurveySummary, type GroupStats, QUESTIONS } from "./supervisorApi";
 import { staffText, type StaffKey } from "./text";
 
 const LIVE_MS = 2000;
 const RECORDS_MS = 10_000;
 
+// The API's answers change at most every 2 s (queues) and 10 s (surveys): polling faster shows nothing new.
 function usePolling<T>(load: (() => Promise<T>) | null, every: number) {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,7 +30,7 @@ function usePolling<T>(load: (() => Promise<T>) | null, every: number) {
           setError(null);
         }
       } catch (caught) {
-        if (!stopped) setError(caught instanceof DeskError ? caught.message : String(caught));
+        if (!stopped) setError(caught instanceof Error ? caught.message : String(caught));
       }
       if (!stopped) timer = setTimeout(poll, every);
     };
@@ -46,10 +48,18 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
   const s = (key: StaffKey, vars?: Record<string, string | number>) => staffText(lang, key, vars);
   const session = useSession();
   const allowed = session.signedIn && session.groups.includes("supervisor");
+  const token = allowed ? session.idToken : null;
+  const send = useMemo(() => fetcher ?? ((...args: Parameters<typeof fetch>) => fetch(...args)), [fetcher]);
+  const api = config.apiBase;
+  // A refreshed ID token restarts the polling with the new token.
+  const metrics = useMemo(() => (token ? () => fetchQueueMetrics(api, token, send) : null), [api, token, send]);
+  const surveys = useMemo(() => (token ? () => fetchSurveySummary(api, token, send) : null), [api, token, send]);
   const desk = useMemo(() => (config.localRuntime ? new LocalDesk(config.localRuntime, fetcher) : null), [config.localRuntime, fetcher]);
-  const live = useMemo(() => (allowed && desk ? () => Promise.all([desk.queues(), desk.agents()]) : null), [allowed, desk]);
+  const agentsNow = useMemo(() => (allowed && desk ? () => desk.agents() : null), [allowed, desk]);
   const history = useMemo(() => (allowed && desk ? () => desk.contacts(1000) : null), [allowed, desk]);
-  const { data: now, error: liveError } = usePolling(live, LIVE_MS);
+  const { data: live, error: liveError } = usePolling(metrics, LIVE_MS);
+  const { data: survey, error: surveyError } = usePolling(surveys, RECORDS_MS);
+  const { data: agentList, error: agentsError } = usePolling(agentsNow, LIVE_MS);
   const { data: records, error: recordsError } = usePolling(history, RECORDS_MS);
   const [query, setQuery] = useState("");
 
@@ -66,33 +76,41 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
       </>
     );
   }
-  if (!desk) {
-    return (
-      <>
-        {heading}
-        <p className="notification is-warning is-light">{s("awsCcp")}</p>
-      </>
-    );
-  }
 
-  const queues: QueueMetrics[] = now?.[0].queues ?? [];
-  const agents = (now?.[1].agents ?? []) as Pick<AgentView, "username" | "name" | "state" | "stateSince">[];
-  const queueName = (id: string | null) => queues.find((q) => q.id === id)?.name ?? id ?? "—";
+  const queues = live?.queues ?? [];
+  const agents = (agentList?.agents ?? []) as Pick<AgentView, "username" | "name" | "state" | "stateSince">[];
+  const queueName = (id: string | null) => queues.find((q) => q.queueId === id)?.name ?? id ?? "—";
   const contacts: ContactRecord[] = records?.contacts ?? [];
-  const survey = surveySummary(contacts, queueName);
+  const notes = new Map(contacts.filter((c) => c.Attributes?.note).map((c) => [c.ContactId, c.Attributes.note]));
   const needle = query.trim().toLowerCase();
   const found = needle
     ? contacts.filter((c) => [c.ContactId, c.CustomerEndpoint, c.Agent ?? "", queueName(c.QueueId)].some((v) => v.toLowerCase().includes(needle)))
     : contacts;
-  const time = (epoch: number) => new Intl.DateTimeFormat(lang === "es" ? "es-US" : "en-US", { dateStyle: "short", timeStyle: "medium" }).format(epoch * 1000);
+  const format = new Intl.DateTimeFormat(lang === "es" ? "es-US" : "en-US", { dateStyle: "short", timeStyle: "medium" });
   const avg = (value: number | null) => (value === null ? "—" : value.toFixed(2));
+  const apiError = liveError ?? surveyError;
+  const deskError = agentsError ?? recordsError;
+  const statsRow = (key: string, label: string, group: GroupStats) => (
+    <tr key={key}>
+      <th scope="row">{label}</th>
+      <td>{group.count}</td>
+      {QUESTIONS.map((q) => (
+        <td key={q}>{avg(group.questions[q].average)}</td>
+      ))}
+    </tr>
+  );
 
   return (
     <>
       {heading}
-      {(liveError || recordsError) && (
+      {apiError && (
         <p className="notification is-danger is-light" role="alert">
-          {s("error", { detail: liveError ?? recordsError ?? "" })}
+          {s("apiError", { detail: apiError })}
+        </p>
+      )}
+      {deskError && (
+        <p className="notification is-danger is-light" role="alert">
+          {s("error", { detail: deskError })}
         </p>
       )}
       <section aria-labelledby="realtime">
@@ -106,52 +124,57 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
                 <th scope="col">{s("queue")}</th>
                 <th scope="col">{s("waiting")}</th>
                 <th scope="col">{s("oldest")}</th>
+                <th scope="col">{s("online")}</th>
                 <th scope="col">{s("available")}</th>
                 <th scope="col">{s("onContactCount")}</th>
                 <th scope="col">{s("acwCount")}</th>
-                <th scope="col">{s("estimatedWait")}</th>
               </tr>
             </thead>
             <tbody>
               {queues.map((q) => (
-                <tr key={q.id}>
+                <tr key={q.queueId}>
                   <th scope="row">{q.name}</th>
-                  <td>{q.CONTACTS_IN_QUEUE}</td>
-                  <td>{q.CONTACTS_IN_QUEUE ? duration(q.OLDEST_CONTACT_AGE * 1000) : "—"}</td>
-                  <td>{q.AGENTS_AVAILABLE}</td>
-                  <td>{q.AGENTS_ON_CONTACT}</td>
-                  <td>{q.AGENTS_AFTER_CONTACT_WORK}</td>
-                  <td>{q.ESTIMATED_WAIT_TIME === null ? "—" : duration(q.ESTIMATED_WAIT_TIME * 1000)}</td>
+                  <td>{q.contactsInQueue}</td>
+                  <td>{q.contactsInQueue ? duration(q.oldestContactAgeSeconds * 1000) : "—"}</td>
+                  <td>{q.agentsOnline}</td>
+                  <td>{q.agentsAvailable}</td>
+                  <td>{q.agentsOnContact}</td>
+                  <td>{q.agentsAfterContactWork}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
-        <h3 className="title is-5">{s("agents")}</h3>
-        <table className="table is-fullwidth is-narrow" data-testid="agents">
-          <thead>
-            <tr>
-              <th scope="col">{s("name")}</th>
-              <th scope="col">{s("agentState")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {agents.map((a) => (
-              <tr key={a.username}>
-                <th scope="row">
-                  {a.name} <span className="has-text-grey">({a.username})</span>
-                </th>
-                <td>{a.state}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {desk && (
+          <>
+            <h3 className="title is-5">{s("agents")}</h3>
+            <table className="table is-fullwidth is-narrow" data-testid="agents">
+              <thead>
+                <tr>
+                  <th scope="col">{s("name")}</th>
+                  <th scope="col">{s("agentState")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {agents.map((a) => (
+                  <tr key={a.username}>
+                    <th scope="row">
+                      {a.name} <span className="has-text-grey">({a.username})</span>
+                    </th>
+                    <td>{a.state}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
       </section>
 
       <section aria-labelledby="surveys" className="mt-5">
         <h2 className="title is-4" id="surveys">
           {s("surveys")}
         </h2>
+        {survey && !survey.complete && <p className="notification is-warning is-light">{s("surveysPartial", { limit: survey.limit })}</p>}
         <table className="table is-fullwidth" data-testid="survey-summary">
           <thead>
             <tr>
@@ -165,40 +188,18 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
             </tr>
           </thead>
           <tbody>
-            <tr>
-              <th scope="row">{s("overall")}</th>
-              <td>{survey.overall.responses}</td>
-              {QUESTIONS.map((q) => (
-                <td key={q}>{avg(survey.overall.averages[q])}</td>
-              ))}
-            </tr>
-            {(
-              [
-                ["perQueue", survey.byQueue],
-                ["perAgent", survey.byAgent],
-              ] as const
-            ).flatMap(([label, groups]) =>
-              Object.entries(groups).map(([name, a]) => (
-                <tr key={`${label}-${name}`}>
-                  <th scope="row">
-                    {s(label)}: {name}
-                  </th>
-                  <td>{a.responses}</td>
-                  {QUESTIONS.map((q) => (
-                    <td key={q}>{avg(a.averages[q])}</td>
-                  ))}
-                </tr>
-              )),
-            )}
+            {survey && statsRow("overall", s("overall"), survey)}
+            {survey && Object.entries(survey.queues).map(([name, group]) => statsRow(`queue-${name}`, `${s("perQueue")}: ${name}`, group))}
+            {survey && Object.entries(survey.agents).map(([name, group]) => statsRow(`agent-${name}`, `${s("perAgent")}: ${name}`, group))}
           </tbody>
         </table>
         <h3 className="title is-5">{s("recent")}</h3>
-        {!survey.recent.length && <p>{s("noSurveys")}</p>}
+        {survey && !survey.recent.length && <p>{s("noSurveys")}</p>}
         <ul data-testid="survey-recent">
-          {survey.recent.map((r) => (
+          {(survey?.recent ?? []).map((r) => (
             <li key={r.ContactId}>
-              {time(r.InitiationTimestamp)} · {queueName(r.QueueId)} · {r.Agent ?? "—"} · {QUESTIONS.map((q) => `${q}=${r.SurveyAnswers[q] || "–"}`).join(" ")}
-              {r.Attributes?.note ? ` · ${s("comment")}: “${r.Attributes.note}”` : ""}
+              {format.format(new Date(r.RecordedAt))} · {r.QueueName || "—"} · {r.AgentUserName || "—"} · {QUESTIONS.map((q) => `${q}=${r[q] || "–"}`).join(" ")}
+              {notes.get(r.ContactId) ? ` · ${s("comment")}: “${notes.get(r.ContactId)}”` : ""}
             </li>
           ))}
         </ul>
@@ -208,43 +209,48 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
         <h2 className="title is-4" id="records">
           {s("records")}
         </h2>
-        <div className="field">
-          <label className="label" htmlFor="record-search">
-            {s("search")}
-          </label>
-          <input id="record-search" className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
-        </div>
-        <div className="table-container">
-          <table className="table is-fullwidth is-narrow" data-testid="records">
-            <thead>
-              <tr>
-                <th scope="col">{s("started")}</th>
-                <th scope="col">{s("contactId")}</th>
-                <th scope="col">{s("number")}</th>
-                <th scope="col">{s("method")}</th>
-                <th scope="col">{s("queue")}</th>
-                <th scope="col">{s("agent")}</th>
-                <th scope="col">{s("outcome")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.slice(0, 100).map((c) => (
-                <tr key={c.ContactId}>
-                  <td>{time(c.InitiationTimestamp)}</td>
-                  <td>
-                    <code>{c.ContactId.slice(0, 8)}</code>
-                  </td>
-                  <td>{c.CustomerEndpoint}</td>
-                  <td>{c.InitiationMethod}</td>
-                  <td>{queueName(c.QueueId)}</td>
-                  <td>{c.Agent ?? "—"}</td>
-                  <td>{c.State === "DISCONNECTED" ? (c.DisconnectReason ?? "—") : c.State}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {!found.length && <p>{s("noRecords")}</p>}
+        {!desk && <p>{s("recordsLocalOnly")}</p>}
+        {desk && (
+          <>
+            <div className="field">
+              <label className="label" htmlFor="record-search">
+                {s("search")}
+              </label>
+              <input id="record-search" className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+            </div>
+            <div className="table-container">
+              <table className="table is-fullwidth is-narrow" data-testid="records">
+                <thead>
+                  <tr>
+                    <th scope="col">{s("started")}</th>
+                    <th scope="col">{s("contactId")}</th>
+                    <th scope="col">{s("number")}</th>
+                    <th scope="col">{s("method")}</th>
+                    <th scope="col">{s("queue")}</th>
+                    <th scope="col">{s("agent")}</th>
+                    <th scope="col">{s("outcome")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {found.slice(0, 100).map((c) => (
+                    <tr key={c.ContactId}>
+                      <td>{format.format(c.InitiationTimestamp * 1000)}</td>
+                      <td>
+                        <code>{c.ContactId.slice(0, 8)}</code>
+                      </td>
+                      <td>{c.CustomerEndpoint}</td>
+                      <td>{c.InitiationMethod}</td>
+                      <td>{queueName(c.QueueId)}</td>
+                      <td>{c.Agent ?? "—"}</td>
+                      <td>{c.State === "DISCONNECTED" ? (c.DisconnectReason ?? "—") : c.State}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {!found.length && <p>{s("noRecords")}</p>}
+          </>
+        )}
       </section>
     </>
   );

@@ -3,10 +3,8 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, test } from "vitest";
 import { config, fakeFetch, json, maria, renderPage } from "../test/render";
 import AgentDesktop from "./AgentDesktop";
-import type { AgentView, ContactRecord } from "./desk";
+import type { AgentView } from "./desk";
 import { ScreenPop } from "./ScreenPop";
-import Supervisor from "./Supervisor";
-import { surveySummary } from "./survey";
 
 const agentSession = { ...maria, name: "Sam Sales", username: "agent.sales", groups: ["agent"] };
 
@@ -146,60 +144,6 @@ describe("agent desktop: transfer to another queue", () => {
     renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession, lang: "es" });
     expect(await screen.findByRole("alert")).toHaveTextContent("No se pudo cargar la lista de colas: store locked");
     expect(screen.queryByRole("button", { name: "Transferir" })).not.toBeInTheDocument();
-  });
-});
-
-const record = (id: string, queue: string, agent: string, answers: Record<string, string>, at = 100): ContactRecord => ({
-  ContactId: id,
-  InitiationMethod: "API",
-  State: "DISCONNECTED",
-  CustomerEndpoint: "+12025550101",
-  QueueId: queue,
-  Agent: agent,
-  InitiationTimestamp: at,
-  DisconnectReason: "CUSTOMER_DISCONNECT",
-  Attributes: {},
-  SurveyAnswers: answers,
-});
-
-describe("supervisor", () => {
-  test("survey averages count only 1-5 answers, per queue and per agent", () => {
-    const summary = surveySummary(
-      [
-        record("a", "q-1", "sam", { Q1: "5", Q2: "4", Q3: "" }, 1),
-        record("b", "q-1", "gabi", { Q1: "3", Q2: "9", Q3: "2" }, 2),
-        record("c", "q-2", "sam", {}, 3),
-      ],
-      (id) => (id === "q-1" ? "Sales - New Orders" : "Other"),
-    );
-    expect(summary.overall).toEqual({ responses: 2, averages: { Q1: 4, Q2: 4, Q3: 2 } });
-    expect(Object.keys(summary.byQueue)).toEqual(["Sales - New Orders"]);
-    expect(summary.byAgent.sam.averages).toEqual({ Q1: 5, Q2: 4, Q3: null });
-    expect(summary.recent.map((r) => r.ContactId)).toEqual(["b", "a"]);
-  });
-
-  test("queues live, survey summary and a records search", async () => {
-    const { fetcher } = fakeFetch((url) => {
-      if (url.endsWith("/queues"))
-        return json({ queues: [{ id: "q-1", name: "Sales - New Orders", CONTACTS_IN_QUEUE: 2, OLDEST_CONTACT_AGE: 75, AGENTS_AVAILABLE: 0, AGENTS_ON_CONTACT: 1, AGENTS_AFTER_CONTACT_WORK: 0, ESTIMATED_WAIT_TIME: 120 }], at: 0 });
-      if (url.endsWith("/agents")) return json({ agents: [{ username: "agent.sales", name: "Sam Sales", state: "On contact", stateSince: 0 }] });
-      return json({ contacts: [record("aaaa1111", "q-1", "agent.sales", { Q1: "5", Q2: "5", Q3: "4" }), { ...record("bbbb2222", "q-1", "agent.support", {}), CustomerEndpoint: "+13125550109" }] });
-    });
-    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: { ...maria, groups: ["supervisor", "agent"] } });
-    const queues = await screen.findByTestId("queues");
-    await waitFor(() => expect(queues).toHaveTextContent("Sales - New Orders21 min 15 s0102 min 00 s"));
-    expect(screen.getByTestId("agents")).toHaveTextContent("Sam Sales (agent.sales)On contact");
-    await waitFor(() => expect(screen.getByTestId("survey-summary")).toHaveTextContent("All15.005.004.00"));
-    const records = screen.getByTestId("records");
-    expect(within(records).getAllByRole("row")).toHaveLength(3);
-    await userEvent.setup().type(screen.getByLabelText(/Search by number/), "3125550109");
-    expect(within(records).getAllByRole("row")).toHaveLength(2);
-    expect(records).toHaveTextContent("bbbb2222");
-  });
-
-  test("only supervisors", () => {
-    renderPage(<Supervisor config={config} />, { session: agentSession });
-    expect(screen.getByText("This page is for supervisors.")).toBeInTheDocument();
   });
 });
 

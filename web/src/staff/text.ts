@@ -68,6 +68,10 @@ const en = {
   number: "Number",
   started: "Started",
   noRecords: "No matching contacts.",
+  online: "Online",
+  apiError: "The contact center API answered with an error: {detail}",
+  surveysPartial: "Computed from {limit} results; more are stored.",
+  recordsLocalOnly: "Searching contact records is available on the local stack; on AWS use Amazon Connect's contact search.",
   error: "The local runtime did not answer: {detail}",
 };
 
@@ -138,6 +142,10 @@ const es: typeof en = {
   number: "Número",
   started: "Inicio",
   noRecords: "Ningún contacto coincide.",
+  online: "Conectados",
+  apiError: "La API del centro de contacto respondió con un error: {detail}",
+  surveysPartial: "Calculado con {limit} resultados; hay más guardados.",
+  recordsLocalOnly: "La búsqueda de registros de contactos está disponible en el entorno local; en AWS use la búsqueda de contactos de Amazon Connect.",
   error: "El entorno local no respondió: {detail}",
 };
 

@@ -1,0 +1,126 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, test } from "vitest";
+import { config, fakeFetch, json, maria, renderPage } from "../test/render";
+import type { ContactRecord } from "./desk";
+import Supervisor from "./Supervisor";
+import { fetchQueueMetrics, fetchSurveySummary, type GroupStats, type QueueMetrics, type SurveySummary } from "./supervisorApi";
+
+const supervisor = { ...maria, username: "supervisor", groups: ["supervisor"], idToken: "id-token-supervisor" };
+const awsConfig = { ...config, mode: "aws" as const, localRuntime: undefined };
+
+const METRICS: QueueMetrics = {
+  queues: [
+    { queueId: "q-1", name: "Sales - New Orders", contactsInQueue: 2, oldestContactAgeSeconds: 75, agentsOnline: 3, agentsAvailable: 0, agentsOnContact: 1, agentsAfterContactWork: 1 },
+    { queueId: "q-2", name: "Support - Technical", contactsInQueue: 0, oldestContactAgeSeconds: 0, agentsOnline: 1, agentsAvailable: 1, agentsOnContact: 0, agentsAfterContactWork: 0 },
+  ],
+  dataSnapshotTime: "2026-11-24T20:00:00+00:00",
+};
+
+const stats = (count: number, q1: number | null, q2: number | null, q3: number | null): GroupStats => ({
+  count,
+  questions: {
+    Q1: { valid: count, invalid: 0, missing: 0, average: q1 },
+    Q2: { valid: count, invalid: 0, missing: 0, average: q2 },
+    Q3: { valid: count, invalid: 0, missing: 0, average: q3 },
+  },
+});
+
+const SUMMARY: SurveySummary = {
+  ...stats(2, 4, 4.5, 3),
+  queues: { "Sales - New Orders": stats(2, 4, 4.5, 3) },
+  agents: { "agent.sales": stats(1, 5, 5, 4), "agent.support": stats(1, 3, 4, 2) },
+  recent: [
+    { ContactId: "aaaa1111", RecordedAt: "2026-11-24T19:00:00.000Z", QueueName: "Sales - New Orders", AgentUserName: "agent.sales", Q1: "5", Q2: "5", Q3: "4" },
+    { ContactId: "bbbb2222", RecordedAt: "2026-11-24T18:00:00.000Z", QueueName: "Sales - New Orders", AgentUserName: "agent.support", Q1: "3", Q2: "4", Q3: "x" },
+  ],
+  limit: 1000,
+  complete: true,
+};
+
+const record = (id: string, queue: string, agent: string, number = "+12025550101", note?: string): ContactRecord => ({
+  ContactId: id,
+  InitiationMethod: "API",
+  State: "DISCONNECTED",
+  CustomerEndpoint: number,
+  QueueId: queue,
+  Agent: agent,
+  InitiationTimestamp: 100,
+  DisconnectReason: "CUSTOMER_DISCONNECT",
+  Attributes: note ? { note } : {},
+  SurveyAnswers: {},
+});
+
+function api(url: string) {
+  if (url.endsWith("/api/connect/metrics/queues")) return json(METRICS);
+  if (url.endsWith("/api/surveys/summary")) return json(SUMMARY);
+  return null;
+}
+
+describe("supervisor API client", () => {
+  test("sends the ID token to the supervisor routes and keeps problem details on errors", async () => {
+    const { fetcher, calls } = fakeFetch((url) =>
+      url.endsWith("/surveys/summary") ? json({ type: "https://x/problems/supervisors-only", title: "This request is not allowed", status: 403, detail: "Only members of the supervisor group may see this." }, 403) : json(METRICS),
+    );
+    expect(await fetchQueueMetrics("https://api.example/prod", "tok", fetcher)).toEqual(METRICS);
+    await expect(fetchSurveySummary("https://api.example/prod", "tok", fetcher)).rejects.toMatchObject({ kind: "supervisors-only", problem: { status: 403 } });
+    expect(calls.map((c) => c.url)).toEqual(["https://api.example/prod/connect/metrics/queues", "https://api.example/prod/surveys/summary"]);
+    expect(calls.every((c) => new Headers(c.init.headers).get("Authorization") === "Bearer tok")).toBe(true);
+  });
+});
+
+describe("supervisor page", () => {
+  test("on AWS: queues and surveys from the API, no local-only parts, nothing asked of /local", async () => {
+    const { fetcher, calls } = fakeFetch((url) => api(url) ?? json({}, 404));
+    renderPage(<Supervisor config={awsConfig} fetcher={fetcher} />, { session: supervisor });
+    const queues = await screen.findByTestId("queues");
+    await waitFor(() => expect(within(queues).getAllByRole("row")[1]).toHaveTextContent("Sales - New Orders21 min 15 s3011"));
+    expect(within(queues).getAllByRole("row")[2]).toHaveTextContent("Support - Technical0—1100");
+    const summary = screen.getByTestId("survey-summary");
+    await waitFor(() => expect(summary).toHaveTextContent("All24.004.503.00"));
+    expect(summary).toHaveTextContent("Per queue: Sales - New Orders24.004.503.00");
+    expect(summary).toHaveTextContent("Per agent: agent.support13.004.002.00");
+    expect(screen.getByTestId("survey-recent")).toHaveTextContent("Sales - New Orders · agent.support · Q1=3 Q2=4 Q3=x");
+    expect(screen.queryByTestId("agents")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("records")).not.toBeInTheDocument();
+    expect(screen.getByText(/on AWS use Amazon Connect's contact search/)).toBeInTheDocument();
+    expect(calls.some((c) => c.url.includes("/local"))).toBe(false);
+    expect(calls.every((c) => new Headers(c.init.headers).get("Authorization") === "Bearer id-token-supervisor")).toBe(true);
+  });
+
+  test("locally: the same API calls, plus agents and a records search from the runtime (with customers' notes)", async () => {
+    const { fetcher, calls } = fakeFetch((url) => {
+      const answer = api(url);
+      if (answer) return answer;
+      if (url.endsWith("/local/agents")) return json({ agents: [{ username: "agent.sales", name: "Sam Sales", state: "On contact", stateSince: 0 }] });
+      if (url.includes("/local/contacts")) return json({ contacts: [record("aaaa1111", "q-1", "agent.sales", "+12025550101", "Router blinking"), record("cccc3333", "q-2", "agent.support", "+13125550109")] });
+      return json({}, 404);
+    });
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: supervisor });
+    await waitFor(() => expect(screen.getByTestId("agents")).toHaveTextContent("Sam Sales (agent.sales)On contact"));
+    await waitFor(() => expect(screen.getByTestId("survey-recent")).toHaveTextContent("Customer's note: “Router blinking”"));
+    const records = screen.getByTestId("records");
+    expect(within(records).getAllByRole("row")).toHaveLength(3);
+    await userEvent.setup().type(screen.getByLabelText(/Search by number/), "Support - Technical");
+    expect(within(records).getAllByRole("row")).toHaveLength(2);
+    expect(records).toHaveTextContent("cccc3333");
+    expect(calls.some((c) => c.url.endsWith("/api/connect/metrics/queues"))).toBe(true);
+    expect(calls.some((c) => c.url.endsWith("/local/queues"))).toBe(false); // live numbers come from the API
+  });
+
+  test("a partial survey summary says so, and an API error is shown (in Spanish too)", async () => {
+    const { fetcher } = fakeFetch((url) =>
+      url.endsWith("/surveys/summary") ? json({ ...SUMMARY, complete: false, limit: 1000 }) : json({ type: "https://x/problems/connect-throttled", title: "Too many requests", status: 429, detail: "The contact center is busy; retry shortly." }, 429),
+    );
+    renderPage(<Supervisor config={awsConfig} fetcher={fetcher} />, { session: supervisor, lang: "es" });
+    expect(await screen.findByRole("alert")).toHaveTextContent("La API del centro de contacto respondió con un error: The contact center is busy; retry shortly.");
+    expect(await screen.findByText("Calculado con 1000 resultados; hay más guardados.")).toBeInTheDocument();
+  });
+
+  test("only supervisors, and nothing is fetched for others", () => {
+    const { fetcher, calls } = fakeFetch(() => json(METRICS));
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: { ...maria, groups: ["agent"] } });
+    expect(screen.getByText("This page is for supervisors.")).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+  });
+});
