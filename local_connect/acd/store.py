@@ -186,6 +186,14 @@ class ContactStore:
             ).fetchall()
         return [_contact(r) for r in rows]
 
+    def next_contacts(self, contact_id: str) -> list[Contact]:
+        """The contacts that continue this one (a transfer's new contact), oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM contacts WHERE previous_contact_id = ? ORDER BY initiated_at", (contact_id,)
+            ).fetchall()
+        return [_contact(r) for r in rows]
+
     def previous_contacts(self, customer_number: str, before: float, limit: int = 5) -> list[Contact]:
         with self._lock:
             rows = self._db.execute(

@@ -366,12 +366,30 @@ class ConnectBackend:
             described["QueueInfo"] = {"Id": contact.queue_id}
             if contact.enqueued_at is not None:
                 described["QueueInfo"]["EnqueueTimestamp"] = contact.enqueued_at
+        if contact.disconnect_reason == "TRANSFERRED":
+            # An agent's transfer to a queue is a quick connect on Connect: the new contact is named
+            # in NextContacts, which is how a reader follows the customer to the next queue.
+            described["NextContacts"] = [
+                self._next_contact_entry(n) for n in self.center.store.next_contacts(contact.id)
+            ]
         if contact.agent_username and contact.connected_at:
             described["AgentInfo"] = {
                 "Id": contact.agent_username,
                 "ConnectedToAgentTimestamp": contact.connected_at,
             }
         return described
+
+    def _next_contact_entry(self, contact: Any) -> dict[str, Any]:
+        queue = self.definitions.queue_by_arn(contact.queue_id or "")
+        data: dict[str, Any] = {
+            "ContactId": contact.id,
+            "InitiationTimestamp": contact.initiated_at,
+            "QuickConnectType": "QUEUE",
+        }
+        if queue is not None:
+            data["QuickConnectId"] = stable_id("quick-connect", queue.logical_id)
+            data["QuickConnectName"] = queue.name
+        return {"Type": "QUICK_CONNECT", "NextContactMetadata": {"QuickConnectContactData": data}}
 
     # ------------------------------------------------------------------ metrics
     def contact_metrics(self, body: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 from flask import Flask
 from jam_api import create_app
 from jam_api.config import Settings
@@ -339,3 +339,48 @@ def test_the_site_origin_may_read_the_status(client: CheckedClient) -> None:
     )
     assert response.headers["Access-Control-Allow-Origin"] == "https://site.example.com"
     assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_after_a_transfer_the_status_follows_the_customer_to_the_new_contact(
+    client: CheckedClient, connect: Any, make_token: TokenFactory, clock: Clock
+) -> None:
+    """An agent's transfer ends the placed contact and names the new one in NextContacts."""
+    stubber = connect[1]
+    moved = "6f1d2c3b-0000-4000-8000-0000000000ff"
+    transferred = described(enqueued=True, connected=True, disconnected=True)
+    transferred["Contact"]["NextContacts"] = [
+        {
+            "Type": "QUICK_CONNECT",
+            "NextContactMetadata": {
+                "QuickConnectContactData": {"ContactId": moved, "QuickConnectType": "QUEUE"}
+            },
+        }
+    ]
+    waiting_again = {
+        "Contact": {
+            "Id": moved,
+            "InitiationMethod": "TRANSFER",
+            "InitiationTimestamp": DISCONNECTED,
+            "QueueInfo": {"Id": SUPPORT_QUEUE, "EnqueueTimestamp": DISCONNECTED},
+        }
+    }
+    expect_owner(stubber)
+    expect_describe(stubber, transferred)
+    stubber.add_response("describe_contact", waiting_again, {"InstanceId": INSTANCE_ID, "ContactId": moved})
+    stubber.add_response(
+        "get_contact_metrics",
+        {"MetricResults": [{"Name": "POSITION_IN_QUEUE", "Value": {"Number": 2}}]},
+        {"InstanceId": INSTANCE_ID, "ContactId": moved, "Metrics": ANY},
+    )
+    expect_queue_name(stubber)
+    token = make_token()
+    body = get(client, token).get_json()
+    assert (body["contactId"], body["state"], body["positionInQueue"]) == (CONTACT, "in-queue", 2)
+    assert body["disconnectedAt"] is None and body["estimatedWaitSeconds"] is None
+    # Later refreshes describe the new contact only: the ended one is not read again.
+    clock.now += 3
+    with_agent = {
+        "Contact": {**waiting_again["Contact"], "AgentInfo": {"ConnectedToAgentTimestamp": DISCONNECTED}}
+    }
+    stubber.add_response("describe_contact", with_agent, {"InstanceId": INSTANCE_ID, "ContactId": moved})
+    assert get(client, token).get_json()["state"] == "with-agent"

@@ -162,3 +162,36 @@ def test_the_apis_call_status_reads_the_twin_through_the_shipped_sdk_slice(
     twin.clock.advance(3)
     ended = service.status(contact_id, "sub-1")
     assert ended["state"] == "ended" and ended["disconnectedAt"] is not None
+
+
+def test_a_transfer_names_the_new_contact_in_next_contacts(twin: Twin) -> None:
+    center = twin.runtime.center
+    support = twin.defs.queues["SupportTechnicalQueue"]
+    sales = twin.defs.queues["SalesNewOrdersQueue"]
+    contact_id = _outbound(twin, Attributes={"CustomerId": "sub-1"})
+    with twin.runtime.lock:
+        center.enqueue(contact_id, support.id)
+        center.set_agent_state("agent.support", "Available")
+        center.accept("agent.support", contact_id)
+        moved = center.transfer("agent.support", contact_id, sales.id)
+    before = describe(twin, contact_id)
+    assert before["DisconnectReason"] == "TRANSFERRED"
+    [entry] = before["NextContacts"]
+    assert entry["Type"] == "QUICK_CONNECT"
+    data = entry["NextContactMetadata"]["QuickConnectContactData"]
+    assert (data["ContactId"], data["QuickConnectType"], data["QuickConnectName"]) == (
+        moved.id,
+        "QUEUE",
+        sales.name,
+    )
+    after = describe(twin, moved.id)
+    assert after["InitiationMethod"] == "TRANSFER" and after["PreviousContactId"] == contact_id
+    assert after["QueueInfo"]["Id"] == sales.id and "EnqueueTimestamp" in after["QueueInfo"]
+    assert "NextContacts" not in after
+    # The API's status service follows it: the customer's call is in Sales' queue now.
+    from jam_api.contact.status import ContactStatusService
+
+    status = ContactStatusService(twin.client, twin.instance, clock=twin.clock.now).status(
+        contact_id, "sub-1"
+    )
+    assert (status["contactId"], status["state"], status["queueName"]) == (contact_id, "in-queue", sales.name)

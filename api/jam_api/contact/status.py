@@ -9,7 +9,10 @@ operation, per account) while the site polls every 2 s:
 * status: DescribeContact at most once per contact per STATUS_TTL_SECONDS, however many tabs poll;
 * while in queue only: GetContactMetrics (POSITION_IN_QUEUE, ESTIMATED_WAIT_TIME) in the same
   refresh - one call, for this contact, instead of queue-wide GetCurrentMetricData figures;
-* the queue's name: DescribeQueue once per queue per QUEUE_NAME_TTL_SECONDS.
+* the queue's name: DescribeQueue once per queue per QUEUE_NAME_TTL_SECONDS;
+* after an agent transfers the call (a quick connect), the original contact has ended and names the
+  new one in NextContacts: that one is described instead (one more DescribeContact, once), and later
+  refreshes start from it.
 
 Above that, each operation has a process-wide budget (BUDGET_RATE/s, bursts of BUDGET_BURST), half
 of Connect's default quota: when many customers poll at once, refreshes wait for the budget and the
@@ -34,6 +37,7 @@ OWNER_TTL_SECONDS = 60.0
 QUEUE_NAME_TTL_SECONDS = 3600.0
 MAX_CONTACTS = 4096
 BUDGET_RATE = 1.0
+MAX_TRANSFERS = 5  # hops followed in one refresh; a loop of transfers cannot pin a request
 BUDGET_BURST = 4
 # Connect refuses an id it cannot parse as invalid rather than unknown; to the customer both are
 # "no such call of yours".
@@ -83,6 +87,14 @@ def _iso(value: Any) -> str | None:
     return datetime.fromtimestamp(float(value), UTC).isoformat()
 
 
+def _next_contact_id(contact: dict[str, Any]) -> str | None:
+    for entry in contact.get("NextContacts") or []:
+        following = (entry.get("NextContactMetadata") or {}).get("QuickConnectContactData") or {}
+        if following.get("ContactId"):
+            return str(following["ContactId"])
+    return None
+
+
 def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
@@ -103,6 +115,9 @@ class ContactStatusService:
         self._owners: TtlCache[str] = TtlCache(OWNER_TTL_SECONDS, MAX_CONTACTS, clock)
         self._statuses: TtlCache[dict[str, Any]] = TtlCache(STATUS_TTL_SECONDS, MAX_CONTACTS, clock)
         self._queue_names: TtlCache[str] = TtlCache(QUEUE_NAME_TTL_SECONDS, 256, clock)
+        # The customer's call as it is now: the placed contact, or the contact a transfer made.
+        self._latest: dict[str, str] = {}
+        self._latest_lock = threading.Lock()
 
     def status(self, contact_id: str, customer_subject: str) -> dict[str, Any]:
         """The contact's status if `customer_subject` placed it; ContactGone otherwise."""
@@ -138,11 +153,26 @@ class ContactStatusService:
             raise ContactGone(contact_id)
         return str(owner)
 
-    def _read(self, contact_id: str) -> dict[str, Any]:
-        contact = self._call(
+    def _describe(self, contact_id: str) -> dict[str, Any]:
+        answer = self._call(
             "DescribeContact",
             lambda: self._connect.describe_contact(InstanceId=self._instance_id, ContactId=contact_id),
-        )["Contact"]
+        )
+        return dict(answer["Contact"])
+
+    def _read(self, placed_id: str) -> dict[str, Any]:
+        with self._latest_lock:
+            contact_id = self._latest.get(placed_id, placed_id)
+        contact = self._describe(contact_id)
+        for _ in range(MAX_TRANSFERS):
+            following = _next_contact_id(contact) if contact.get("DisconnectTimestamp") else None
+            if following is None:
+                break
+            contact_id, contact = following, self._describe(following)
+        with self._latest_lock:
+            self._latest[placed_id] = contact_id
+            while len(self._latest) > MAX_CONTACTS:
+                self._latest.pop(next(iter(self._latest)))
         queue = contact.get("QueueInfo") or {}
         agent = contact.get("AgentInfo") or {}
         enqueued_at = queue.get("EnqueueTimestamp")
@@ -160,7 +190,7 @@ class ContactStatusService:
         queue_id = queue.get("Id") if enqueued_at is not None else None
         position, wait = self._metrics(contact_id) if state == "in-queue" else (None, None)
         return {
-            "contactId": contact_id,
+            "contactId": placed_id,
             "state": state,
             "queueName": self._queue_name(queue_id) if queue_id else None,
             "initiatedAt": _iso(contact.get("InitiationTimestamp")),
