@@ -1,8 +1,12 @@
-"""Is an hours-of-operation open at an instant, and when does it next open (the template's config)."""
+"""Is an hours-of-operation open at an instant (the template's config), for CheckHoursOfOperation.
+
+When it opens next is the hours_status Lambda's question, answered by jam_hours.schedule from
+Connect's (here the twin's) hours and overrides, like the API's.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from local_connect.definitions import HoursOfOperation
@@ -27,21 +31,3 @@ def is_open(hours: HoursOfOperation, instant: float) -> bool:
         if start == end == 0 or (start <= now < end if start < end else now >= start or now < end):
             return True
     return False
-
-
-def next_opening(hours: HoursOfOperation, instant: float) -> float | None:
-    """The next instant (epoch seconds) at which the hours open, within a week; None if never."""
-    zone = ZoneInfo(hours.time_zone)
-    local = datetime.fromtimestamp(instant, zone).replace(second=0, microsecond=0)
-    for day_offset in range(8):
-        date = (local + timedelta(days=day_offset)).date()
-        day = _DAYS[date.weekday()]
-        for config in sorted(hours.config, key=lambda c: _minutes(c.start.hours, c.start.minutes)):
-            if config.day != day:
-                continue
-            opening = datetime(
-                date.year, date.month, date.day, config.start.hours, config.start.minutes, tzinfo=zone
-            )
-            if opening.timestamp() > instant:
-                return opening.timestamp()
-    return None
