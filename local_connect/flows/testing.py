@@ -17,6 +17,7 @@ over real HTTP (a server on a free local port, started with the harness; `close(
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -120,6 +121,8 @@ class FlowHarness:
         self.center = InMemoryCenter(self.definitions, self.clock)
         self.library = library or FlowLibrary.from_definitions(self.definitions)
         self.connect_twin = DefinitionsTwin(self.definitions)
+        # Harnesses a test does not close stop their twin when collected (the server holds a port).
+        self._close_twin = weakref.finalize(self, self.connect_twin.close)
         env = {**local_lambda_env(str(sqlite_path), self.connect_twin.url), **(lambda_env or {})}
         self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, env, clock=self.clock.now))
         self.engine = FlowEngine(
@@ -132,7 +135,7 @@ class FlowHarness:
         )
 
     def close(self) -> None:
-        self.connect_twin.close()
+        self._close_twin()  # runs the twin's close once, now or at collection
 
     def set_local_time(self, local: str, time_zone: str = CENTER_TIME_ZONE) -> None:
         """Set the clock to a wall time in the center's zone, e.g. "2026-01-05 10:00" (a Monday)."""

@@ -618,7 +618,7 @@ def test_when_connect_cannot_answer_the_lambdas_fallback_gives_the_message_witho
     center: FlowHarness,
 ) -> None:
     """The Lambda itself answers (isOpen unknown) when Connect is unreachable: no time is said."""
-    center.connect_twin.close()
+    center.close()  # stops its Connect twin: the Lambda finds nobody at CONNECT_ENDPOINT_URL
     call = closed_call(center, "2026-01-10 23:30", "2")
     call.press("2")
     call.expect_prompt("ClosedAccountsGeneric")
