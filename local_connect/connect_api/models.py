@@ -50,6 +50,14 @@ COUNT_METRICS = {
     "SLOTS_AVAILABLE",
 }
 SECONDS_METRICS = {"OLDEST_CONTACT_AGE", "ESTIMATED_WAIT_TIME"}
+# SearchContacts' TimeRange / Sort field -> the contact's attribute (SCHEDULED_TIMESTAMP: none here).
+SEARCH_TIME_FIELDS = {
+    "INITIATION_TIMESTAMP": "initiated_at",
+    "ENQUEUE_TIMESTAMP": "enqueued_at",
+    "CONNECTED_TO_AGENT_TIMESTAMP": "connected_at",
+    "DISCONNECT_TIMESTAMP": "disconnected_at",
+}
+SEARCH_SCAN_LIMIT = 100_000  # a local runtime's records; far more than a demo makes
 CONTACT_METRICS = {"POSITION_IN_QUEUE", "ESTIMATED_WAIT_TIME"}
 
 
@@ -390,6 +398,79 @@ class ConnectBackend:
             data["QuickConnectId"] = stable_id("quick-connect", queue.logical_id)
             data["QuickConnectName"] = queue.name
         return {"Type": "QUICK_CONNECT", "NextContactMetadata": {"QuickConnectContactData": data}}
+
+    # ------------------------------------------------------------------ contact search
+    def search_contacts(self, body: dict[str, Any]) -> dict[str, Any]:
+        """SearchContacts over the runtime's contact records, with Connect's criteria and shapes.
+
+        Supported: the TimeRange types the records have, AgentIds, QueueIds, Channels and
+        InitiationMethods; Sort by INITIATION_TIMESTAMP (Connect's default, newest first) or another
+        timestamp; MaxResults 1-100 with an opaque NextToken.
+        """
+        self._instance(body.get("InstanceId") or "")
+        time_range = body.get("TimeRange") or {}
+        field = SEARCH_TIME_FIELDS.get(time_range.get("Type", ""))
+        start, end = time_range.get("StartTime"), time_range.get("EndTime")
+        if field is None or start is None or end is None:
+            raise InvalidParameterException("TimeRange needs a supported Type, StartTime and EndTime")
+        if float(end) < float(start):
+            raise InvalidParameterException("TimeRange.EndTime is before StartTime")
+        size = body.get("MaxResults", 100)
+        if not isinstance(size, int) or not 1 <= size <= 100:
+            raise InvalidParameterException("MaxResults must be between 1 and 100")
+        try:
+            offset = int(body.get("NextToken") or 0)
+        except ValueError:
+            raise InvalidParameterException("NextToken is not valid") from None
+        criteria = body.get("SearchCriteria") or {}
+        wanted = {
+            "agent_username": set(criteria.get("AgentIds") or []),
+            "queue_id": set(criteria.get("QueueIds") or []),
+            "channel": set(criteria.get("Channels") or []),
+            "initiation_method": set(criteria.get("InitiationMethods") or []),
+        }
+        sort = body.get("Sort") or {}
+        sort_field = SEARCH_TIME_FIELDS.get(sort.get("FieldName", "INITIATION_TIMESTAMP"), "initiated_at")
+        newest_first = sort.get("Order", "DESCENDING") == "DESCENDING"
+
+        def matches(contact: Any) -> bool:
+            at = getattr(contact, field)
+            if at is None or not float(start) <= at <= float(end):
+                return False
+            return all(not values or str(getattr(contact, name)) in values for name, values in wanted.items())
+
+        found = [c for c in self.center.store.contacts(limit=SEARCH_SCAN_LIMIT) if matches(c)]
+        found.sort(key=lambda c: getattr(c, sort_field) or 0.0, reverse=newest_first)
+        answer: dict[str, Any] = {
+            "Contacts": [self._search_summary(c) for c in found[offset : offset + size]],
+            "TotalCount": len(found),
+        }
+        if offset + size < len(found):
+            answer["NextToken"] = str(offset + size)
+        return answer
+
+    def _search_summary(self, contact: Any) -> dict[str, Any]:
+        summary: dict[str, Any] = {
+            "Arn": f"{self.definitions.instance_arn}/contact/{contact.id}",
+            "Id": contact.id,
+            "InitialContactId": contact.initial_contact_id,
+            "InitiationMethod": str(contact.initiation_method),
+            "Channel": contact.channel,
+            "InitiationTimestamp": contact.initiated_at,
+        }
+        if contact.previous_contact_id:
+            summary["PreviousContactId"] = contact.previous_contact_id
+        if contact.disconnected_at is not None:
+            summary["DisconnectTimestamp"] = contact.disconnected_at
+        if contact.queue_id:
+            summary["QueueInfo"] = {"Id": contact.queue_id}
+            if contact.enqueued_at is not None:
+                summary["QueueInfo"]["EnqueueTimestamp"] = contact.enqueued_at
+        if contact.agent_username:
+            summary["AgentInfo"] = {"Id": contact.agent_username}
+            if contact.connected_at is not None:
+                summary["AgentInfo"]["ConnectedToAgentTimestamp"] = contact.connected_at
+        return summary
 
     # ------------------------------------------------------------------ metrics
     def contact_metrics(self, body: dict[str, Any]) -> dict[str, Any]:

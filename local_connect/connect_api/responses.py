@@ -123,7 +123,14 @@ def _describe_contact(
     return {"Contact": b.describe_contact(p["InstanceId"], p["ContactId"])}
 
 
+def _search_contacts(
+    b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
+) -> dict[str, Any]:
+    return b.search_contacts(body)
+
+
 HANDLERS: dict[str, Handler] = {
+    "SearchContacts": _search_contacts,
     "ListInstances": _list_instances,
     "DescribeInstance": _describe_instance,
     "DescribeHoursOfOperation": _describe_hours,

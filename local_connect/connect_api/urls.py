@@ -41,6 +41,7 @@ ROUTES = (
     _route("POST", "/contact/attributes", "UpdateContactAttributes"),
     _route("POST", "/contact/stop", "StopContact"),
     _route("GET", "/contacts/{InstanceId}/{ContactId}", "DescribeContact"),
+    _route("POST", "/search-contacts", "SearchContacts"),
 )
 
 

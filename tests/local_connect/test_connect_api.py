@@ -327,3 +327,55 @@ def test_the_apis_queue_metrics_read_the_twin_through_the_shipped_sdk_slice(
     sales = by_name[twin.defs.queues["SalesNewOrdersQueue"].name]
     assert (sales["agentsOnline"], sales["agentsAvailable"], sales["contactsInQueue"]) == (1, 1, 0)
     assert snapshot["dataSnapshotTime"] is not None
+
+
+def test_search_contacts_filters_sorts_and_pages_like_connect(twin: Twin) -> None:
+    runtime = twin.runtime
+    support = twin.defs.queues["SupportTechnicalQueue"]
+    sales = twin.defs.queues["SalesNewOrdersQueue"]
+    start = twin.clock.now()
+    with runtime.lock:
+        ids = []
+        for number, queue in (("+12025550101", support), ("+12025550102", sales), ("+12025550103", support)):
+            contact = runtime.center.new_contact(InitiationMethod.INBOUND, number, "+18005550100")
+            runtime.center.enqueue(contact.id, queue.id)
+            ids.append(contact.id)
+            twin.clock.advance(10)
+        runtime.center.set_agent_state("agent.support", "Available")  # offered the oldest Support call
+        runtime.center.accept("agent.support", ids[0])
+    window = {"Type": "INITIATION_TIMESTAMP", "StartTime": start, "EndTime": start + 3600}
+    everything = twin.client.search_contacts(InstanceId=twin.instance, TimeRange=window)
+    assert [c["Id"] for c in everything["Contacts"]] == ids[::-1]  # newest first by default
+    assert everything["TotalCount"] == 3
+    first = everything["Contacts"][-1]
+    assert first["QueueInfo"]["Id"] == support.id and first["AgentInfo"]["Id"] == "agent.support"
+    assert first["InitiationMethod"] == "INBOUND" and first["Channel"] == "VOICE"
+    assert first["Arn"].endswith(f"/contact/{ids[0]}")
+
+    by_queue = twin.client.search_contacts(
+        InstanceId=twin.instance, TimeRange=window, SearchCriteria={"QueueIds": [support.id]}
+    )
+    assert [c["Id"] for c in by_queue["Contacts"]] == [ids[2], ids[0]]
+    by_agent = twin.client.search_contacts(
+        InstanceId=twin.instance, TimeRange=window, SearchCriteria={"AgentIds": ["agent.support"]}
+    )
+    assert [c["Id"] for c in by_agent["Contacts"]] == [ids[0]]
+    later = {**window, "StartTime": start + 5}
+    assert len(twin.client.search_contacts(InstanceId=twin.instance, TimeRange=later)["Contacts"]) == 2
+
+    page = twin.client.search_contacts(
+        InstanceId=twin.instance,
+        TimeRange=window,
+        MaxResults=2,
+        Sort={"FieldName": "INITIATION_TIMESTAMP", "Order": "ASCENDING"},
+    )
+    assert [c["Id"] for c in page["Contacts"]] == ids[:2]
+    rest = twin.client.search_contacts(
+        InstanceId=twin.instance, TimeRange=window, MaxResults=2, NextToken=page["NextToken"]
+    )
+    assert "NextToken" not in rest and len(rest["Contacts"]) == 1
+
+    with pytest.raises(twin.client.exceptions.InvalidParameterException):
+        twin.client.search_contacts(InstanceId=twin.instance, TimeRange={**window, "EndTime": start - 1})
+    with pytest.raises(twin.client.exceptions.ResourceNotFoundException):
+        twin.client.search_contacts(InstanceId="not-this-instance", TimeRange=window)
