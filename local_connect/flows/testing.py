@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from local_connect.clock import ManualClock, Scheduler
 from local_connect.definitions import Definitions, load_definitions
@@ -56,6 +56,13 @@ def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
     load(read_seed(), Settings(sqlite_path=sqlite_path, pin_hash_iterations=pin_hash_iterations))
 
 
+class _QuietHandler(WSGIRequestHandler):
+    """No access log: the twin's requests would interleave with a scripted call's transcript."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 class DefinitionsTwin:
     """The Connect API twin over real HTTP for the Lambdas that call Connect (hours_status).
 
@@ -67,7 +74,13 @@ class DefinitionsTwin:
         from local_connect.connect_api import ConnectBackend, create_app
 
         backend = ConnectBackend(definitions, cast(Any, None), cast(Any, None), ())
-        self._server = make_server("127.0.0.1", 0, create_app(backend, threading.RLock()), threaded=True)
+        self._server = make_server(
+            "127.0.0.1",
+            0,
+            create_app(backend, threading.RLock()),
+            threaded=True,
+            request_handler=_QuietHandler,
+        )
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
