@@ -16,6 +16,7 @@ over real HTTP (a server on a free local port, started with the harness; `close(
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import weakref
 from collections.abc import Mapping
@@ -54,6 +55,18 @@ def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
     from scripts.seed import load, read_seed
 
     load(read_seed(), Settings(sqlite_path=sqlite_path, pin_hash_iterations=pin_hash_iterations))
+
+
+def with_hours_overrides(
+    definitions: Definitions, hours_logical_id: str, *overrides: Mapping[str, Any]
+) -> Definitions:
+    """The definitions with overrides (CloudFormation's HoursOfOperationOverrides shape) on one hours
+    of operation: holidays for scenarios, read by the Connect twin as it reads the template's."""
+    hours = dict(definitions.hours)
+    hours[hours_logical_id] = dataclasses.replace(
+        hours[hours_logical_id], overrides=tuple(dict(o) for o in overrides)
+    )
+    return dataclasses.replace(definitions, hours=hours)
 
 
 class _QuietHandler(WSGIRequestHandler):

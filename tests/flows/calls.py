@@ -11,6 +11,16 @@ STRANGER = "+12025550199"  # a valid number nobody has on file
 NOT_A_NUMBER = "+15555550123"  # caller id that is not a valid number
 CANADA = "+14165550123"  # valid, but not a number the center calls back
 
+# A whole-day CLOSED override on Friday 2026-12-25, in Connect's (CloudFormation's) shape.
+CHRISTMAS_CLOSED = {
+    "OverrideName": "Christmas Day",
+    "OverrideType": "CLOSED",
+    "EffectiveFrom": "2026-12-25",
+    "EffectiveTill": "2026-12-25",
+    "OverrideConfig": [
+        {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
+    ],
+}
 CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitShort", "Hold")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -11,9 +10,10 @@ import pytest
 from local_connect.definitions import load_definitions
 from local_connect.flows.coverage import Coverage
 from local_connect.flows.loader import FlowLibrary
-from local_connect.flows.testing import FlowHarness, ScriptedCaller
+from local_connect.flows.testing import FlowHarness, ScriptedCaller, with_hours_overrides
 from tests.flows.calls import (
     CANADA,
+    CHRISTMAS_CLOSED,
     CUSTOMER_QUEUE_OPENING,
     JOHN,
     MARIA,
@@ -25,16 +25,6 @@ from tests.flows.calls import (
 )
 
 pytestmark = pytest.mark.flow_scenario
-# Connect's shape of a whole-day holiday (CloudFormation's HoursOfOperationOverrides).
-CHRISTMAS_CLOSED = {
-    "OverrideName": "Christmas Day",
-    "OverrideType": "CLOSED",
-    "EffectiveFrom": "2026-12-25",
-    "EffectiveTill": "2026-12-25",
-    "OverrideConfig": [
-        {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
-    ],
-}
 
 SUBMENUS = [
     ("1", "SalesMenu", "1", "Sales - New Orders"),
@@ -576,15 +566,8 @@ def test_the_evening_before_a_holiday_the_opening_after_it_is_said(
 ) -> None:
     """A CLOSED override on Friday 2026-12-25 (Christmas) for Sales: Thursday evening's caller hears
     Saturday, read from Connect's overrides (here the twin's, from the definitions)."""
-    definitions = load_definitions()
-    hours = dict(definitions.hours)
-    hours["SalesHours"] = dataclasses.replace(hours["SalesHours"], overrides=(CHRISTMAS_CLOSED,))
-    center = FlowHarness(
-        database,
-        definitions=dataclasses.replace(definitions, hours=hours),
-        coverage=coverage,
-        library=library,
-    )
+    definitions = with_hours_overrides(load_definitions(), "SalesHours", CHRISTMAS_CLOSED)
+    center = FlowHarness(database, definitions=definitions, coverage=coverage, library=library)
     try:
         call = closed_call(center, "2026-12-24 21:00", "1")
         call.press("1")

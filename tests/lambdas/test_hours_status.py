@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import socket
 from collections.abc import Iterator
@@ -17,8 +16,9 @@ from hours_status.handler import lambda_handler
 from jam_data import connect
 from jam_hours import spoken
 
-from local_connect.definitions import Definitions, load_definitions
-from local_connect.flows.testing import DefinitionsTwin
+from local_connect.definitions import load_definitions
+from local_connect.flows.testing import DefinitionsTwin, with_hours_overrides
+from tests.flows.calls import CHRISTMAS_CLOSED
 from tests.lambdas.conftest import connect_event
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -26,27 +26,11 @@ DEFINITIONS = load_definitions()
 SALES = DEFINITIONS.hours["SalesHours"]
 ACCOUNTS = DEFINITIONS.hours["AccountsHours"]
 SUPPORT = DEFINITIONS.hours["SupportHours"]
-# Friday 2026-12-25 is a holiday for Sales: a whole-day CLOSED override (CloudFormation's shape).
-CHRISTMAS = {
-    "OverrideName": "Christmas Day",
-    "OverrideType": "CLOSED",
-    "EffectiveFrom": "2026-12-25",
-    "EffectiveTill": "2026-12-25",
-    "OverrideConfig": [
-        {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
-    ],
-}
-
-
-def with_holiday(definitions: Definitions) -> Definitions:
-    hours = dict(definitions.hours)
-    hours["SalesHours"] = dataclasses.replace(SALES, overrides=(CHRISTMAS,))
-    return dataclasses.replace(definitions, hours=hours)
 
 
 @pytest.fixture(scope="module")
 def twin() -> Iterator[DefinitionsTwin]:
-    served = DefinitionsTwin(with_holiday(DEFINITIONS))
+    served = DefinitionsTwin(with_hours_overrides(DEFINITIONS, "SalesHours", CHRISTMAS_CLOSED))
     yield served
     served.close()
 
@@ -68,12 +52,20 @@ def at(local: str) -> str:
 
 
 def ask(
-    monkeypatch: pytest.MonkeyPatch, endpoint: str, local: str, hours_arn: str, language: str = "en-US"
+    monkeypatch: pytest.MonkeyPatch,
+    endpoint: str,
+    local: str,
+    parameters: dict[str, str],
+    **contact_data: Any,
 ) -> dict[str, str]:
+    """The handler's reply at `local` (New York) for these Parameters, Connect at `endpoint`."""
     monkeypatch.setenv("CONNECT_ENDPOINT_URL", endpoint)
     monkeypatch.setenv("LOCAL_CONNECT_NOW", at(local))
-    event = connect_event({"HoursOfOperationArn": hours_arn, "LanguageCode": language})
-    return lambda_handler(event, None)
+    return lambda_handler(connect_event(parameters, **contact_data), None)
+
+
+def sales(language: str = "en-US") -> dict[str, str]:
+    return {"HoursOfOperationArn": SALES.arn, "LanguageCode": language}
 
 
 @pytest.mark.parametrize(
@@ -103,7 +95,7 @@ def test_closed_department_hears_its_next_opening(
     spoken_en: str,
     next_open: str,
 ) -> None:
-    reply = ask(monkeypatch, twin.url, local, hours.arn)
+    reply = ask(monkeypatch, twin.url, local, {"HoursOfOperationArn": hours.arn, "LanguageCode": "en-US"})
     assert reply["isOpen"] == "false"
     assert reply["nextOpenSpoken"] == spoken_en
     assert reply["nextOpen"] == next_open
@@ -113,9 +105,9 @@ def test_closed_department_hears_its_next_opening(
 
 
 def test_spanish_wording(twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch) -> None:
-    saturday = ask(monkeypatch, twin.url, "2026-01-10 17:30", SALES.arn, "es-US")
+    saturday = ask(monkeypatch, twin.url, "2026-01-10 17:30", sales("es-US"))
     assert saturday["nextOpenSpoken"] == "el lunes a las 8:00 a. m., hora del Este"
-    friday = ask(monkeypatch, twin.url, "2026-01-09 21:00", SALES.arn, "es-US")
+    friday = ask(monkeypatch, twin.url, "2026-01-09 21:00", sales("es-US"))
     assert friday["nextOpenSpoken"] == "mañana a las 9:00 a. m., hora del Este"
     assert friday["languageUsed"] == "es-US"
 
@@ -123,14 +115,14 @@ def test_spanish_wording(twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch)
 def test_the_contacts_language_is_used_without_a_parameter(
     twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CONNECT_ENDPOINT_URL", twin.url)
-    monkeypatch.setenv("LOCAL_CONNECT_NOW", at("2026-01-10 17:30"))
-    event = connect_event({"HoursOfOperationArn": SALES.arn}, LanguageCode="es-US")
-    assert lambda_handler(event, None)["nextOpenSpoken"].startswith("el lunes a las 8:00")
+    reply = ask(
+        monkeypatch, twin.url, "2026-01-10 17:30", {"HoursOfOperationArn": SALES.arn}, LanguageCode="es-US"
+    )
+    assert reply["nextOpenSpoken"].startswith("el lunes a las 8:00")
 
 
 def test_open_department_says_when_it_closes(twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch) -> None:
-    reply = ask(monkeypatch, twin.url, "2026-01-05 10:00", SALES.arn)
+    reply = ask(monkeypatch, twin.url, "2026-01-05 10:00", sales())
     assert reply["isOpen"] == "true"
     assert reply["nextOpenSpoken"] == "" and reply["nextOpen"] == ""
     assert reply["nextOpenKnown"] == "false"
@@ -140,10 +132,9 @@ def test_open_department_says_when_it_closes(twin: DefinitionsTwin, monkeypatch:
 def test_an_hours_id_with_the_contacts_instance_works_like_the_arn(
     twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CONNECT_ENDPOINT_URL", twin.url)
-    monkeypatch.setenv("LOCAL_CONNECT_NOW", at("2026-01-09 21:00"))
-    event = connect_event({"HoursOfOperationId": ACCOUNTS.id}, InstanceARN=DEFINITIONS.instance_arn)
-    assert lambda_handler(event, None)["nextOpenSpoken"] == "Monday at 9:00 AM Eastern time"
+    parameters = {"HoursOfOperationId": ACCOUNTS.id}
+    reply = ask(monkeypatch, twin.url, "2026-01-09 21:00", parameters, InstanceARN=DEFINITIONS.instance_arn)
+    assert reply["nextOpenSpoken"] == "Monday at 9:00 AM Eastern time"
 
 
 def test_a_warm_container_asks_connect_once_a_minute(
@@ -153,10 +144,10 @@ def test_a_warm_container_asks_connect_once_a_minute(
     client = connect.client("us-east-1", twin.url)
     client.meta.events.register("before-call.connect", lambda model, **_: calls.append(model.name))
     for _ in range(3):
-        assert ask(monkeypatch, twin.url, "2026-01-09 21:00", SALES.arn)["isOpen"] == "false"
+        assert ask(monkeypatch, twin.url, "2026-01-09 21:00", sales())["isOpen"] == "false"
     assert calls == ["DescribeHoursOfOperation", "ListHoursOfOperationOverrides"]
     monkeypatch.setattr(handler, "CACHE_SECONDS", 0.0)
-    ask(monkeypatch, twin.url, "2026-01-09 21:00", SALES.arn)
+    ask(monkeypatch, twin.url, "2026-01-09 21:00", sales())
     assert len(calls) == 4
 
 
@@ -169,7 +160,7 @@ def _closed_port() -> str:
 def test_connect_unreachable_gives_the_defined_fallback(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    reply = ask(monkeypatch, _closed_port(), "2026-01-09 21:00", SALES.arn)
+    reply = ask(monkeypatch, _closed_port(), "2026-01-09 21:00", sales())
     assert reply == {
         "isOpen": "unknown",
         "nextOpen": "",
@@ -184,7 +175,7 @@ def test_connect_unreachable_gives_the_defined_fallback(
 
 def test_unknown_hours_gives_the_fallback(twin: DefinitionsTwin, monkeypatch: pytest.MonkeyPatch) -> None:
     unknown = SALES.arn.rsplit("/", 1)[0] + "/00000000-0000-0000-0000-000000000000"
-    reply = ask(monkeypatch, twin.url, "2026-01-09 21:00", unknown)
+    reply = ask(monkeypatch, twin.url, "2026-01-09 21:00", {"HoursOfOperationArn": unknown})
     assert reply["isOpen"] == "unknown" and reply["error"] == "hours_unavailable"
 
 
