@@ -25,6 +25,7 @@ API_OPERATIONS = (
     "GetCurrentMetricData",
     "ListHoursOfOperationOverrides",
     "ListQueues",
+    "SearchContacts",
     "StartOutboundVoiceContact",
 )
 SERVICE = "connect"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,8 @@ def create_app(
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
             "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
             "jam.survey_summary": survey_summary or SurveySummaryService(settings),
+            # The runtime's clock locally (contact records carry its times), the wall clock on AWS.
+            "jam.now": now or (lambda: datetime.now(UTC)),
             "jam.contact_status": contact_status
             or ContactStatusService(connect, settings.connect_instance_id),
         }

@@ -152,6 +152,7 @@ def test_api_reads_metrics_of_its_instance_and_the_templates_queues_only(
     assert len(every_queue) == 6
     assert grants["connect:ListQueues"] == [INSTANCE_ARN]
     assert grants["connect:GetCurrentMetricData"] == [INSTANCE_ARN, *every_queue]
+    assert grants["connect:SearchContacts"] == [INSTANCE_ARN]
 
 
 # ---------------------------------------------------------------- the Connect Lambdas, observed

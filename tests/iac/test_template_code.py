@@ -314,6 +314,7 @@ def test_only_click_to_call_needs_the_cognito_authorizer(resources: Mapping[str,
         "/connect/contact",
         "/connect/contact/{contactId}",
         "/connect/metrics/queues",
+        "/connect/contacts/search",
         "/surveys/summary",
     } <= protected
     # Everything but the opening hours and the OpenAPI document needs a signed-in user.

@@ -379,3 +379,44 @@ def test_search_contacts_filters_sorts_and_pages_like_connect(twin: Twin) -> Non
         twin.client.search_contacts(InstanceId=twin.instance, TimeRange={**window, "EndTime": start - 1})
     with pytest.raises(twin.client.exceptions.ResourceNotFoundException):
         twin.client.search_contacts(InstanceId="not-this-instance", TimeRange=window)
+
+
+def test_the_apis_contact_search_reads_the_twin_through_the_shipped_sdk_slice(
+    twin: Twin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GET /connect/contacts/search on a local stack: the API's own client, route and runtime clock."""
+    from datetime import UTC, datetime
+
+    from jam_api import create_app
+    from jam_api.config import Settings
+    from jam_api.connect_client import make_connect_client
+
+    class Supervisor:
+        def verify(self, token: str) -> dict[str, Any]:
+            return {"sub": "s-1", "cognito:username": "supervisor", "cognito:groups": ["supervisor"]}
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "local")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "local")
+    settings = Settings(connect_endpoint_url=twin.client.meta.endpoint_url, connect_instance_id=twin.instance)
+    app = create_app(
+        settings,
+        connect_client=make_connect_client(settings),
+        verifier=Supervisor(),  # type: ignore[arg-type]
+        now=lambda: datetime.fromtimestamp(twin.clock.now(), UTC),
+    )
+    support = twin.defs.queues["SupportTechnicalQueue"]
+    with twin.runtime.lock:
+        contact = twin.runtime.center.new_contact(InitiationMethod.INBOUND, CUSTOMER, "+18005550100")
+        twin.runtime.center.enqueue(contact.id, support.id)
+    twin.clock.advance(60)
+    response = app.test_client().get(
+        f"/connect/contacts/search?queueId={support.id}", headers={"Authorization": "Bearer x"}
+    )
+    assert response.status_code == 200, response.get_json()
+    [found] = response.get_json()["contacts"]
+    assert (found["contactId"], found["queueName"], found["initiationMethod"]) == (
+        contact.id,
+        support.name,
+        "INBOUND",
+    )
+    assert found["enqueuedAt"] is not None and found["disconnectedAt"] is None

@@ -58,6 +58,10 @@ class QueueMetricsService:
         """{"queues": [...by name], "dataSnapshotTime": ISO 8601 or null}, at most `ttl` old."""
         return self._snapshots.get("queues", self._fetch, remember=_NeverRaised)
 
+    def queue_names(self) -> dict[str, str]:
+        """Queue id -> name, from the same cached ListQueues the metrics use."""
+        return {q["id"]: q["name"] for q in self._queues()}
+
     def _queues(self) -> list[dict[str, str]]:
         return self._queue_lists.get("queues", self._list_queues, remember=_NeverRaised)
 

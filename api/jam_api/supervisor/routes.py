@@ -1,16 +1,20 @@
-"""The supervisor blueprint: live queue metrics and the survey summary, supervisors only."""
+"""The supervisor blueprint: live queue metrics, the survey summary and the contact search, supervisors
+only."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from datetime import datetime
 
 from botocore.exceptions import BotoCoreError, ClientError
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from jam_api.connect_errors import problem_for
 from jam_api.problems import Problem
 from jam_api.supervisor.access import require_supervisor
 from jam_api.supervisor.metrics import QueueMetricsService
+from jam_api.supervisor.search import contact_view, search_arguments
 from jam_api.supervisor.surveys import SurveySummaryService
 
 supervisor_blueprint = Blueprint("supervisor", __name__)
@@ -50,3 +54,30 @@ def survey_summary() -> Response:
             retry_after=10,
         ) from exc
     return _private(jsonify(summary))
+
+
+@supervisor_blueprint.get("/connect/contacts/search")
+def search_contacts() -> Response:
+    require_supervisor()
+    now: Callable[[], datetime] = current_app.extensions["jam.now"]
+    arguments = search_arguments(request, current_app.extensions["jam.settings"].connect_instance_id, now())
+    metrics: QueueMetricsService = current_app.extensions["jam.queue_metrics"]
+    try:
+        answer = current_app.extensions["jam.connect"].search_contacts(**arguments)
+    except (ClientError, BotoCoreError) as exc:
+        current_app.logger.warning("SearchContacts failed: %s", exc)
+        raise problem_for(exc) from exc
+    try:
+        names = metrics.queue_names()
+    except (ClientError, BotoCoreError):
+        names = {}  # the records without queue names beat no records
+    return _private(
+        jsonify(
+            {
+                "contacts": [contact_view(c, names) for c in answer.get("Contacts", [])],
+                "totalCount": answer.get("TotalCount"),
+                "from": arguments["TimeRange"]["StartTime"].isoformat(),
+                "to": arguments["TimeRange"]["EndTime"].isoformat(),
+            }
+        )
+    )
