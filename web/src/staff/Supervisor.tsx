@@ -1,6 +1,7 @@
 // Supervisor: queues live (polled every two seconds) and the survey results summary from the API's
-// supervisor routes, the same calls on AWS and on the local stack; agents' states and the contact
-// records search come from the local runtime, so they are shown on the local stack only.
+// supervisor routes, the same calls on AWS and on the local stack. Agents' states come from the local
+// runtime (local only). Contact records: the runtime's locally (searchable by the customer's number),
+// Connect's SearchContacts through the API on AWS (by queue; Connect has no number to search).
 
 import { useEffect, useMemo, useState } from "react";
 import type { SiteConfig } from "../config";
@@ -8,8 +9,18 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { duration } from "../time/format";
 import { type AgentView, type ContactRecord, LocalDesk } from "./desk";
-import { fetchQueueMetrics, fetchSurveySummary, type GroupStats, QUESTIONS } from "./supervisorApi";
+import { fetchQueueMetrics, fetchSurveySummary, type GroupStats, QUESTIONS, searchContacts } from "./supervisorApi";
 import { staffText, type StaffKey } from "./text";
+
+interface RecordRow {
+  id: string;
+  started: number | null; // ms since the epoch
+  number: string | null;
+  method: string;
+  queue: string;
+  agent: string | null;
+  outcome: string;
+}
 
 const LIVE_MS = 2000;
 const RECORDS_MS = 10_000;
@@ -62,6 +73,13 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
   const { data: agentList, error: agentsError } = usePolling(agentsNow, LIVE_MS);
   const { data: records, error: recordsError } = usePolling(history, RECORDS_MS);
   const [query, setQuery] = useState("");
+  const [queueFilter, setQueueFilter] = useState("");
+  // On AWS the records are Connect's (SearchContacts, last 24 hours); a chosen queue is a criterion.
+  const search = useMemo(
+    () => (token && !desk ? () => searchContacts(api, token, { queueId: queueFilter || undefined, limit: 100 }, send) : null),
+    [api, token, desk, queueFilter, send],
+  );
+  const { data: searched, error: searchError } = usePolling(search, RECORDS_MS);
 
   const heading = (
     <h1 className="title" tabIndex={-1}>
@@ -82,13 +100,32 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
   const queueName = (id: string | null) => queues.find((q) => q.queueId === id)?.name ?? id ?? "—";
   const contacts: ContactRecord[] = records?.contacts ?? [];
   const notes = new Map(contacts.filter((c) => c.Attributes?.note).map((c) => [c.ContactId, c.Attributes.note]));
+  // One row shape for both sources: the runtime's records locally (with the customer's number and
+  // the outcome), Connect's SearchContacts through the API on AWS (no number: Connect has none there).
+  const rows: RecordRow[] = desk
+    ? contacts.map((c) => ({
+        id: c.ContactId,
+        started: c.InitiationTimestamp * 1000,
+        number: c.CustomerEndpoint,
+        method: c.InitiationMethod,
+        queue: queueName(c.QueueId),
+        agent: c.Agent,
+        outcome: c.State === "DISCONNECTED" ? (c.DisconnectReason ?? "—") : c.State,
+      }))
+    : (searched?.contacts ?? []).map((c) => ({
+        id: c.contactId,
+        started: c.initiatedAt ? Date.parse(c.initiatedAt) : null,
+        number: null,
+        method: c.initiationMethod ?? "—",
+        queue: c.queueName ?? c.queueId ?? "—",
+        agent: c.agentId,
+        outcome: s(c.disconnectedAt ? "ended" : "inProgress"),
+      }));
   const needle = query.trim().toLowerCase();
-  const found = needle
-    ? contacts.filter((c) => [c.ContactId, c.CustomerEndpoint, c.Agent ?? "", queueName(c.QueueId)].some((v) => v.toLowerCase().includes(needle)))
-    : contacts;
+  const found = needle ? rows.filter((r) => [r.id, r.number ?? "", r.agent ?? "", r.queue].some((v) => v.toLowerCase().includes(needle))) : rows;
   const format = new Intl.DateTimeFormat(lang === "es" ? "es-US" : "en-US", { dateStyle: "short", timeStyle: "medium" });
   const avg = (value: number | null) => (value === null ? "—" : value.toFixed(2));
-  const apiError = liveError ?? surveyError;
+  const apiError = liveError ?? surveyError ?? searchError;
   const deskError = agentsError ?? recordsError;
   const statsRow = (key: string, label: string, group: GroupStats) => (
     <tr key={key}>
@@ -209,48 +246,63 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
         <h2 className="title is-4" id="records">
           {s("records")}
         </h2>
-        {!desk && <p>{s("recordsLocalOnly")}</p>}
-        {desk && (
-          <>
-            <div className="field">
-              <label className="label" htmlFor="record-search">
-                {s("search")}
+        {!desk && <p>{s("recordsAws")}</p>}
+        <div className="field is-grouped is-grouped-multiline">
+          {!desk && (
+            <div className="control">
+              <label className="label" htmlFor="record-queue">
+                {s("queue")}
               </label>
-              <input id="record-search" className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
-            </div>
-            <div className="table-container">
-              <table className="table is-fullwidth is-narrow" data-testid="records">
-                <thead>
-                  <tr>
-                    <th scope="col">{s("started")}</th>
-                    <th scope="col">{s("contactId")}</th>
-                    <th scope="col">{s("number")}</th>
-                    <th scope="col">{s("method")}</th>
-                    <th scope="col">{s("queue")}</th>
-                    <th scope="col">{s("agent")}</th>
-                    <th scope="col">{s("outcome")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {found.slice(0, 100).map((c) => (
-                    <tr key={c.ContactId}>
-                      <td>{format.format(c.InitiationTimestamp * 1000)}</td>
-                      <td>
-                        <code>{c.ContactId.slice(0, 8)}</code>
-                      </td>
-                      <td>{c.CustomerEndpoint}</td>
-                      <td>{c.InitiationMethod}</td>
-                      <td>{queueName(c.QueueId)}</td>
-                      <td>{c.Agent ?? "—"}</td>
-                      <td>{c.State === "DISCONNECTED" ? (c.DisconnectReason ?? "—") : c.State}</td>
-                    </tr>
+              <div className="select">
+                <select id="record-queue" value={queueFilter} onChange={(e) => setQueueFilter(e.target.value)}>
+                  <option value="">{s("allQueues")}</option>
+                  {queues.map((q) => (
+                    <option key={q.queueId} value={q.queueId}>
+                      {q.name}
+                    </option>
                   ))}
-                </tbody>
-              </table>
+                </select>
+              </div>
             </div>
-            {!found.length && <p>{s("noRecords")}</p>}
-          </>
-        )}
+          )}
+          <div className="control is-expanded">
+            <label className="label" htmlFor="record-search">
+              {s(desk ? "search" : "filterAws")}
+            </label>
+            <input id="record-search" className="input" type="search" value={query} onChange={(e) => setQuery(e.target.value)} />
+          </div>
+        </div>
+        <div className="table-container">
+          <table className="table is-fullwidth is-narrow" data-testid="records">
+            <thead>
+              <tr>
+                <th scope="col">{s("started")}</th>
+                <th scope="col">{s("contactId")}</th>
+                <th scope="col">{s("number")}</th>
+                <th scope="col">{s("method")}</th>
+                <th scope="col">{s("queue")}</th>
+                <th scope="col">{s("agent")}</th>
+                <th scope="col">{s("outcome")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.slice(0, 100).map((row) => (
+                <tr key={row.id}>
+                  <td>{row.started === null ? "—" : format.format(row.started)}</td>
+                  <td>
+                    <code>{row.id.slice(0, 8)}</code>
+                  </td>
+                  <td>{row.number ?? "—"}</td>
+                  <td>{row.method}</td>
+                  <td>{row.queue}</td>
+                  <td>{row.agent ?? "—"}</td>
+                  <td>{row.outcome}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {!found.length && <p>{s("noRecords")}</p>}
       </section>
     </>
   );

@@ -4,7 +4,7 @@ import { describe, expect, test } from "vitest";
 import { config, fakeFetch, json, maria, renderPage } from "../test/render";
 import type { ContactRecord } from "./desk";
 import Supervisor from "./Supervisor";
-import { fetchQueueMetrics, fetchSurveySummary, type GroupStats, type QueueMetrics, type SurveySummary } from "./supervisorApi";
+import { type ContactSearch, fetchQueueMetrics, fetchSurveySummary, type GroupStats, type QueueMetrics, searchContacts, type SurveySummary } from "./supervisorApi";
 
 const supervisor = { ...maria, username: "supervisor", groups: ["supervisor"], idToken: "id-token-supervisor" };
 const awsConfig = { ...config, mode: "aws" as const, localRuntime: undefined };
@@ -51,13 +51,30 @@ const record = (id: string, queue: string, agent: string, number = "+12025550101
   SurveyAnswers: {},
 });
 
+const FOUND: ContactSearch = {
+  contacts: [
+    { contactId: "dddd4444-aws", initialContactId: "dddd4444-aws", previousContactId: null, initiationMethod: "INBOUND", channel: "VOICE", queueId: "q-2", queueName: "Support - Technical", agentId: "agent-id-7", initiatedAt: "2026-11-24T19:50:00+00:00", enqueuedAt: "2026-11-24T19:51:00+00:00", connectedToAgentAt: "2026-11-24T19:52:00+00:00", disconnectedAt: null },
+    { contactId: "eeee5555-aws", initialContactId: "eeee5555-aws", previousContactId: null, initiationMethod: "API", channel: "VOICE", queueId: "q-1", queueName: "Sales - New Orders", agentId: null, initiatedAt: "2026-11-24T19:40:00+00:00", enqueuedAt: null, connectedToAgentAt: null, disconnectedAt: "2026-11-24T19:41:00+00:00" },
+  ],
+  totalCount: 2,
+  from: "2026-11-23T20:00:00+00:00",
+  to: "2026-11-24T20:00:00+00:00",
+};
+
 function api(url: string) {
   if (url.endsWith("/api/connect/metrics/queues")) return json(METRICS);
   if (url.endsWith("/api/surveys/summary")) return json(SUMMARY);
+  if (url.includes("/api/connect/contacts/search")) return json(url.includes("queueId=q-1") ? { ...FOUND, contacts: FOUND.contacts.slice(1) } : FOUND);
   return null;
 }
 
 describe("supervisor API client", () => {
+  test("contact search criteria go in the query string, empty ones left out", async () => {
+    const { fetcher, calls } = fakeFetch(() => json(FOUND));
+    await searchContacts("https://api.example/prod", "tok", { from: "2026-11-20T00:00:00Z", queueId: "", agentId: "a-1", limit: 10 }, fetcher);
+    expect(calls[0].url).toBe("https://api.example/prod/connect/contacts/search?from=2026-11-20T00%3A00%3A00Z&agentId=a-1&limit=10");
+  });
+
   test("sends the ID token to the supervisor routes and keeps problem details on errors", async () => {
     const { fetcher, calls } = fakeFetch((url) =>
       url.endsWith("/surveys/summary") ? json({ type: "https://x/problems/supervisors-only", title: "This request is not allowed", status: 403, detail: "Only members of the supervisor group may see this." }, 403) : json(METRICS),
@@ -70,6 +87,25 @@ describe("supervisor API client", () => {
 });
 
 describe("supervisor page", () => {
+  test("on AWS: contact records from Connect's search, a queue as criterion, a text filter on what came back", async () => {
+    const { fetcher, calls } = fakeFetch((url) => api(url) ?? json({}, 404));
+    renderPage(<Supervisor config={awsConfig} fetcher={fetcher} />, { session: supervisor });
+    const records = await screen.findByTestId("records");
+    await waitFor(() => expect(within(records).getAllByRole("row")).toHaveLength(3));
+    expect(within(records).getAllByRole("row")[1]).toHaveTextContent("dddd4444—INBOUNDSupport - Technicalagent-id-7In progress");
+    expect(within(records).getAllByRole("row")[2]).toHaveTextContent("eeee5555—APISales - New Orders—Ended");
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("Filter by contact id, agent or queue"), "agent-id-7");
+    expect(within(records).getAllByRole("row")).toHaveLength(2);
+    await user.clear(screen.getByLabelText("Filter by contact id, agent or queue"));
+    await user.selectOptions(screen.getByLabelText("Queue"), "Sales - New Orders");
+    await waitFor(() => expect(within(records).getAllByRole("row")).toHaveLength(2));
+    expect(records).toHaveTextContent("eeee5555");
+    const searches = calls.filter((c) => c.url.includes("/contacts/search")).map((c) => c.url);
+    expect(searches[0]).toBe("http://stack.test/api/connect/contacts/search?limit=100");
+    expect(searches.at(-1)).toBe("http://stack.test/api/connect/contacts/search?queueId=q-1&limit=100");
+  });
+
   test("on AWS: queues and surveys from the API, no local-only parts, nothing asked of /local", async () => {
     const { fetcher, calls } = fakeFetch((url) => api(url) ?? json({}, 404));
     renderPage(<Supervisor config={awsConfig} fetcher={fetcher} />, { session: supervisor });
@@ -82,8 +118,7 @@ describe("supervisor page", () => {
     expect(summary).toHaveTextContent("Per agent: agent.support13.004.002.00");
     expect(screen.getByTestId("survey-recent")).toHaveTextContent("Sales - New Orders · agent.support · Q1=3 Q2=4 Q3=x");
     expect(screen.queryByTestId("agents")).not.toBeInTheDocument();
-    expect(screen.queryByTestId("records")).not.toBeInTheDocument();
-    expect(screen.getByText(/on AWS use Amazon Connect's contact search/)).toBeInTheDocument();
+    expect(screen.getByText(/Connect cannot search by customer number/)).toBeInTheDocument();
     expect(calls.some((c) => c.url.includes("/local"))).toBe(false);
     expect(calls.every((c) => new Headers(c.init.headers).get("Authorization") === "Bearer id-token-supervisor")).toBe(true);
   });

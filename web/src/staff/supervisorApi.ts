@@ -61,3 +61,41 @@ export function fetchQueueMetrics(apiBase: string, idToken: string, fetcher: typ
 export function fetchSurveySummary(apiBase: string, idToken: string, fetcher: typeof fetch = fetch): Promise<SurveySummary> {
   return call<SurveySummary>(`${apiBase}/surveys/summary`, bearer(idToken), fetcher);
 }
+
+/** A contact from GET /connect/contacts/search (Connect's SearchContacts; no customer number). */
+export interface FoundContact {
+  contactId: string;
+  initialContactId: string | null;
+  previousContactId: string | null;
+  initiationMethod: string | null;
+  channel: string | null;
+  queueId: string | null;
+  queueName: string | null;
+  agentId: string | null;
+  initiatedAt: string | null;
+  enqueuedAt: string | null;
+  connectedToAgentAt: string | null;
+  disconnectedAt: string | null;
+}
+
+export interface ContactSearch {
+  contacts: FoundContact[];
+  totalCount: number | null;
+  from: string;
+  to: string;
+}
+
+export interface SearchCriteria {
+  from?: string; // ISO 8601 with offset; the API's default window is the last 24 hours
+  to?: string;
+  queueId?: string;
+  agentId?: string;
+  limit?: number;
+}
+
+export function searchContacts(apiBase: string, idToken: string, criteria: SearchCriteria = {}, fetcher: typeof fetch = fetch): Promise<ContactSearch> {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(criteria)) if (value !== undefined && value !== "") query.set(name, String(value));
+  const suffix = query.toString() ? `?${query}` : "";
+  return call<ContactSearch>(`${apiBase}/connect/contacts/search${suffix}`, bearer(idToken), fetcher);
+}

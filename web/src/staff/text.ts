@@ -71,7 +71,11 @@ const en = {
   online: "Online",
   apiError: "The contact center API answered with an error: {detail}",
   surveysPartial: "Computed from {limit} results; more are stored.",
-  recordsLocalOnly: "Searching contact records is available on the local stack; on AWS use Amazon Connect's contact search.",
+  recordsAws: "Contacts of the last 24 hours from Amazon Connect, newest first (up to 100). Connect cannot search by customer number.",
+  filterAws: "Filter by contact id, agent or queue",
+  allQueues: "All queues",
+  inProgress: "In progress",
+  ended: "Ended",
   error: "The local runtime did not answer: {detail}",
 };
 
@@ -145,7 +149,11 @@ const es: typeof en = {
   online: "Conectados",
   apiError: "La API del centro de contacto respondió con un error: {detail}",
   surveysPartial: "Calculado con {limit} resultados; hay más guardados.",
-  recordsLocalOnly: "La búsqueda de registros de contactos está disponible en el entorno local; en AWS use la búsqueda de contactos de Amazon Connect.",
+  recordsAws: "Contactos de las últimas 24 horas según Amazon Connect, los más recientes primero (hasta 100). Connect no puede buscar por número del cliente.",
+  filterAws: "Filtrar por contacto, agente o cola",
+  allQueues: "Todas las colas",
+  inProgress: "En curso",
+  ended: "Terminado",
   error: "El entorno local no respondió: {detail}",
 };
 
