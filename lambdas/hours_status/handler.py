@@ -168,7 +168,9 @@ def hours_status(event: Any, log: InvocationLog, env: Mapping[str, str]) -> dict
         schedule = fetch_schedule(target, env.get("CONNECT_ENDPOINT_URL") or None)
         reply = describe(schedule, now_utc(env), language)
     except Exception as exc:  # Connect down, throttled, unknown hours, odd data: the call goes on
-        code = getattr(exc, "response", {}).get("Error", {}).get("Code") or type(exc).__name__
+        response = getattr(exc, "response", None)  # botocore's ClientError carries Connect's code
+        error = response.get("Error") if isinstance(response, Mapping) else None
+        code = (error.get("Code") if isinstance(error, Mapping) else None) or type(exc).__name__
         log.error("hours_unavailable", hoursId=target.hours_id, error=code, detail=str(exc)[:300])
         return {**FAILED, "error": "hours_unavailable"}
     log.info("hours_status", hoursId=target.hours_id, isOpen=reply["isOpen"], nextOpen=reply["nextOpen"])

@@ -179,6 +179,24 @@ def test_unknown_hours_gives_the_fallback(twin: DefinitionsTwin, monkeypatch: py
     assert reply["isOpen"] == "unknown" and reply["error"] == "hours_unavailable"
 
 
+class OddFailure(Exception):
+    response = None  # like requests' errors: a `response` attribute that is not botocore's dict
+
+
+def test_any_failure_is_the_handlers_own_fallback_not_the_safety_net(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def fail(*_: Any) -> dict[str, Any]:
+        raise OddFailure("odd")
+
+    monkeypatch.setattr(handler, "fetch_schedule", fail)
+    reply = lambda_handler(connect_event(sales()), None)
+    assert reply["isOpen"] == "unknown" and reply["error"] == "hours_unavailable"
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["error"] for line in logged if line["event"] == "hours_unavailable"] == ["OddFailure"]
+    assert not [line for line in logged if line["event"] == "handler_failed"]
+
+
 @pytest.mark.parametrize(
     "parameters",
     [
