@@ -3,7 +3,6 @@ only."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
@@ -15,7 +14,7 @@ from jam_api.problems import Problem
 from jam_api.supervisor.access import require_supervisor
 from jam_api.supervisor.metrics import QueueMetricsService
 from jam_api.supervisor.search import contact_view, search_arguments
-from jam_api.supervisor.surveys import SurveySummaryService
+from jam_api.supervisor.surveys import SurveySummaryService, SurveysUnavailable
 
 supervisor_blueprint = Blueprint("supervisor", __name__)
 
@@ -44,7 +43,7 @@ def survey_summary() -> Response:
     service: SurveySummaryService = current_app.extensions["jam.survey_summary"]
     try:
         summary = service.summary()
-    except (ClientError, BotoCoreError, sqlite3.Error) as exc:
+    except SurveysUnavailable as exc:
         current_app.logger.warning("survey results could not be read: %s", exc)
         raise Problem(
             503,

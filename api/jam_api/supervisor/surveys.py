@@ -22,6 +22,10 @@ REPORT_LIMIT = 1000
 RECENT_RESULTS = 10
 
 
+class SurveysUnavailable(Exception):
+    """The survey store could not be read (DynamoDB or the local SQLite file)."""
+
+
 class _NeverRaised(Exception):
     """Nothing is remembered as a fact: every failure is retried on the next request."""
 
@@ -43,8 +47,18 @@ class SurveySummaryService:
         return self._cache.get("summary", self._read, remember=_NeverRaised)
 
     def _read(self) -> dict[str, Any]:
-        # Deferred: the data layer (and, on AWS, the DynamoDB client) is paid for by the first
-        # summary, not by every cold start of the API.
+        # Deferred: the data layer (sqlite3, and on AWS the DynamoDB client) is paid for by the
+        # first summary, not by every cold start of the API.
+        import sqlite3
+
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return self._report()
+        except (ClientError, BotoCoreError, sqlite3.Error) as exc:
+            raise SurveysUnavailable(str(exc)) from exc
+
+    def _report(self) -> dict[str, Any]:
         from jam_data import survey_report
         from jam_lambda.settings import Settings as DataSettings
 
