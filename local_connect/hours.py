@@ -1,33 +1,62 @@
-"""Is an hours-of-operation open at an instant (the template's config), for CheckHoursOfOperation.
+"""Is an hours-of-operation open at an instant, for CheckHoursOfOperation in the local runtime.
 
-When it opens next is the hours_status Lambda's question, answered by jam_hours.schedule from
-Connect's (here the twin's) hours and overrides, like the API's.
+The arithmetic is jam_hours.schedule, the one the API and the hours_status Lambda use (DST,
+overrides, periods past midnight, Connect's 00:00-00:00 day), fed with the template's hours in
+the Connect API's shape, the same documents the Connect twin answers DescribeHoursOfOperation and
+ListHoursOfOperationOverrides with.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import sys
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from local_connect.definitions import HoursOfOperation
+from local_connect.definitions import REPO_ROOT, HoursOfOperation, stable_id
 
-_DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
+# jam_hours ships with the Lambdas (CodeUri lambdas/); the runtime imports it from there.
+if str(REPO_ROOT / "lambdas") not in sys.path:
+    sys.path.append(str(REPO_ROOT / "lambdas"))
+
+from jam_hours.schedule import Override, Slice, status_at
 
 
-def _minutes(hours: int, minutes: int) -> int:
-    return hours * 60 + minutes
+def connect_config(hours: HoursOfOperation) -> list[dict[str, Any]]:
+    """The weekly schedule as DescribeHoursOfOperation's Config."""
+    return [
+        {
+            "Day": c.day,
+            "StartTime": {"Hours": c.start.hours, "Minutes": c.start.minutes},
+            "EndTime": {"Hours": c.end.hours, "Minutes": c.end.minutes},
+        }
+        for c in hours.config
+    ]
+
+
+def connect_overrides(hours: HoursOfOperation) -> list[dict[str, Any]]:
+    """The template's HoursOfOperationOverrides in the API's shape (CloudFormation names differ)."""
+    return [
+        {
+            "HoursOfOperationOverrideId": stable_id("hours-override", f"{hours.logical_id}/{index}"),
+            "HoursOfOperationId": hours.id,
+            "HoursOfOperationArn": hours.arn,
+            "Name": str(o.get("OverrideName", "")),
+            "Description": str(o.get("OverrideDescription", "")),
+            "Config": [
+                {"Day": c["Day"], "StartTime": c["StartTime"], "EndTime": c["EndTime"]}
+                for c in o.get("OverrideConfig", [])
+            ],
+            "EffectiveFrom": str(o.get("EffectiveFrom", "")),
+            "EffectiveTill": str(o.get("EffectiveTill", "")),
+            "OverrideType": str(o.get("OverrideType", "STANDARD")),
+        }
+        for index, o in enumerate(hours.overrides)
+    ]
 
 
 def is_open(hours: HoursOfOperation, instant: float) -> bool:
-    local = datetime.fromtimestamp(instant, ZoneInfo(hours.time_zone))
-    day = _DAYS[local.weekday()]
-    now = _minutes(local.hour, local.minute)
-    for config in hours.config:
-        if config.day != day:
-            continue
-        start = _minutes(config.start.hours, config.start.minutes)
-        end = _minutes(config.end.hours, config.end.minutes)
-        # Connect treats 00:00-00:00 as the whole day; an end before the start runs past midnight.
-        if start == end == 0 or (start <= now < end if start < end else now >= start or now < end):
-            return True
-    return False
+    slices = [Slice.from_connect(c) for c in connect_config(hours)]
+    overrides = [Override.from_connect(o) for o in connect_overrides(hours)]
+    now = datetime.fromtimestamp(instant, UTC)
+    return status_at(slices, overrides, ZoneInfo(hours.time_zone), now).is_open

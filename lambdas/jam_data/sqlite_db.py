@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS pin_state (
 """
 
 _local = threading.local()
+# First opens of a new file race on switching it to WAL and creating the tables; in WAL mode a
+# connection that read the schema and then tries to write gets SQLITE_BUSY_SNAPSHOT at once (no
+# busy wait). Threads of one process take turns opening; across processes BEGIN IMMEDIATE waits.
+_opening = threading.Lock()
 
 
 def connection(path: str) -> sqlite3.Connection:
@@ -53,7 +57,8 @@ def connection(path: str) -> sqlite3.Connection:
         connections = _local.connections = {}
     conn = connections.get(path)
     if conn is None:
-        conn = connections[path] = _open(path)
+        with _opening:
+            conn = connections[path] = _open(path)
     return conn
 
 
@@ -67,7 +72,7 @@ def _open(path: str) -> sqlite3.Connection:
     # be lost on power loss, never half-applied) without an fsync per write.
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=5000")
-    conn.executescript(SCHEMA)
+    conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
     return conn
 
 

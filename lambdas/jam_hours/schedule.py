@@ -86,7 +86,8 @@ def _day_intervals(
     replacing = [o for o in active if o.kind == "STANDARD"]
     if replacing:
         standard = [s for o in replacing for s in o.slices if s.day == weekday]
-    intervals = [_interval(day, s, zone) for s in standard if not _whole_day(s)]
+    # start == end is a 24-hour period (Connect: 12:00 AM to 12:00 AM is open all day).
+    intervals = [_interval(day, s, zone) for s in standard]
     intervals += [
         _interval(day, s, zone) for o in active if o.kind == "OPEN" for s in o.slices if s.day == weekday
     ]

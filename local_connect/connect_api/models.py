@@ -32,6 +32,7 @@ from local_connect.definitions import (
     Queue,
     stable_id,
 )
+from local_connect.hours import connect_config, connect_overrides
 
 CREATED_TIME = 1_735_689_600.0  # the local instance's fixed creation time (2025-01-01), stable like its ids
 
@@ -157,14 +158,7 @@ class ConnectBackend:
             "Name": hours.name,
             "Description": hours.description,
             "TimeZone": hours.time_zone,
-            "Config": [
-                {
-                    "Day": c.day,
-                    "StartTime": {"Hours": c.start.hours, "Minutes": c.start.minutes},
-                    "EndTime": {"Hours": c.end.hours, "Minutes": c.end.minutes},
-                }
-                for c in hours.config
-            ],
+            "Config": connect_config(hours),
             "Tags": {},
             "LastModifiedTime": CREATED_TIME,
             "LastModifiedRegion": LOCAL_REGION,
@@ -174,23 +168,7 @@ class ConnectBackend:
         """The template's HoursOfOperationOverrides in the API's shape (CloudFormation names differ)."""
         self._instance(instance_id)
         hours = self._hours(hours_id)
-        return [
-            {
-                "HoursOfOperationOverrideId": stable_id("hours-override", f"{hours.logical_id}/{index}"),
-                "HoursOfOperationId": hours.id,
-                "HoursOfOperationArn": hours.arn,
-                "Name": str(o.get("OverrideName", "")),
-                "Description": str(o.get("OverrideDescription", "")),
-                "Config": [
-                    {"Day": c["Day"], "StartTime": c["StartTime"], "EndTime": c["EndTime"]}
-                    for c in o.get("OverrideConfig", [])
-                ],
-                "EffectiveFrom": str(o.get("EffectiveFrom", "")),
-                "EffectiveTill": str(o.get("EffectiveTill", "")),
-                "OverrideType": str(o.get("OverrideType", "STANDARD")),
-            }
-            for index, o in enumerate(hours.overrides)
-        ]
+        return connect_overrides(hours)
 
     def list_hours(self, instance_id: str) -> list[dict[str, Any]]:
         self._instance(instance_id)

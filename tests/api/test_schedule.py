@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from jam_hours.schedule import Override, Slice, status_at
@@ -133,3 +133,14 @@ def test_open_override_adds_time() -> None:
 def test_never_open_has_no_next_opening() -> None:
     status = status_at([], [], NY, at("2026-11-24T10:00"))
     assert status == status.__class__(False, None, None, None)
+
+
+def test_midnight_to_midnight_is_open_all_day() -> None:
+    # Connect: 12:00 AM to 12:00 AM is a 24-hour day.
+    all_day = [Slice("SUNDAY", time(0, 0), time(0, 0))]
+    status = status_at(all_day, [], NY, at("2026-11-29T03:00"))  # Sunday, 3 AM
+    assert status.is_open
+    assert status.current_period_ends == at("2026-11-30T00:00")
+    status = status_at(all_day, [], NY, at("2026-11-28T23:59"))  # Saturday night
+    assert not status.is_open
+    assert status.next_open == at("2026-11-29T00:00")

@@ -80,6 +80,12 @@ SCHEDULES: dict[str, dict[str, Any]] = {
         "config": [_slice(d, "18:00", "00:00") for d in DAYS] + [_slice("SUNDAY", "02:00", "04:00")],
         "overrides": [],
     },
+    # Connect's 24-hour day (00:00 to 00:00) on weekends, across both DST changes.
+    "weekends-all-day-new-york": {
+        "timeZone": "America/New_York",
+        "config": [_slice(d, "00:00", "00:00") for d in DAYS[5:]] + [_slice("MONDAY", "09:00", "12:00")],
+        "overrides": [],
+    },
 }
 
 # Hourly (and on the half hour) through both 2026 DST changes in New York and Madrid and Christmas.

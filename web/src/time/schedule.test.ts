@@ -55,6 +55,11 @@ describe("opening periods across DST", () => {
     expect(iso(winter.nextOpen)).toBe("2026-03-02T13:00:00.000Z");
   });
 
+  test("00:00 to 00:00 is open the whole day (Connect's 24-hour day)", () => {
+    const plan = dayPlan({ year: 2026, month: 11, day: 29 }, { timeZone: NY, overrides: [], config: [{ day: "SUNDAY", start: "00:00", end: "00:00" }] });
+    expect(plan.intervals.map(([s, e]) => [iso(s), iso(e)])).toEqual([["2026-11-29T05:00:00.000Z", "2026-11-30T05:00:00.000Z"]]);
+  });
+
   test("a period ending at 00:00 ends at midnight", () => {
     const plan = dayPlan({ year: 2026, month: 1, day: 5 }, { timeZone: NY, overrides: [], config: [{ day: "MONDAY", start: "18:00", end: "00:00" }] });
     expect(plan.intervals.map(([s, e]) => [iso(s), iso(e)])).toEqual([["2026-01-05T23:00:00.000Z", "2026-01-06T05:00:00.000Z"]]);

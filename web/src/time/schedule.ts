@@ -122,7 +122,8 @@ function computeDayPlan(date: LocalDate, hours: Pick<Hours, "config" | "override
   const replacing = active.filter((o) => o.type === "STANDARD");
   let standard = hours.config.filter((s) => s.day === weekday);
   if (replacing.length) standard = replacing.flatMap((o) => o.config.filter((s) => s.day === weekday));
-  let intervals = standard.filter((s) => !wholeDay(s)).map((s) => interval(date, s, zone));
+  // start == end is a 24-hour period (Connect: 12:00 AM to 12:00 AM is open all day).
+  let intervals = standard.map((s) => interval(date, s, zone));
   for (const o of active.filter((o) => o.type === "OPEN")) {
     intervals.push(...o.config.filter((s) => s.day === weekday).map((s) => interval(date, s, zone)));
   }
