@@ -123,7 +123,7 @@ def run() -> str:
 Method: cold start = median of 7 fresh interpreters (`python -c`), each importing the Lambda entry
 (`jam_api.lambda_entry`) and serving one POST /connect/hours REST event through aws-wsgi, Connect
 answered by botocore's Stubber on the production client (botocore data sliced to the operations
-the API calls: `api/jam_api/connect_client.py`, `scripts/trim_sdk_data.py`); floor = `import flask, boto3` the same way. Warm =
+the API calls: `api/jam_api/connect_client.py`, `scripts/sdk_slice.py`); floor = `import flask, boto3` the same way. Warm =
 the same event through `lambda_entry.handler` in a loop for 3 s (hours cached). Connect calls =
 10,000 POST /connect/hours over 3 hours ids from 8 threads, counted with botocore's before-call event.
 

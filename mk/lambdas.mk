@@ -11,6 +11,7 @@ lambdas-test: $(PY_STAMP)
 lambdas-bench: $(PY_STAMP)
 	$(BIN)/python -m bench lambdas
 
-# Rewrite lambdas/jam_data/sdk_data from the installed botocore (after upgrading boto3).
+# Rewrite the API's and the Lambdas' slices of botocore data from the installed botocore (after
+# upgrading boto3).
 lambdas-sdk-slice: $(PY_STAMP)
-	$(BIN)/python -m tests.lambdas.sdk_slice
+	$(BIN)/python -m scripts.sdk_slice

@@ -5,36 +5,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import boto3
-import botocore.session
 from botocore.config import Config
-from botocore.loaders import Loader
+from jam_data.sdk import sliced_session
 
 from jam_api.config import Settings
 
 # botocore's standard retry mode already backs off on throttling; we map what is left to 429.
 _RETRIES = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=8)
 
-# The slice of botocore's data for the operations we call (scripts/trim_sdk_data.py writes it and a
-# test holds it equal to the installed botocore). Decoding Connect's full 1.9 MB model and listing
-# ~400 service folders was two thirds of the API's cold start.
+# Every Connect operation the API calls. The client reads a slice of botocore's data with only
+# these (sdk_data/, written by `python -m scripts.sdk_slice`, held equal to the installed botocore
+# by tests/api/test_sdk_data.py): decoding Connect's full 1.9 MB model and listing ~400 service
+# folders was two thirds of the API's cold start.
+API_OPERATIONS = (
+    "DescribeContact",
+    "DescribeHoursOfOperation",
+    "DescribeQueue",
+    "GetContactAttributes",
+    "GetContactMetrics",
+    "GetCurrentMetricData",
+    "ListHoursOfOperationOverrides",
+    "ListQueues",
+    "SearchContacts",
+    "StartOutboundVoiceContact",
+)
 SDK_DATA = Path(__file__).resolve().parent / "sdk_data"
 
 
-class _SlicedDataLoader(Loader):
-    """botocore's loader, searching our slice first; only the services we ship are known."""
-
-    def __init__(self) -> None:
-        super().__init__(extra_search_paths=[str(SDK_DATA)])
-
-    def list_available_services(self, type_name: str) -> list[str]:
-        # botocore only asks this to refuse unknown service names; the default lists every folder.
-        return sorted(p.name for p in SDK_DATA.iterdir() if p.is_dir())
-
-
 def make_connect_client(settings: Settings) -> Any:
-    session = botocore.session.get_session()
-    session.register_component("data_loader", _SlicedDataLoader())
-    return boto3.Session(botocore_session=session).client(
+    return sliced_session(SDK_DATA).client(
         "connect", region_name=settings.region, endpoint_url=settings.connect_endpoint_url, config=_RETRIES
     )

@@ -4,8 +4,9 @@ Creating a client the default way costs more than `import boto3` itself: botocor
 service folder it ships and decodes the service's full model and all endpoints (Connect's model
 alone is 1.9 MB). The Lambdas' clients read a slice of that data instead: for each service, only
 the operations named in SDK_OPERATIONS and the shapes they reach, plus those services' endpoints.
-`python -m tests.lambdas.sdk_slice` writes it and tests/lambdas/test_sdk_slice.py holds it equal
-to the installed botocore; everything else still comes from botocore.
+`python -m scripts.sdk_slice` writes it (and the API's slice, api/jam_api/sdk_data, which reads
+through this same session) and tests/lambdas/test_sdk_slice.py holds it equal to the installed
+botocore; everything else still comes from botocore.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ SDK_OPERATIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def sliced_session() -> Any:
-    """A boto3 Session whose botocore loader reads sdk_data/ first and knows only its services."""
+def sliced_session(data_dir: Path = SDK_DATA) -> Any:
+    """A boto3 Session whose botocore loader reads `data_dir` first and knows only its services."""
     # Deferred imports: the SQLite backend never pays for boto3.
     import boto3
     import botocore.session
@@ -42,11 +43,11 @@ def sliced_session() -> Any:
         """botocore's loader, reading our slice first; only the services we ship are known."""
 
         def __init__(self) -> None:
-            super().__init__(extra_search_paths=[str(SDK_DATA)])
+            super().__init__(extra_search_paths=[str(data_dir)])
 
         def list_available_services(self, type_name: str) -> list[str]:
             # botocore asks this only to refuse unknown names; the default lists ~400 folders.
-            return sorted(p.name for p in SDK_DATA.iterdir() if p.is_dir())
+            return sorted(p.name for p in data_dir.iterdir() if p.is_dir())
 
     session = botocore.session.get_session()
     session.register_component("data_loader", SlicedDataLoader())

@@ -8,15 +8,17 @@ import pytest
 from botocore.exceptions import ParamValidationError, UnknownServiceError
 from botocore.stub import Stubber
 from jam_api.config import Settings
-from jam_api.connect_client import SDK_DATA, make_connect_client
+from jam_api.connect_client import API_OPERATIONS, SDK_DATA, make_connect_client
 
-from scripts.trim_sdk_data import API_OPERATIONS, build
+from scripts.sdk_slice import build
+
+BUILT = build({"connect": API_OPERATIONS})
 
 
-@pytest.mark.parametrize("relative", sorted(build()))
+@pytest.mark.parametrize("relative", sorted(BUILT))
 def test_committed_slice_matches_installed_botocore(relative: str) -> None:
     committed = json.loads((SDK_DATA / relative).read_text())
-    assert committed == build()[relative], f"stale {relative}: run `python -m scripts.trim_sdk_data`"
+    assert committed == BUILT[relative], f"stale {relative}: run `python -m scripts.sdk_slice`"
 
 
 def test_client_knows_exactly_the_operations_the_api_calls() -> None:
@@ -47,7 +49,6 @@ def test_aws_endpoint_is_resolved_as_botocore_would() -> None:
 
 
 def test_unknown_services_are_refused_not_silently_created() -> None:
-    from jam_api.connect_client import _SlicedDataLoader
-
+    client = make_connect_client(Settings(connect_instance_id="i-1"))
     with pytest.raises(UnknownServiceError):
-        _SlicedDataLoader().load_service_model("s3", "service-2")
+        client._loader.load_service_model("s3", "service-2")
