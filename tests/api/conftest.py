@@ -145,3 +145,18 @@ class CheckedClient:
 @pytest.fixture
 def client(app: Flask) -> CheckedClient:
     return CheckedClient(app.test_client())
+
+
+class Clock:
+    """A monotonic clock the tests move by hand (cache TTLs, budgets)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()

@@ -12,7 +12,7 @@ from jam_api import create_app
 from jam_api.config import Settings
 from jam_api.contact.status import ContactStatusService
 
-from tests.api.conftest import INSTANCE_ID, QUEUE_ID, CheckedClient, TokenFactory
+from tests.api.conftest import INSTANCE_ID, QUEUE_ID, CheckedClient, Clock, TokenFactory
 
 CONTACT = "6f1d2c3b-0000-4000-8000-00000000c0de"
 OWNER = "c0ffee00-0000-4000-8000-000000000001"  # make_token's default sub
@@ -22,19 +22,6 @@ INITIATED = datetime(2026, 1, 5, 20, 0, 0, tzinfo=UTC)
 ENQUEUED = datetime(2026, 1, 5, 20, 0, 40, tzinfo=UTC)
 CONNECTED = datetime(2026, 1, 5, 20, 3, 0, tzinfo=UTC)
 DISCONNECTED = datetime(2026, 1, 5, 20, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

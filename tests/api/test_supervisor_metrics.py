@@ -12,26 +12,13 @@ from jam_api import create_app
 from jam_api.config import Settings
 from jam_api.supervisor.metrics import CURRENT_METRICS, QueueMetricsService
 
-from tests.api.conftest import INSTANCE_ID, TokenFactory
+from tests.api.conftest import INSTANCE_ID, Clock, TokenFactory
 from tests.api.openapi_check import assert_matches_openapi
 
 PATH = "/connect/metrics/queues"
 SUPPORT = {"Id": "q-support", "Arn": f"arn:aws:connect:us-east-1:1:instance/{INSTANCE_ID}/queue/q-support"}
 SALES = {"Id": "q-sales", "Arn": f"arn:aws:connect:us-east-1:1:instance/{INSTANCE_ID}/queue/q-sales"}
 SNAPSHOT_AT = datetime(2026, 1, 5, 20, 0, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from jam_data import dynamo, repositories
 from jam_data.dynamo import to_item
 from jam_data.surveys import Answer, SqliteSurveys, SurveyResult
 
-from tests.api.conftest import TokenFactory
+from tests.api.conftest import Clock, TokenFactory
 from tests.api.openapi_check import assert_matches_openapi
 
 PATH = "/surveys/summary"
@@ -37,14 +37,6 @@ RESULTS = [
     result("c-2", 2, ("3", "x", "4"), "Support - Devices", "agent.generalist"),
     result("c-3", 3, ("1", "2", "5"), "Sales - New Orders", "agent.generalist"),
 ]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture(autouse=True)
