@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import requests
+from playwright.sync_api import Browser, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
@@ -168,3 +169,31 @@ def local_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProce
     stack = start_stack(tmp_path_factory.mktemp("stack"), *DETERMINISTIC_ARGS)
     yield stack
     stack.stop()
+
+
+# Debian's chromium (the Makefile installs it): Playwright never downloads a browser here.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",  # the test phone speaks prompts unprompted
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def site_is_built() -> None:
+    """The browser tests of the site need web/dist (`make site`; `make test` builds it first)."""
+    if not (REPO_ROOT / "web" / "dist" / "index.html").is_file():
+        raise RuntimeError("the site is not built: run `make site` (make test does)")

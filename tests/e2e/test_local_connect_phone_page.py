@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from local_connect.definitions import load_definitions
 from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
 EMILY = "+14155550106"
 HIRO = "+13125550109"
 
@@ -23,16 +22,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackProcess]:
     yield running
     running.stop()
     assert "Traceback" not in running.log(), running.log()[-4000:]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
-        )
-        yield launched
-        launched.close()
 
 
 def _phone(browser: Browser, stack: StackProcess, number: str) -> Page:

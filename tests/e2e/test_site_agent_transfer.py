@@ -14,13 +14,13 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from local_connect.definitions import REPO_ROOT, load_definitions
+from local_connect.definitions import load_definitions
 from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
-from tests.e2e.test_site_journey import CHROMIUM, CHROMIUM_ARGS, assert_accessible, new_page, shot, sign_in
+from tests.e2e.test_site_journey import assert_accessible, new_page, shot, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("site_is_built")]
 
 CUSTOMER, NUMBER = "priya", "+12025550102"
 AGENT_PASSWORD = "Agent-demo-1"
@@ -33,16 +33,6 @@ OTHER_QUEUES = [
     "Accounts - Profile Changes",
     "Support - Devices",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (REPO_ROOT / "web" / "dist" / "index.html").is_file():
-        raise RuntimeError("the site is not built: run `make site` (make test does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")

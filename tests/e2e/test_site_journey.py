@@ -16,37 +16,18 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, expect
 
 from local_connect.definitions import REPO_ROOT, load_definitions
 from tests.e2e.conftest import StackProcess, start_stack
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("site_is_built")]
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "site"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 CUSTOMER, PASSWORD, NUMBER = "priya", "Priya-demo-1", "+12025550102"
 AGENT = "agent.support"
 # Monday 5 January 2026, 15:00 in New York: every department is open in the stack's clock.
 MONDAY_AFTERNOON = 1767643200.0
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not (REPO_ROOT / "web" / "dist" / "index.html").is_file():
-        raise RuntimeError("the site is not built: run `make site` (make test does)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture(scope="module")
