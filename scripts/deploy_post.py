@@ -140,6 +140,8 @@ def load_data(outputs: Mapping[str, str]) -> dict[str, int]:
         prompts_table=outputs["PromptsTableName"],
         survey_table=outputs["SurveyResultsTableName"],
         pin_table=outputs["PinStateTableName"],
+        # The PINs are keyed with the stack's pepper, read with the deployer's credentials.
+        pin_pepper_secret_arn=outputs["PinPepperSecretArn"],
     )
     return load(read_seed(), settings)
 

@@ -5,7 +5,9 @@
     python -m scripts.seed dynamodb --create-tables   # e.g. against a local DynamoDB endpoint
 
 The seed files are the single source for both: customers.json (CustomerData items), prompts.json
-(Prompts items, written by the flows) and pins.json (demo PINs, stored only as salted hashes).
+(Prompts items, written by the flows) and pins.json (demo PINs, stored only as salted hashes keyed
+with the PIN pepper: PIN_PEPPER_SECRET_ARN's secret on AWS, else the pepper file beside the
+database, see jam_data.pepper).
 Loading is an upsert, so it can run again; a re-seeded PIN starts with no failed attempts.
 Other files in data/seed belong to other parts (users.json: the local Cognito stand-in) and are
 listed as not loaded.
@@ -28,7 +30,7 @@ SEED_DIR = REPO / "data" / "seed"
 if str(REPO / "lambdas") not in sys.path:
     sys.path.insert(0, str(REPO / "lambdas"))
 
-from jam_data import repositories, sqlite_db  # noqa: E402
+from jam_data import pepper, repositories, sqlite_db  # noqa: E402
 from jam_data.pin_hash import hash_pin  # noqa: E402
 from jam_data.prompts import validate_item  # noqa: E402
 from jam_lambda.phone import to_e164  # noqa: E402
@@ -126,8 +128,11 @@ def load(seed: Seed, settings: Settings) -> dict[str, int]:
     for item in seed.prompts:
         prompts.put(item)
     pins = repositories.pins(settings)
+    # The pepper the PIN Lambda will verify with: the secret (PIN_PEPPER_SECRET_ARN, read with the
+    # deployer's credentials) on AWS, the file beside the database locally.
+    key = pepper.get(settings) if seed.pins else b""
     for number, pin in seed.pins:
-        pins.enroll(number, hash_pin(pin, settings.pin_hash_iterations))
+        pins.enroll(number, hash_pin(pin, key))
     return {
         settings.customer_table: len(seed.customers),
         settings.prompts_table: len(seed.prompts),

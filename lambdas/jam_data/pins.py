@@ -1,4 +1,4 @@
-"""PinState: per phone number, the salted PIN hash and the count of failed attempts.
+"""PinState: per phone number, the salted PIN hash (with its scheme) and the count of failed attempts.
 
 Verification reads the record once; a failure is counted with an atomic increment (UpdateItem
 ADD on DynamoDB, one UPDATE in a transaction on SQLite), so concurrent wrong attempts are all
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from jam_data import sqlite_db
-from jam_data.pin_hash import PinHash
+from jam_data.pin_hash import SCHEME_PBKDF2, PinHash
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -59,21 +59,22 @@ class SqlitePins:
     def get(self, phone_number: str) -> PinRecord | None:
         conn = sqlite_db.connection(self.path)
         row = conn.execute(
-            "SELECT pin_salt, pin_hash, iterations, failed_attempts FROM pin_state WHERE phone_number = ?",
+            "SELECT pin_salt, pin_hash, iterations, scheme, failed_attempts FROM pin_state "
+            "WHERE phone_number = ?",
             (phone_number,),
         ).fetchone()
         if row is None:
             return None
-        return PinRecord(phone_number, PinHash(row[0], row[1], int(row[2])), int(row[3]))
+        return PinRecord(phone_number, PinHash(row[0], row[1], int(row[2]), row[3]), int(row[4]))
 
     def enroll(self, phone_number: str, pin: PinHash) -> None:
         conn = sqlite_db.connection(self.path)
         with sqlite_db.write_transaction(conn):
             conn.execute(
                 "INSERT OR REPLACE INTO pin_state "
-                "(phone_number, pin_salt, pin_hash, iterations, failed_attempts, updated_at) "
-                "VALUES (?, ?, ?, ?, 0, ?)",
-                (phone_number, pin.salt, pin.digest, pin.iterations, _now()),
+                "(phone_number, pin_salt, pin_hash, iterations, scheme, failed_attempts, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, 0, ?)",
+                (phone_number, pin.salt, pin.digest, pin.iterations, pin.scheme, _now()),
             )
 
     def record_failure(self, phone_number: str) -> int:
@@ -109,7 +110,13 @@ class DynamoDbPins:
         item: dict[str, Any] | None = response.get("Item")
         if not item:
             return None
-        pin = PinHash(item["PinSalt"]["S"], item["PinHash"]["S"], int(item["PinIterations"]["N"]))
+        # Items written before schemes were recorded have no PinScheme: they are PBKDF2.
+        pin = PinHash(
+            item["PinSalt"]["S"],
+            item["PinHash"]["S"],
+            int(item.get("PinIterations", {"N": "0"})["N"]),
+            item.get("PinScheme", {"S": SCHEME_PBKDF2})["S"],
+        )
         return PinRecord(phone_number, pin, int(item.get("FailedAttempts", {"N": "0"})["N"]))
 
     def enroll(self, phone_number: str, pin: PinHash) -> None:
@@ -120,6 +127,7 @@ class DynamoDbPins:
                 "PinSalt": {"S": pin.salt},
                 "PinHash": {"S": pin.digest},
                 "PinIterations": {"N": str(pin.iterations)},
+                "PinScheme": {"S": pin.scheme},
                 "FailedAttempts": {"N": "0"},
                 "UpdatedAt": {"S": _now()},
             },

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS pin_state (
     phone_number TEXT PRIMARY KEY,
     pin_salt TEXT NOT NULL,
     pin_hash TEXT NOT NULL,
-    iterations INTEGER NOT NULL,
+    iterations INTEGER NOT NULL,        -- PBKDF2's; 0 for the keyed scheme
+    scheme TEXT NOT NULL DEFAULT 'pbkdf2-sha256',  -- jam_data.pin_hash.SCHEMES
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
 );
@@ -73,7 +74,21 @@ def _open(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=5000")
     conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
+    _add_missing_columns(conn)
     return conn
+
+
+# Columns added after a table was first created: (table, column, definition). A file created
+# before gets them on open; the default says what its existing rows are (PBKDF2 PIN hashes).
+_ADDED_COLUMNS = (("pin_state", "scheme", "TEXT NOT NULL DEFAULT 'pbkdf2-sha256'"),)
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    with write_transaction(conn):
+        for table, column, definition in _ADDED_COLUMNS:
+            present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
 
 def close_all() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 # lambdas/jam_lambda/settings.py -> the repository root (only meaningful when run from the repo).
 _REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_SQLITE_PATH = str(_REPO_ROOT / "var" / "jam.sqlite3")
+PIN_PEPPER_FILE_NAME = "pin-pepper"  # next to the SQLite file unless PIN_PEPPER_FILE says otherwise
 
 BACKENDS = ("sqlite", "dynamodb")
 
@@ -28,8 +29,17 @@ class Settings:
     survey_table: str = "SurveyResults"
     pin_table: str = "PinState"
     pin_max_attempts: int = 3
-    pin_hash_iterations: int = 100_000
+    pin_pepper_secret_arn: str = ""  # on AWS: the secret holding the PIN pepper (jam_data.pepper)
+    pin_pepper_file: str = ""  # locally, when no secret ARN is set; "" = next to the SQLite file
     default_country_code: str = "1"
+
+    @property
+    def pepper_file(self) -> str:
+        """The local pepper file: PIN_PEPPER_FILE, else beside the database (var/pin-pepper by
+        default), so a seeded database and the Lambdas reading it always share one pepper."""
+        return self.pin_pepper_file or os.path.join(
+            os.path.dirname(self.sqlite_path) or ".", PIN_PEPPER_FILE_NAME
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,7 +55,8 @@ class Settings:
             survey_table=env.get("SURVEY_TABLE") or cls.survey_table,
             pin_table=env.get("PIN_TABLE") or cls.pin_table,
             pin_max_attempts=_positive_int(env, "PIN_MAX_ATTEMPTS", cls.pin_max_attempts),
-            pin_hash_iterations=_positive_int(env, "PIN_HASH_ITERATIONS", cls.pin_hash_iterations),
+            pin_pepper_secret_arn=env.get("PIN_PEPPER_SECRET_ARN", "").strip(),
+            pin_pepper_file=env.get("PIN_PEPPER_FILE") or "",
             default_country_code=env.get("DEFAULT_COUNTRY_CODE") or cls.default_country_code,
         )
 

@@ -4,6 +4,8 @@ Parameters: Pin (digits), PhoneNumber (optional; otherwise the contact's Custome
   {"verified": "true"|"false", "locked": "true"|"false", "attemptsRemaining": "N", "enrolled": "true"|"false"}
 A wrong PIN counts one failed attempt; after PIN_MAX_ATTEMPTS (default 3) the PIN is locked and
 no further PIN is even checked. A right PIN clears the count. No input is not counted.
+Keyed PIN hashes need the pepper (jam_data.pepper: one GetSecretValue per container, on the first
+check); if it cannot be read, the reply is the fallback (verified false, error), nothing counted.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jam_data import repositories
+from jam_data import pepper, repositories
 from jam_data.pin_hash import matches
 from jam_data.pins import PinRepository
 from jam_lambda import events
@@ -58,12 +60,18 @@ def verify(event: Any, log: InvocationLog, pins: PinRepository, settings: Settin
             log.info("pin_no_input", phone=number)
             return reply(False, False, limit - record.failed_attempts, True, "no_pin_entered")
         plausible = entered.isdigit() and entered.isascii() and len(entered) <= MAX_PIN_LENGTH
-        if plausible and matches(entered, record.pin):
+        # The pepper only for keyed records: a legacy PBKDF2 record verifies without it.
+        key = pepper.get(settings) if plausible and record.pin.keyed else None
+        if plausible and matches(entered, record.pin, key):
             if record.failed_attempts:
                 pins.reset_failures(number)
             log.info("pin_verified", phone=number)
             return reply(True, False, limit, True)
         failures = pins.record_failure(number)
+    except pepper.PepperUnavailable as exc:
+        # Not the caller's fault: no failure is counted, and the flow takes its fallback branch.
+        log.error("pin_pepper_unavailable", phone=number, detail=str(exc)[:300])
+        return reply(False, False, 0, False, "verification_failed")
     except Exception as exc:
         log.error("verification_failed", phone=number, error=type(exc).__name__, detail=str(exc)[:300])
         return reply(False, False, 0, False, "verification_failed")

@@ -34,7 +34,7 @@ def _database(path: Path) -> Path:
     except sqlite3.Error:
         count = 0
     if not count:
-        seed_database(str(path), pin_hash_iterations=100_000)
+        seed_database(str(path))
     return path
 
 

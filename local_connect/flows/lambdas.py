@@ -111,7 +111,8 @@ LOCAL_CLOCK_VARIABLE = "LOCAL_CONNECT_NOW"
 def local_lambda_env(sqlite_path: str, connect_endpoint_url: str | None = None) -> dict[str, str]:
     """The overrides that make the template's functions run on the local SQLite database and, given
     the twin's URL (`.../connect-api`), call the Connect twin instead of Amazon Connect."""
-    env = {"DATA_BACKEND": "sqlite", "SQLITE_PATH": sqlite_path}
+    # No secret ARN: the PIN pepper is the file beside the database, which the seed wrote with.
+    env = {"DATA_BACKEND": "sqlite", "SQLITE_PATH": sqlite_path, "PIN_PEPPER_SECRET_ARN": ""}
     if connect_endpoint_url:
         # boto3 signs every request; the twin accepts any credentials, so none real are needed.
         env.update(

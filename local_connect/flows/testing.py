@@ -40,7 +40,7 @@ INBOUND_NUMBER = "+18005550100"
 CENTER_TIME_ZONE = "America/New_York"
 
 
-def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
+def seed_database(sqlite_path: str) -> None:
     """Load data/seed (customers, prompts, PINs) into a SQLite file through the Lambdas' code."""
     import sys
 
@@ -54,7 +54,8 @@ def seed_database(sqlite_path: str, *, pin_hash_iterations: int = 1000) -> None:
 
     from scripts.seed import load, read_seed
 
-    load(read_seed(), Settings(sqlite_path=sqlite_path, pin_hash_iterations=pin_hash_iterations))
+    # PINs are keyed with the pepper file beside the database, the one the Lambdas will read.
+    load(read_seed(), Settings(sqlite_path=sqlite_path))
 
 
 def with_hours_overrides(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from jam_data import sqlite_db
+from jam_lambda.settings import PIN_PEPPER_FILE_NAME
 
 from local_connect.definitions import load_definitions
 from local_connect.flows.coverage import Coverage, FlowCoverage, render, report
@@ -84,6 +85,8 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def database(seeded_template: Path, tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "jam.sqlite3"
     shutil.copy(seeded_template, path)
+    # The PINs were keyed with the pepper file beside the seeded database: it travels with it.
+    shutil.copy(seeded_template.parent / PIN_PEPPER_FILE_NAME, tmp_path / PIN_PEPPER_FILE_NAME)
     yield path
     sqlite_db.close_all()
 

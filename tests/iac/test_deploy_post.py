@@ -115,7 +115,6 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("PIN_HASH_ITERATIONS", "1000")
     with mock_aws():
         yield
 
@@ -161,11 +160,13 @@ def test_upload_site_refuses_an_unbuilt_site(aws: None, tmp_path: Path) -> None:
 def test_load_data_fills_the_stacks_tables_from_the_seed(
     aws: None, resources: Mapping[str, Mapping[str, Any]]
 ) -> None:
-    from jam_data import dynamo, repositories
+    from jam_data import dynamo, pepper, repositories, secretsmanager
     from jam_data.pin_hash import PinHash, matches
 
     repositories.clear()
     dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
     client = dynamo.client()
     for logical_id, table in of_type(resources, "AWS::DynamoDB::Table").items():
         props = table["Properties"]
@@ -175,8 +176,11 @@ def test_load_data_fills_the_stacks_tables_from_the_seed(
             AttributeDefinitions=props["AttributeDefinitions"],
             BillingMode=props["BillingMode"],
         )
+    pepper_arn = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="jam-pin-pepper", SecretString="q" * 64
+    )["ARN"]
     try:
-        counts = deploy_post.load_data(OUTPUTS)
+        counts = deploy_post.load_data({**OUTPUTS, "PinPepperSecretArn": pepper_arn})
         customers = json.loads(
             (deploy_post.REPO_ROOT / "data" / "seed" / "customers.json").read_text("utf-8")
         )
@@ -187,11 +191,17 @@ def test_load_data_fills_the_stacks_tables_from_the_seed(
         )
         pin = client.get_item(TableName="PinStateTable", Key={"PhoneNumber": {"S": "+12025550100"}})["Item"]
         assert "Pin" not in pin  # only the salted hash is stored
-        stored = PinHash(pin["PinSalt"]["S"], pin["PinHash"]["S"], int(pin["PinIterations"]["N"]))
-        assert matches("1234", stored)
+        stored = PinHash(
+            pin["PinSalt"]["S"], pin["PinHash"]["S"], int(pin["PinIterations"]["N"]), pin["PinScheme"]["S"]
+        )
+        # Keyed with the stack's pepper (read with the deployer's credentials), no other.
+        assert stored.keyed and matches("1234", stored, b"q" * 64)
+        assert not matches("1234", stored, b"r" * 64)
     finally:
         repositories.clear()
         dynamo.reset_client()
+        secretsmanager.reset_client()
+        pepper.reset()
 
 
 def test_the_claimed_number_is_pointed_at_the_inbound_flow() -> None:

@@ -2,8 +2,9 @@
 
 The API's calls are read from its source (tests/iac/code_facts.py). The Connect Lambdas' calls
 are observed: each handler runs, with the environment the template gives it, against a mocked
-account (moto) holding the template's tables, through the paths that touch storage (found,
-unknown, duplicate, wrong PIN, right PIN); every DynamoDB request is recorded with its table.
+account (moto) holding the template's tables and its secret, through the paths that touch storage
+(found, unknown, duplicate, wrong PIN, right PIN); every DynamoDB request is recorded with its
+table, every Secrets Manager request with its secret.
 """
 
 from __future__ import annotations
@@ -233,8 +234,9 @@ def _table_value(value: Any) -> str:
 def mocked_account(
     monkeypatch: pytest.MonkeyPatch, resources: Mapping[str, Mapping[str, Any]]
 ) -> Iterator[Any]:
-    """moto with every DynamoDB table of the template (named by logical id), seeded from data/seed."""
-    from jam_data import dynamo, repositories
+    """moto with every DynamoDB table and secret of the template (named by logical id), seeded
+    from data/seed; yields the DynamoDB client and {secret logical id: ARN}."""
+    from jam_data import dynamo, pepper, repositories, secretsmanager
     from jam_lambda.settings import Settings
     from moto import mock_aws
 
@@ -246,11 +248,21 @@ def mocked_account(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    monkeypatch.setenv("PIN_HASH_ITERATIONS", "1000")  # hashing cost is not under test here
     repositories.clear()
     dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
     with mock_aws():
         client = dynamo.client()
+        import boto3
+
+        # The template generates its secrets; here any 64 characters do (CreateSecret is not in
+        # the Lambdas' SDK slice, so a full client makes them).
+        secrets_admin = boto3.client("secretsmanager", region_name=REGION)
+        secret_arns = {
+            logical_id: str(secrets_admin.create_secret(Name=logical_id, SecretString="p" * 64)["ARN"])
+            for logical_id in of_type(resources, "AWS::SecretsManager::Secret")
+        }
         for logical_id, table in of_type(resources, "AWS::DynamoDB::Table").items():
             props = table["Properties"]
             client.create_table(
@@ -265,7 +277,7 @@ def mocked_account(
             prompts_table="PromptsTable",
             survey_table="SurveyResultsTable",
             pin_table="PinStateTable",
-            pin_hash_iterations=1000,
+            pin_pepper_secret_arn=secret_arns["PinPepperSecret"],
         )
         load(read_seed(), seed_settings)
         # The flows' prompts file may not exist yet; one item of our own makes the read succeed.
@@ -276,24 +288,33 @@ def mocked_account(
             }
         )
         repositories.clear()
-        yield client
+        pepper.reset()
+        yield client, secret_arns
     repositories.clear()
     dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
 
 
 @pytest.mark.parametrize("function_id", DATA_FUNCTIONS)
-def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
+def test_lambda_role_grants_exactly_the_dynamodb_and_secret_calls_its_handler_makes(
     function_id: str,
     resources: Mapping[str, Mapping[str, Any]],
     mocked_account: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from jam_data import secretsmanager
+
+    dynamodb, secret_arns = mocked_account
     function = resources[function_id]["Properties"]
     env = environment(resources[function_id])
     assert env.pop("DATA_BACKEND") == "dynamodb"
     tables = {name: _table_value(value) for name, value in env.items() if name.endswith("_TABLE")}
     assert len(tables) == 1, f"{function_id} reaches exactly one table: {tables}"
+    secrets = {name: _table_value(value) for name, value in env.items() if name.endswith("_SECRET_ARN")}
     for name, value in env.items():
+        if name in secrets:
+            value = secret_arns[secrets[name]]
         monkeypatch.setenv(name, tables.get(name, str(value)))
     monkeypatch.setenv("DATA_BACKEND", "dynamodb")
 
@@ -302,7 +323,11 @@ def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
     def record(model: Any, params: Mapping[str, Any], **_: Any) -> None:
         calls.add((f"dynamodb:{model.name}", str(params.get("TableName"))))
 
-    mocked_account.meta.events.register("before-parameter-build.dynamodb", record)
+    def record_secret(model: Any, params: Mapping[str, Any], **_: Any) -> None:
+        calls.add((f"secretsmanager:{model.name}", str(params.get("SecretId"))))
+
+    dynamodb.meta.events.register("before-parameter-build.dynamodb", record)
+    secretsmanager.client().meta.events.register("before-parameter-build.secretsmanager", record_secret)
     module_name, handler_name = function["Handler"].rsplit(".", 1)
     handler = getattr(importlib.import_module(module_name), handler_name)
     for event, expected in SCENARIOS[function_id]:
@@ -311,13 +336,22 @@ def test_lambda_role_grants_exactly_the_dynamodb_calls_its_handler_makes(
         assert {k: reply.get(k) for k in expected} == expected, (function_id, reply)
 
     (table,) = tables.values()
-    assert calls, f"{function_id} made no DynamoDB call"
-    assert {t for _, t in calls} == {table}
+    dynamodb_calls = {(action, t) for action, t in calls if action.startswith("dynamodb:")}
+    assert dynamodb_calls, f"{function_id} made no DynamoDB call"
+    assert {t for _, t in dynamodb_calls} == {table}
     _, role = function_role(resources, function_id)
     grants = granted(role, "dynamodb")
-    assert set(grants) == {action for action, _ in calls}
+    assert set(grants) == {action for action, _ in dynamodb_calls}
     for action, granted_resources in grants.items():
         assert granted_resources == [{"Fn::GetAtt": [table, "Arn"]}], action
+
+    # Secrets: exactly the calls made, each on the one secret the function's environment names.
+    secret_calls = calls - dynamodb_calls
+    assert {arn for _, arn in secret_calls} == {secret_arns[s] for s in secrets.values()}
+    secret_grants = granted(role, "secretsmanager")
+    assert set(secret_grants) == {action for action, _ in secret_calls}
+    for action, granted_resources in secret_grants.items():
+        assert granted_resources == [{"Ref": s} for s in secrets.values()], action
 
 
 def test_api_role_grants_exactly_the_dynamodb_calls_of_the_survey_summary(
@@ -346,7 +380,7 @@ def test_api_role_grants_exactly_the_dynamodb_calls_of_the_survey_summary(
     def record(model: Any, params: Mapping[str, Any], **_: Any) -> None:
         calls.add((f"dynamodb:{model.name}", str(params.get("TableName"))))
 
-    mocked_account.meta.events.register("before-parameter-build.dynamodb", record)
+    mocked_account[0].meta.events.register("before-parameter-build.dynamodb", record)
     assert SurveySummaryService(settings).summary()["count"] == 1
     assert calls == {("dynamodb:Scan", table)}
     _, role = function_role(resources, "ApiFunction")

@@ -40,9 +40,9 @@ API_DEFAULTS_ON_AWS = {
 # Lambda variables the template leaves unset on purpose, and why.
 LAMBDA_DEFAULTS_ON_AWS = {
     "SQLITE_PATH": "the SQLite backend is the local twin's; AWS uses DynamoDB",
+    "PIN_PEPPER_FILE": "the local pepper file; on AWS PIN_PEPPER_SECRET_ARN names the secret instead",
     "DEFAULT_COUNTRY_CODE": "the code's default (1) is the center's country",
     "LOG_LEVEL": "INFO by default",
-    "PIN_HASH_ITERATIONS": "stored with each hash; the default is the production cost",
     "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
     "LOCAL_CONNECT_NOW": "the local runtime's movable clock; on AWS the real time is the time",
     "AWS_REGION": "set by the Lambda runtime (hours_status's fallback when an ARN has no region)",
@@ -510,7 +510,7 @@ def test_every_checkov_skip_says_why(resources: Mapping[str, Mapping[str, Any]])
     ]
     assert skips, "the template's checkov skips are read from resource Metadata"
     for logical_id, skip in skips:
-        assert re.fullmatch(r"CKV_AWS_\d+", skip["id"]), (logical_id, skip)
+        assert re.fullmatch(r"CKV2?_AWS_\d+", skip["id"]), (logical_id, skip)
         assert len(skip.get("comment", "")) >= 40, f"{logical_id} skips {skip['id']} without a reason"
 
 

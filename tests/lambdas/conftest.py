@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jam_data import dynamo, repositories, sqlite_db
+from jam_data import dynamo, pepper, repositories, secretsmanager, sqlite_db
 from jam_lambda.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -38,7 +38,7 @@ def connect_event(parameters: dict[str, str] | None = None, **contact_data: Any)
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     """No test sees another's environment, cached repositories, clients or connections."""
     for name in (
         "DATA_BACKEND",
@@ -52,15 +52,20 @@ def _isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_PROFILE",
+        "PIN_PEPPER_SECRET_ARN",
     ):
         monkeypatch.delenv(name, raising=False)
-    # Hashing cost is not what these tests are about; production keeps the default.
-    monkeypatch.setenv("PIN_HASH_ITERATIONS", "1000")
+    # Each test its own PIN pepper (a file created on first use), never the repository's var/.
+    monkeypatch.setenv("PIN_PEPPER_FILE", str(tmp_path / "pin-pepper"))
     repositories.clear()
     dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
     yield
     repositories.clear()
     dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
     sqlite_db.close_all()
 
 

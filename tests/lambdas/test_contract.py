@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from jam_data import repositories
-from jam_data.pin_hash import hash_pin, matches
+from jam_data.pin_hash import SCHEME_KEYED, SCHEME_PBKDF2, hash_pin, hash_pin_pbkdf2, matches
 from jam_data.pins import PinNotEnrolled
 from jam_data.surveys import INVALID, MISSING, VALID, Answer, SurveyResult
 from jam_lambda.settings import Settings
 
+PEPPER = b"contract-test-pepper-0123456789abcdef"
 MARIA = {
     "PhoneNumber": "+12025550100",
     "FirstName": "María",
@@ -168,24 +169,35 @@ def test_report_reads_are_bounded_and_say_whether_they_hold_everything(
 def test_pin_enrolment_and_failure_counting(backend: Settings) -> None:
     pins = repositories.pins(backend)
     assert pins.get("+12025550100") is None
-    pins.enroll("+12025550100", hash_pin("1234", iterations=1000))
+    pins.enroll("+12025550100", hash_pin("1234", PEPPER))
     record = pins.get("+12025550100")
     assert record is not None and record.failed_attempts == 0
-    assert matches("1234", record.pin) and not matches("4321", record.pin)
+    assert matches("1234", record.pin, PEPPER) and not matches("4321", record.pin, PEPPER)
     assert [pins.record_failure("+12025550100") for _ in range(3)] == [1, 2, 3]
     assert pins.get("+12025550100").failed_attempts == 3  # type: ignore[union-attr]
     pins.reset_failures("+12025550100")
     assert pins.get("+12025550100").failed_attempts == 0  # type: ignore[union-attr]
 
 
+def test_both_hash_schemes_are_stored_and_read_back_as_enrolled(backend: Settings) -> None:
+    pins = repositories.pins(backend)
+    pins.enroll("+12025550103", hash_pin_pbkdf2("5678", iterations=1000))
+    pins.enroll("+12025550104", hash_pin("5678", PEPPER))
+    legacy, keyed = pins.get("+12025550103"), pins.get("+12025550104")
+    assert legacy is not None and keyed is not None
+    assert (legacy.pin.scheme, legacy.pin.iterations) == (SCHEME_PBKDF2, 1000)
+    assert (keyed.pin.scheme, keyed.pin.iterations) == (SCHEME_KEYED, 0)
+    assert matches("5678", legacy.pin) and matches("5678", keyed.pin, PEPPER)
+
+
 def test_re_enrolment_replaces_the_pin_and_clears_failures(backend: Settings) -> None:
     pins = repositories.pins(backend)
-    pins.enroll("+12025550101", hash_pin("1111", iterations=1000))
+    pins.enroll("+12025550101", hash_pin("1111", PEPPER))
     pins.record_failure("+12025550101")
-    pins.enroll("+12025550101", hash_pin("2222", iterations=1000))
+    pins.enroll("+12025550101", hash_pin("2222", PEPPER))
     record = pins.get("+12025550101")
     assert record is not None and record.failed_attempts == 0
-    assert matches("2222", record.pin) and not matches("1111", record.pin)
+    assert matches("2222", record.pin, PEPPER) and not matches("1111", record.pin, PEPPER)
 
 
 def test_failure_for_unenrolled_number_creates_nothing(backend: Settings) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import repositories, survey_report
+from jam_data import pepper, repositories, survey_report
 from jam_data.pin_hash import hash_pin
 from jam_data.surveys import Answer, SurveyResult
 from jam_lambda.settings import Settings
@@ -82,7 +82,7 @@ def test_concurrent_retries_of_one_survey_store_it_once(sqlite_env: Path) -> Non
 
 
 def test_concurrent_wrong_pins_are_all_counted(backend: Settings) -> None:
-    repositories.pins(backend).enroll("+12025550100", hash_pin("1234", iterations=1000))
+    repositories.pins(backend).enroll("+12025550100", hash_pin("1234", pepper.get(backend)))
     pins = repositories.pins(backend)
     counts: list[int] = []
     lock = threading.Lock()

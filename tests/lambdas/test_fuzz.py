@@ -16,7 +16,7 @@ from hours_status import handler as hours_status_module
 from hours_status.handler import lambda_handler as hours_status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jam_data import repositories, sqlite_db
+from jam_data import pepper, repositories, sqlite_db
 from jam_data.pin_hash import hash_pin
 from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
@@ -143,7 +143,7 @@ def seeded(backend: Settings) -> Iterator[None]:
             "Prompts": [{"Id": "Welcome", "PromptText": {"en-US": "Hi", "es-US": "Hola"}}],
         }
     )
-    repositories.pins(settings_).enroll("+12025550100", hash_pin("1234", iterations=1000))
+    repositories.pins(settings_).enroll("+12025550100", hash_pin("1234", pepper.get(settings_)))
     yield
     sqlite_db.close_all()
 

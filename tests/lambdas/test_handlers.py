@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import repositories
+from jam_data import pepper, repositories
 from jam_data.pin_hash import hash_pin
 from jam_lambda.responses import MAX_RESPONSE_BYTES
 from jam_lambda.settings import Settings
@@ -248,7 +248,7 @@ def test_survey_table_down_is_reported_not_raised(dynamodb_env: Any) -> None:
 
 
 def enroll(settings: Settings, pin: str = "1234", number: str = CALLER) -> None:
-    repositories.pins(settings).enroll(number, hash_pin(pin, iterations=1000))
+    repositories.pins(settings).enroll(number, hash_pin(pin, pepper.get(settings)))
 
 
 def pin_event(pin: str, **params: str) -> dict[str, Any]:

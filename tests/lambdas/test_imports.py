@@ -17,7 +17,7 @@ OWN_PACKAGES = {*HANDLERS, "jam_data", "jam_lambda"}
 
 PROBE = f"""
 import json, os, sys
-os.environ.update(DATA_BACKEND="sqlite", SQLITE_PATH=sys.argv[1], PIN_HASH_ITERATIONS="1000")
+os.environ.update(DATA_BACKEND="sqlite", SQLITE_PATH=sys.argv[1])
 event = json.load(open(sys.argv[2]))
 import importlib, io, contextlib
 with contextlib.redirect_stdout(io.StringIO()):

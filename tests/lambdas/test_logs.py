@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import repositories
+from jam_data import pepper, repositories
 from jam_data.pin_hash import hash_pin
 from jam_lambda.jsonlog import InvocationLog, redact
 from jam_lambda.settings import Settings
@@ -43,7 +43,7 @@ def test_every_line_is_json_with_the_contact_id_and_no_number_or_pin(
 ) -> None:
     settings = Settings.from_env()
     repositories.customers(settings).put({"PhoneNumber": "+12025550100", "FirstName": "Maria"})
-    repositories.pins(settings).enroll("+12025550100", hash_pin("9753", iterations=1000))
+    repositories.pins(settings).enroll("+12025550100", hash_pin("9753", pepper.get(settings)))
     capsys.readouterr()
     invoke()
     out = capsys.readouterr().out

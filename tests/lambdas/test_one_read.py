@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import repositories, sqlite_db
+from jam_data import pepper, repositories, sqlite_db
 from jam_data.pin_hash import hash_pin
 from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
@@ -30,7 +30,7 @@ FLOW = {"ContactFlowName": "JAM Inbound", "Prompts": [{"Id": "Welcome", "PromptT
 def seed(settings: Settings) -> None:
     repositories.customers(settings).put({"PhoneNumber": CALLER, "FirstName": "Maria", "VIP": True})
     repositories.prompts(settings).put(FLOW)
-    repositories.pins(settings).enroll(CALLER, hash_pin("1234", iterations=1000))
+    repositories.pins(settings).enroll(CALLER, hash_pin("1234", pepper.get(settings)))
 
 
 # ---------------------------------------------------------------- DynamoDB
