@@ -215,7 +215,9 @@ def create_app(
     def back_to_client(auth: AuthorizationRequest, username: str, auth_time: int) -> BaseResponse:
         code = codes.issue(auth, username, auth_time)
         query = {"code": code, **({"state": auth.state} if auth.state else {})}
-        return redirect(f"{auth.redirect_uri}?{urlencode(query)}", code=302)
+        # A callback URL may have a query of its own: the code and state are added to it.
+        separator = "&" if urlsplit(auth.redirect_uri).query else "?"
+        return redirect(f"{auth.redirect_uri}{separator}{urlencode(query)}", code=302)
 
     def signed_in_user() -> tuple[User, int] | None:
         username, auth_time = session.get("username"), session.get("auth_time")

@@ -164,6 +164,18 @@ def test_the_code_goes_back_with_the_state(pool: Pool) -> None:
     assert query_of(answer.headers["Location"])["state"] == "opaque-state-123"
 
 
+def test_a_callback_url_with_a_query_keeps_it(pool: Pool) -> None:
+    callback = f"{pool.redirect_uri}?from=site"
+    auth = authorization(pool, redirect_uri=callback)
+    with requests.Session() as http:
+        answer = sign_in(pool, http, "maria", "Maria-demo-1", auth)
+    location = answer.headers["Location"]
+    assert location.startswith(callback + "&")
+    query = query_of(location)
+    assert query["from"] == "site" and query["state"] == auth.params["state"]
+    assert exchange(pool, query["code"], auth.verifier, callback).status_code == 200
+
+
 def test_the_hosted_ui_speaks_spanish_when_asked(pool: Pool) -> None:
     auth = authorization(pool, lang="es")
     with requests.Session() as http:
