@@ -213,14 +213,16 @@ class ContactCenter:
     ) -> Contact:
         """The flow's UpdateContactTargetQueue / UpdateContactRoutingBehavior (also while queued)."""
         contact = self.contact(contact_id)
+        queued = contact.state is ContactState.QUEUED
+        if queued:
+            self._line_remove(contact)  # from the line it is in, before its queue may change
         if queue_id is not None:
             contact.queue_id = self.queue(queue_id).id
         if priority is not None:
             contact.priority = priority
         if time_adjustment is not None:
             contact.time_adjustment = time_adjustment
-        if contact.state is ContactState.QUEUED and contact.queue_id:
-            self._line_remove(contact)
+        if queued and contact.queue_id:
             self._line_add(contact, keep_arrival=True)
             self._dispatch()
         self.store.save(contact)

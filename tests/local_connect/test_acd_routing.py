@@ -127,3 +127,13 @@ def test_a_contact_is_routed_even_when_the_clock_went_back_since_it_was_queued(h
     harness.clock.set(harness.clock.now() - 3600)
     harness.center.set_agent_state("agent.support", "Available")
     assert harness.offers("agent.support") == [contact]
+
+
+def test_a_queued_contact_moved_to_another_queue_leaves_the_first_queues_line(harness: Harness) -> None:
+    center = harness.center
+    contact = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    center.set_routing(contact, queue_id=harness.queue_id("AccountsBillingQueue"))
+    assert len(center.lines[harness.queue_id("SupportTechnicalQueue")]) == 0
+    assert center.position(contact) == 0
+    center.set_agent_state("agent.support", "Available")
+    assert harness.offers("agent.support") == []  # no ghost of it left in the Support line
