@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from local_connect.cognito import LOCAL_CLIENT_ID, issuer_for
+from local_connect.cognito.tokens import DEFAULT_SCOPE
 from local_connect.definitions import Definitions
 
 # (department id, hours logical id, labels, [(issue id, queue logical id, labels)])
@@ -99,7 +100,7 @@ def site_config(definitions: Definitions, base_url: str) -> dict[str, Any]:
         "auth": {
             "authority": issuer,
             "clientId": LOCAL_CLIENT_ID,
-            "scope": "openid email phone profile aws.cognito.signin.user.admin",
+            "scope": DEFAULT_SCOPE,
             # Cognito's Hosted UI domain (logout) and user pools API (phone verification).
             "hostedUiDomain": issuer,
             "userPoolsApi": f"{issuer}/",

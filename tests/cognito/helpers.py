@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from local_connect.cognito import LOCAL_CLIENT_ID, SEED_USERS, issuer_for
 from local_connect.cognito.app import create_app, pkce_challenge
+from local_connect.cognito.tokens import DEFAULT_SCOPE
 
 WSGI = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -73,7 +74,7 @@ def authorization(pool: Pool, **overrides: str) -> Authorization:
         "client_id": LOCAL_CLIENT_ID,
         "redirect_uri": pool.redirect_uri,
         "response_type": "code",
-        "scope": "openid email phone profile aws.cognito.signin.user.admin",
+        "scope": DEFAULT_SCOPE,
         "state": secrets.token_hex(8),
         "nonce": secrets.token_hex(8),
         "code_challenge": pkce_challenge(verifier),
