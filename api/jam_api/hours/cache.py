@@ -34,8 +34,9 @@ class TtlCache(Generic[T]):
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
 
-    def get(self, key: str, fetch: Callable[[], T], *, remember: type[Exception]) -> T:
-        """The cached value; `remember` errors (e.g. not found) are cached like values."""
+    def get(self, key: str, fetch: Callable[[], T], *, remember: type[Exception] | tuple[()] = ()) -> T:
+        """The cached value; `remember` errors (e.g. not found) are cached like values. By default
+        no error is: every failure is retried on the next request (after the stale answer, if any)."""
         entry = self._fresh(key)
         if entry is None:
             with self._lock_for(key):
@@ -53,7 +54,7 @@ class TtlCache(Generic[T]):
                 return entry
         return None
 
-    def _refresh(self, key: str, fetch: Callable[[], T], remember: type[Exception]) -> _Entry[T]:
+    def _refresh(self, key: str, fetch: Callable[[], T], remember: type[Exception] | tuple[()]) -> _Entry[T]:
         try:
             entry: _Entry[T] = _Entry(fetch(), None, self._clock())
         except remember as exc:

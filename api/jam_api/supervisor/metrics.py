@@ -35,10 +35,6 @@ CURRENT_METRICS = [{"Name": n, "Unit": "COUNT"} for n in COUNTS] + [
 ]
 
 
-class _NeverRaised(Exception):
-    """TtlCache remembers errors of a type; every error here is a failure to retry, not a fact."""
-
-
 class QueueMetricsService:
     def __init__(
         self,
@@ -56,14 +52,14 @@ class QueueMetricsService:
 
     def snapshot(self) -> dict[str, Any]:
         """{"queues": [...by name], "dataSnapshotTime": ISO 8601 or null}, at most `ttl` old."""
-        return self._snapshots.get("queues", self._fetch, remember=_NeverRaised)
+        return self._snapshots.get("queues", self._fetch)
 
     def queue_names(self) -> dict[str, str]:
         """Queue id -> name, from the same cached ListQueues the metrics use."""
         return {q["id"]: q["name"] for q in self._queues()}
 
     def _queues(self) -> list[dict[str, str]]:
-        return self._queue_lists.get("queues", self._list_queues, remember=_NeverRaised)
+        return self._queue_lists.get("queues", self._list_queues)
 
     def _list_queues(self) -> list[dict[str, str]]:
         queues: list[dict[str, str]] = []

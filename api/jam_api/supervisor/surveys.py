@@ -26,10 +26,6 @@ class SurveysUnavailable(Exception):
     """The survey store could not be read (DynamoDB or the local SQLite file)."""
 
 
-class _NeverRaised(Exception):
-    """Nothing is remembered as a fact: every failure is retried on the next request."""
-
-
 class SurveySummaryService:
     def __init__(
         self,
@@ -44,7 +40,7 @@ class SurveySummaryService:
         self._cache: TtlCache[dict[str, Any]] = TtlCache(ttl, 1, clock)
 
     def summary(self) -> dict[str, Any]:
-        return self._cache.get("summary", self._read, remember=_NeverRaised)
+        return self._cache.get("summary", self._read)
 
     def _read(self) -> dict[str, Any]:
         # Deferred: the data layer (sqlite3, and on AWS the DynamoDB client) is paid for by the
