@@ -42,8 +42,6 @@ FAILED = {
     "timeZone": "",
     "error": "hours_failed",
 }
-# Only the local runtime sets this: its clock (which tests and demos move) is the instant to judge.
-LOCAL_CLOCK_VARIABLE = "LOCAL_CONNECT_NOW"
 # Connect's default quota for these calls is 2 per second per account: a warm container keeps a
 # schedule this long, so a burst of after-hours callers costs Connect one pair of calls a minute.
 CACHE_SECONDS = 60.0
@@ -125,6 +123,8 @@ def fetch_schedule(target: Target, endpoint_url: str | None) -> dict[str, Any]:
 
 
 def now_utc(env: Mapping[str, str]) -> datetime:
+    # Only the local runtime sets LOCAL_CONNECT_NOW: its clock (which tests and demos move) is the
+    # instant to judge. Spelled out here so tests/iac reads it from the source.
     local = env.get("LOCAL_CONNECT_NOW", "").strip()
     return datetime.fromtimestamp(float(local), UTC) if local else datetime.now(UTC)
 
