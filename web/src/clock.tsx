@@ -17,7 +17,7 @@ export function observeServerTime(serverIso: string, receivedAt = Date.now()): v
   skew = Math.abs(difference) > 2000 ? difference : 0;
 }
 
-export const systemClock: Clock = { now: () => Date.now() + skew };
+const systemClock: Clock = { now: () => Date.now() + skew };
 
 const ClockContext = createContext<Clock>(systemClock);
 

@@ -14,7 +14,7 @@ import { useSession } from "../session";
 import { dayAndTime, duration } from "../time/format";
 import { statusAt } from "../time/schedule";
 
-export const NOTE_MAX = 500;
+const NOTE_MAX = 500;
 
 function newKey(): string {
   return typeof crypto !== "undefined" && "randomUUID" in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`;

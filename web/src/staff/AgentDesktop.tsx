@@ -11,7 +11,7 @@ import { type AgentView, type DeskContact, DeskError, LocalDesk } from "./desk";
 import { ScreenPop } from "./ScreenPop";
 import { staffText, type StaffKey } from "./text";
 
-export function useAgent(desk: LocalDesk | null, username: string) {
+function useAgent(desk: LocalDesk | null, username: string) {
   const [view, setView] = useState<AgentView | null>(null);
   const [error, setError] = useState<DeskError | null>(null);
   useEffect(() => {

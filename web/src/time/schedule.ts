@@ -84,7 +84,7 @@ function subtract(intervals: Interval[], cut: Interval): Interval[] {
   return out;
 }
 
-export function merge(intervals: Interval[]): Interval[] {
+function merge(intervals: Interval[]): Interval[] {
   const merged: Interval[] = [];
   for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
     const last = merged[merged.length - 1];

@@ -37,7 +37,7 @@ function partsFormatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** The wall-clock reading in `zone` at `instant` (ms since the epoch). */
-export function wallTimeAt(instant: number, zone: string): WallTime & { second: number } {
+function wallTimeAt(instant: number, zone: string): WallTime & { second: number } {
   const values: Record<string, number> = {};
   for (const part of partsFormatter(zone).formatToParts(new Date(instant))) {
     if (part.type !== "literal") values[part.type] = Number(part.value);
