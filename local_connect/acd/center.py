@@ -246,9 +246,7 @@ class ContactCenter:
         target = self.queue(queue_id or contact.queue_id or "")
         if contact.state is not ContactState.IN_FLOW:
             raise InvalidTransition(f"contact {contact_id} is {contact.state}, not in a flow")
-        limit = target.max_contacts
-        if self.settings.enforce_capacity and limit is not None and len(self.lines[target.id]) >= limit:
-            raise QueueAtCapacity(f"queue {target.name} is at capacity ({limit})")
+        self._check_capacity(target)
         contact.queue_id = target.id
         contact.state = ContactState.QUEUED
         if contact.enqueued_at is None:
@@ -259,6 +257,11 @@ class ContactCenter:
         self._schedule_delay_checks(target.id, contact)
         self._dispatch()
         return contact
+
+    def _check_capacity(self, target: Queue) -> None:
+        limit = target.max_contacts
+        if self.settings.enforce_capacity and limit is not None and len(self.lines[target.id]) >= limit:
+            raise QueueAtCapacity(f"queue {target.name} is at capacity ({limit})")
 
     def create_callback(
         self,
@@ -618,6 +621,7 @@ class ContactCenter:
         """Transfer to a queue: a new TRANSFER contact (same initial contact) waits in the target queue."""
         agent, contact = self._agent_contact(username, contact_id, ContactState.CONNECTED)
         target = self.queue(queue_ref)
+        self._check_capacity(target)  # refused before the agent's contact ends, which stays connected
         self._to_after_contact_work(agent, contact)
         self._finish(contact, DisconnectReason.TRANSFERRED, f"to {target.name}")
         moved = self.new_contact(

@@ -137,3 +137,19 @@ def test_a_queued_contact_moved_to_another_queue_leaves_the_first_queues_line(ha
     assert center.position(contact) == 0
     center.set_agent_state("agent.support", "Available")
     assert harness.offers("agent.support") == []  # no ghost of it left in the Support line
+
+
+def test_a_transfer_to_a_full_queue_is_refused_and_the_call_stays_with_the_agent(harness: Harness) -> None:
+    center = harness.center
+    full = harness.definitions.queues["SalesNewOrdersQueue"]
+    assert full.max_contacts is not None
+    for n in range(full.max_contacts):
+        harness.inbound(f"+1555555{n:04d}", "SalesNewOrdersQueue")
+    center.set_agent_state("agent.support", "Available")
+    contact = harness.inbound("+15555559999", "SupportTechnicalQueue")
+    center.accept("agent.support", contact)
+    with pytest.raises(QueueAtCapacity):
+        center.transfer("agent.support", contact, full.id)
+    assert center.contact(contact).state is ContactState.CONNECTED
+    assert center.agent("agent.support").state is AgentState.ON_CONTACT
+    assert not [c for c in center.contacts.values() if c.state is ContactState.IN_FLOW]
