@@ -254,6 +254,8 @@ class ConnectBackend:
         flow = self._flow(body["ContactFlowId"])
         destination = _e164(body["DestinationPhoneNumber"], "DestinationPhoneNumber")
         queue_id = self._queue(body["QueueId"]).id if body.get("QueueId") else None
+        if body.get("RelatedContactId"):
+            self._contact(body["RelatedContactId"])
         source = body.get("SourcePhoneNumber")
         if source:
             source = _e164(source, "SourcePhoneNumber")

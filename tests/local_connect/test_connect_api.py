@@ -198,6 +198,8 @@ def test_outbound_refuses_invalid_numbers_and_unknown_flows(twin: Twin) -> None:
         _outbound(twin, DestinationPhoneNumber="+15555550100")
     with pytest.raises(twin.client.exceptions.ResourceNotFoundException):
         _outbound(twin, ContactFlowId="not-a-flow")
+    with pytest.raises(twin.client.exceptions.ResourceNotFoundException):
+        _outbound(twin, RelatedContactId="not-a-contact")
     assert twin.runtime.store.contacts() == []
 
 
