@@ -10,8 +10,19 @@ from jam_data.sdk import sliced_session
 
 from jam_api.config import Settings
 
-# botocore's standard retry mode already backs off on throttling; we map what is left to 429.
-_RETRIES = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=3, read_timeout=8)
+# A Connect call that fails must fail before the function's Timeout (15 s, sam/template.yaml): a
+# Lambda that times out answers API Gateway's bare 502 instead of our problem+json, and hours never
+# get to serve their last good answer. Worst case per call: 2 attempts x (1 s to connect + 5 s to
+# read) + up to 1 s of standard-mode backoff = 13 s; Connect answers in well under a second.
+# The standard retry mode backs off on throttling; we map what is left to 429.
+CONNECT_TIMEOUT_S = 1.0
+READ_TIMEOUT_S = 5.0
+TOTAL_ATTEMPTS = 2
+_RETRIES = Config(
+    retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
+    connect_timeout=CONNECT_TIMEOUT_S,
+    read_timeout=READ_TIMEOUT_S,
+)
 
 # Every Connect operation the API calls. The client reads a slice of botocore's data with only
 # these (sdk_data/, written by `python -m scripts.sdk_slice`, held equal to the installed botocore

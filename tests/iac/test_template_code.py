@@ -239,6 +239,20 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
     assert app.test_client().get("/openapi.json").status_code == 200
 
 
+def test_a_failing_connect_call_ends_before_the_api_function_times_out(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """A timed-out function answers API Gateway's bare 502: the API's own error must come first."""
+    from jam_api.config import Settings
+    from jam_api.connect_client import make_connect_client
+
+    config = make_connect_client(Settings()).meta.config
+    attempts = config.retries["total_max_attempts"]
+    # Each attempt may time out connecting and reading; standard-mode backoff before a retry is < 1 s.
+    worst_case = (config.connect_timeout + config.read_timeout) * attempts + (attempts - 1)
+    assert worst_case < resources["ApiFunction"]["Properties"]["Timeout"], worst_case
+
+
 @pytest.mark.parametrize("function_id", DATA_FUNCTIONS)
 def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
     resources: Mapping[str, Mapping[str, Any]], function_id: str
