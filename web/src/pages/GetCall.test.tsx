@@ -139,6 +139,10 @@ describe("API errors read as sentences", () => {
     ["too-many-calls", 503, 30, "The contact center is at capacity. Please try again in 0 min 30 s."],
     ["not-your-number", 403, null, "We can only call the verified number on your account."],
     ["invalid-field", 422, null, "A field was not accepted: D"],
+    ["invalid-request", 400, null, "The request was not accepted: D"],
+    ["body-too-large", 413, null, "The request is too long. Shorten the note and try again."],
+    ["auth-not-configured", 503, null, "Sign-in is not available on our side right now. Please try again later."],
+    ["internal-error", 500, null, "Something went wrong on our side. Please try again in a moment."],
     ["something-new", 418, null, "Something went wrong (418): D"],
   ])("%s", (slug, status, retry, expected) => {
     expect(errorMessage(problem(slug, status), t, retry)).toBe(expected);
