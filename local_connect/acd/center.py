@@ -580,6 +580,8 @@ class ContactCenter:
             return
         contact.next_attempt_at = None
         self._requeue_in_place(contact)
+        assert contact.queue_id is not None
+        self._schedule_delay_checks(contact.queue_id, contact)
         self.emit("callback_queued", contact.id, queue=contact.queue_id, retry=True)
         self._dispatch()
 
@@ -713,6 +715,7 @@ class ContactCenter:
                     contact.state = ContactState.QUEUED
                     self._line_add(contact, keep_arrival=False)
                     self._save(contact)
+                    self._schedule_delay_checks(contact.queue_id, contact)  # the old timers died
                 resumed.append(contact)
             else:
                 contact.state = ContactState.DISCONNECTED

@@ -191,3 +191,24 @@ def test_a_callback_waiting_for_its_retry_is_retried_on_time_after_a_restart(tmp
     assert after.offers("agent.support") == [callback.id]
     assert after.center.contact(callback.id).callback_attempts == 1  # the attempt before the crash counts
     after.store.close()
+
+
+def test_a_callback_resumed_after_a_restart_reaches_delayed_agents_when_its_delay_passes(
+    tmp_path: Path,
+) -> None:
+    """The generalist takes Sales after a 30 s delay; the restart lost the timer that looked again."""
+    path = tmp_path / "contacts.sqlite3"
+    before = Harness(path)
+    first = before.inbound("+15555550101", "SalesNewOrdersQueue")
+    callback = before.center.create_callback(first, "+15555550101")
+    before.center.customer_disconnected(first)
+    before.store.close()  # as after kill -9
+
+    after = Harness(path)
+    after.clock.set(before.clock.now() + 5)
+    after.center.recover()
+    after.center.set_agent_state("agent.generalist", "Available")
+    assert after.offers("agent.generalist") == []  # still inside the 30 s delay
+    after.advance(30)
+    assert after.offers("agent.generalist") == [callback.id]
+    after.store.close()
