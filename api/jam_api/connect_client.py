@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from botocore.config import Config
-from jam_data.sdk import sliced_session
+from jam_data import sdk
 
 from jam_api.config import Settings
 
@@ -18,11 +17,6 @@ from jam_api.config import Settings
 CONNECT_TIMEOUT_S = 1.0
 READ_TIMEOUT_S = 5.0
 TOTAL_ATTEMPTS = 2
-_RETRIES = Config(
-    retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
-    connect_timeout=CONNECT_TIMEOUT_S,
-    read_timeout=READ_TIMEOUT_S,
-)
 
 # Every Connect operation the API calls. The client reads a slice of botocore's data with only
 # these (sdk_data/, written by `python -m scripts.sdk_slice`, held equal to the installed botocore
@@ -44,6 +38,12 @@ SDK_DATA = Path(__file__).resolve().parent / "sdk_data"
 
 
 def make_connect_client(settings: Settings) -> Any:
-    return sliced_session(SDK_DATA).client(
-        "connect", region_name=settings.region, endpoint_url=settings.connect_endpoint_url, config=_RETRIES
+    return sdk.client(
+        "connect",
+        connect_timeout=CONNECT_TIMEOUT_S,
+        read_timeout=READ_TIMEOUT_S,
+        total_attempts=TOTAL_ATTEMPTS,
+        data_dir=SDK_DATA,
+        region_name=settings.region,
+        endpoint_url=settings.connect_endpoint_url,
     )

@@ -41,15 +41,13 @@ def client(region: str | None, endpoint_url: str | None) -> ConnectClient:
 
 
 def _create_client(region: str | None, endpoint_url: str | None) -> ConnectClient:
-    from botocore.config import Config
-
-    config = Config(
+    created: ConnectClient = sdk.client(
+        "connect",
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
-        retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
-    )
-    created: ConnectClient = sdk.sliced_session().client(
-        "connect", region_name=region, endpoint_url=endpoint_url or None, config=config
+        total_attempts=TOTAL_ATTEMPTS,
+        region_name=region,
+        endpoint_url=endpoint_url or None,
     )
     return created
 

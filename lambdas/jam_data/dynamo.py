@@ -44,14 +44,12 @@ def client() -> DynamoDBClient:
 
 
 def _create_client() -> DynamoDBClient:
-    from botocore.config import Config  # deferred: the SQLite backend never pays for boto3
-
-    config = Config(
+    created: DynamoDBClient = sdk.client(
+        "dynamodb",
         connect_timeout=CONNECT_TIMEOUT_S,
         read_timeout=READ_TIMEOUT_S,
-        retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
+        total_attempts=TOTAL_ATTEMPTS,
     )
-    created: DynamoDBClient = sdk.sliced_session().client("dynamodb", config=config)
     return created
 
 

@@ -53,3 +53,24 @@ def sliced_session(data_dir: Path = SDK_DATA) -> Any:
     session = botocore.session.get_session()
     session.register_component("data_loader", SlicedDataLoader())
     return boto3.Session(botocore_session=session)
+
+
+def client(
+    service: str,
+    *,
+    connect_timeout: float,
+    read_timeout: float,
+    total_attempts: int,
+    data_dir: Path = SDK_DATA,
+    **options: Any,
+) -> Any:
+    """A client of `service` on the slice in `data_dir`, with these timeouts and standard-mode
+    retries (`total_attempts` counts the first try); `options` go to Session.client."""
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        retries={"total_max_attempts": total_attempts, "mode": "standard"},
+    )
+    return sliced_session(data_dir).client(service, config=config, **options)

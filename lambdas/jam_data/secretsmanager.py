@@ -25,14 +25,12 @@ def client() -> Any:
     if _client is None:
         with _lock:
             if _client is None:
-                from botocore.config import Config
-
-                config = Config(
+                _client = sdk.client(
+                    "secretsmanager",
                     connect_timeout=CONNECT_TIMEOUT_S,
                     read_timeout=READ_TIMEOUT_S,
-                    retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
+                    total_attempts=TOTAL_ATTEMPTS,
                 )
-                _client = sdk.sliced_session().client("secretsmanager", config=config)
     return _client
 
 
