@@ -1,5 +1,5 @@
-// The local runtime's agent and supervisor endpoints (docs/LOCAL-API.md). On AWS the same views
-// would be fed by amazon-connect-streams (agent) and GetCurrentMetricData (supervisor).
+// The local runtime's agent and supervisor endpoints (docs/LOCAL-API.md), local only: on AWS the
+// agent desktop is the Connect CCP (ccp.ts) and the supervisor page reads the API (supervisorApi.ts).
 
 export interface ScreenPop {
   firstName: string | null;
