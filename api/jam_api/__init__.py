@@ -46,6 +46,8 @@ def create_app(
     the local runtime passes its own clock so the site and the IVR agree on open/closed.
     """
     settings = settings or Settings.from_env()
+    # The runtime's clock locally (contact records carry its times), the wall clock on AWS.
+    now = now or (lambda: datetime.now(UTC))
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     connect = connect_client or make_connect_client(settings)
@@ -61,10 +63,9 @@ def create_app(
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
             "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
             "jam.survey_summary": survey_summary or SurveySummaryService(settings),
-            # The runtime's clock locally (contact records carry its times), the wall clock on AWS.
-            "jam.now": now or (lambda: datetime.now(UTC)),
+            "jam.now": now,
             "jam.contact_status": contact_status
-            or ContactStatusService(connect, settings.connect_instance_id),
+            or ContactStatusService(connect, settings.connect_instance_id, now=now),
         }
     )
     register_problem_handlers(app)

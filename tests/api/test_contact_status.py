@@ -121,6 +121,17 @@ def test_owner_sees_the_call_in_queue_with_position_and_wait(
     assert response.headers["Cache-Control"] == "private, max-age=2"
 
 
+def test_as_of_is_read_on_the_apps_clock(settings: Settings, connect: Any, make_token: TokenFactory) -> None:
+    """Locally the contact's times are the runtime's (a clock demos move); asOf must be on it too."""
+    runtime_now = datetime(2026, 1, 5, 20, 1, 0, tzinfo=UTC)
+    app = create_app(settings, connect_client=connect[0], now=lambda: runtime_now)
+    stubber = connect[1]
+    expect_owner(stubber)
+    expect_describe(stubber, described())
+    body = get(CheckedClient(app.test_client()), make_token()).get_json()
+    assert (body["initiatedAt"], body["asOf"]) == ("2026-01-05T20:00:00+00:00", "2026-01-05T20:01:00+00:00")
+
+
 @pytest.mark.parametrize(
     ("flags", "state", "timestamps"),
     [

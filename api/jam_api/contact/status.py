@@ -106,11 +106,14 @@ class ContactStatusService:
         instance_id: str,
         *,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] | None = None,
         budget_rate: float = BUDGET_RATE,
         budget_burst: int = BUDGET_BURST,
     ) -> None:
         self._connect = connect
         self._instance_id = instance_id
+        # `asOf`'s clock: the contact's own times are the runtime's locally, so asOf must be too.
+        self._now = now or (lambda: datetime.now(UTC))
         self._budget = _Budget(budget_rate, budget_burst, clock)
         self._owners: TtlCache[str] = TtlCache(OWNER_TTL_SECONDS, MAX_CONTACTS, clock)
         self._statuses: TtlCache[dict[str, Any]] = TtlCache(STATUS_TTL_SECONDS, MAX_CONTACTS, clock)
@@ -199,7 +202,7 @@ class ContactStatusService:
             "disconnectedAt": _iso(disconnected_at),
             "positionInQueue": position,
             "estimatedWaitSeconds": wait,
-            "asOf": datetime.now(UTC).isoformat(),
+            "asOf": self._now().astimezone(UTC).isoformat(),
         }
 
     def _metrics(self, contact_id: str) -> tuple[int | None, float | None]:
