@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_connect.acd import AcdSettings, Contact, ContactCenter, ContactStore
+from local_connect.acd import AcdSettings, ContactCenter, ContactStore
 from local_connect.channels import Channels
 from local_connect.clock import Clock, RealTimeDriver, Scheduler, WallClock
 from local_connect.connect_api import ConnectBackend, Throttle, create_app
@@ -86,7 +86,3 @@ class Runtime:
             self._driver.stop()
             self._driver = None
         self.store.close()
-
-    def open_contacts(self) -> list[Contact]:
-        with self.lock:
-            return list(self.center.open_contacts())

@@ -233,13 +233,6 @@ class ContactCenter:
         contact.survey.update(answers)
         self.store.save(contact)
 
-    def waiting_count(self, queue_id: str) -> int:
-        return sum(
-            1
-            for c in self.contacts.values()
-            if c.queue_id == queue_id and c.state in (ContactState.QUEUED, ContactState.OFFERED)
-        )
-
     def enqueue(self, contact_id: str, queue_id: str | None = None) -> Contact:
         """TransferContactToQueue: put the contact in its target queue (QueueAtCapacity if full)."""
         contact = self.contact(contact_id)

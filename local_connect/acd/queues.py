@@ -47,6 +47,3 @@ class WaitingLine:
 
     def in_order(self) -> Iterator[QueueKey]:
         return iter(list(self._keys))
-
-    def oldest_routing_time(self) -> float | None:
-        return min((k[1] for k in self._keys), default=None)

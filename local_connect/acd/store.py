@@ -166,12 +166,6 @@ class ContactStore:
         with self._lock:
             self._db.execute(_UPSERT, _row(contact))
 
-    def save_many(self, contacts: Iterable[Contact]) -> None:
-        with self._lock:
-            self._db.execute("BEGIN")
-            self._db.executemany(_UPSERT, [_row(c) for c in contacts])
-            self._db.execute("COMMIT")
-
     def get(self, contact_id: str) -> Contact | None:
         with self._lock:
             row = self._db.execute("SELECT * FROM contacts WHERE id = ?", (contact_id,)).fetchone()

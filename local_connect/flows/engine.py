@@ -206,10 +206,6 @@ class FlowEngine:
     def session(self, contact_id: str) -> Session | None:
         return self.sessions.get(contact_id) or self._dormant.get(contact_id)
 
-    def forget(self, contact_id: str) -> None:
-        self.stop(contact_id)
-        self._dormant.pop(contact_id, None)
-
     # ------------------------------------------------------------------ running
     def _run(self, session: Session) -> None:
         steps = 0
