@@ -1,4 +1,4 @@
-"""The survey read path for reports (the local runtime and the API's supervisor summary).
+"""The survey read path for reports: the API's supervisor summary, on both stacks.
 
 JSON-ready plain values only. Averages count valid answers (1-5) only; invalid and missing
 answers are counted as such, so a report shows how many callers did not answer.
@@ -13,11 +13,6 @@ from jam_lambda.settings import Settings
 
 from jam_data import repositories
 from jam_data.surveys import INVALID, MISSING, QUESTIONS, VALID, SurveyResult
-
-
-def recent(settings: Settings, limit: int = 100) -> list[dict[str, Any]]:
-    """The newest survey results first, as items (the DynamoDB item shape, plain values)."""
-    return [result.to_item() for result in repositories.surveys(settings).list_recent(limit)]
 
 
 def _question_stats(results: list[SurveyResult], index: int) -> dict[str, Any]:

@@ -192,8 +192,8 @@ class DynamoDbSurveys:
         return SurveyResult.from_item(from_item(item)) if item else None
 
     def list_recent(self, limit: int = 100) -> list[SurveyResult]:
-        # Reports read the whole (small, per-instance) table: a Scan is right here, and only here.
-        # The callers' lookups are all GetItem.
+        # The whole table (a Scan of every page): for tests and tools on small tables only. Reports
+        # read through read_for_report, which is bounded; the callers' lookups are all GetItem.
         from jam_data.dynamo import from_item
 
         results: list[SurveyResult] = []

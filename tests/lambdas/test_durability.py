@@ -107,7 +107,7 @@ def test_survey_report_counts_and_averages(backend: Settings) -> None:
     surveys.record(result("c-001", "5", "4", "", queue="Sales - New Orders"))
     surveys.record(result("c-002", "3", "x", "", queue="Sales - New Orders"))
     surveys.record(result("c-003", "1", "2", "5", queue="Support - Devices"))
-    items = survey_report.recent(backend)
+    items = [r.to_item() for r in surveys.list_recent()]
     assert [item["ContactId"] for item in items] == ["c-003", "c-002", "c-001"]
     assert items[0]["Q3Score"] == 5 and items[1]["Q2Status"] == "invalid"
     report = survey_report.summary(surveys.list_recent())
