@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from local_connect.cognito import LOCAL_CLIENT_ID, SEED_USERS, STATE_DIR, issuer_for
 from local_connect.cognito.idp_api import handle_idp_request
 from local_connect.cognito.keys import load_or_create_secret, load_or_create_signing_key
-from local_connect.cognito.pages import confirm_page, error_page, sign_in_page, sign_up_page
+from local_connect.cognito.pages import confirm_page, error_page, sign_in_page, sign_up_page, text
 from local_connect.cognito.tokens import DEFAULT_SCOPE, TOKEN_LIFETIME_SECONDS, TokenMinter
 from local_connect.cognito.users import User, UserError, UserPool
 
@@ -226,6 +226,20 @@ def create_app(
         user = pool.get(username)
         return (user, auth_time) if user and user.confirmed else None
 
+    def form_token() -> str:
+        """The session's anti-forgery token, carried by the sign-in and sign-up forms. A cross-site
+        POST arrives without the (SameSite=Lax) session cookie, so it cannot match: another site
+        cannot sign this browser in to an account of its choosing (login CSRF)."""
+        token = session.get("csrf")
+        if not isinstance(token, str):
+            token = session["csrf"] = secrets.token_urlsafe(24)
+        return token
+
+    def forged() -> bool:
+        expected = session.get("csrf")
+        sent = request.form.get("_csrf", "")
+        return not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode())
+
     def start_session(user: User) -> int:
         auth_time = int(time.time())
         session.clear()
@@ -307,12 +321,17 @@ def create_app(
         auth = parse_authorize(source)
         fields = auth.fields()
         sign_up = url("/signup") + "?" + urlencode(fields)
+        form = {**fields, "_csrf": form_token()}
         if request.method == "GET":
-            return sign_in_page(url("/login"), sign_up, fields)
+            return sign_in_page(url("/login"), sign_up, form)
         username = request.form.get("username", "").strip()
+        if forged():
+            return Response(
+                sign_in_page(url("/login"), sign_up, form, text(auth.lang, "form_expired"), username), 400
+            )
         if throttle.locked(username):
             return Response(
-                sign_in_page(url("/login"), sign_up, fields, "Password attempts exceeded", username), 400
+                sign_in_page(url("/login"), sign_up, form, "Password attempts exceeded", username), 400
             )
         try:
             user = pool.authenticate(username, request.form.get("password", ""))
@@ -323,7 +342,7 @@ def create_app(
                 # The password was right: this browser may confirm the account (and only this one).
                 session["pending"] = username
                 return redirect(url("/confirm") + "?" + urlencode({**fields, "username": username}))
-            return Response(sign_in_page(url("/login"), sign_up, fields, exc.message, username), 400)
+            return Response(sign_in_page(url("/login"), sign_up, form, exc.message, username), 400)
         throttle.succeeded(username)
         return back_to_client(auth, user.username, start_session(user))
 
@@ -333,17 +352,21 @@ def create_app(
         auth = parse_authorize(source)
         fields = auth.fields()
         sign_in = url("/login") + "?" + urlencode(fields)
+        form = {**fields, "_csrf": form_token()}
         if request.method == "GET":
-            return sign_up_page(url("/signup"), sign_in, fields, {})
+            return sign_up_page(url("/signup"), sign_in, form, {})
         values = {
             k: request.form.get(k, "")
             for k in ("username", "given_name", "family_name", "email", "phone_number")
         }
+        if forged():
+            page = sign_up_page(url("/signup"), sign_in, form, values, text(auth.lang, "form_expired"))
+            return Response(page, 400)
         attributes = {k: v for k, v in values.items() if k != "username"}
         try:
             user = pool.sign_up(values["username"].strip(), request.form.get("password", ""), attributes)
         except UserError as exc:
-            return Response(sign_up_page(url("/signup"), sign_in, fields, values, exc.message), 400)
+            return Response(sign_up_page(url("/signup"), sign_in, form, values, exc.message), 400)
         session["pending"] = user.username
         code = pool.new_code(user.username, "email")
         return confirm_page(url("/confirm"), fields, user.username, str(user.attributes.get("email")), code)

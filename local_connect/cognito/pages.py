@@ -44,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "code": "Confirmation code",
         "confirm": "Confirm account",
         "shown_code": "Local mode: instead of an email to {destination}, here is your code:",
+        "form_expired": "This form has expired. Please try again.",
     },
     "es": {
         "sign_in": "Iniciar sesión",
@@ -62,6 +63,7 @@ TEXT: dict[str, dict[str, str]] = {
         "code": "Código de confirmación",
         "confirm": "Confirmar cuenta",
         "shown_code": "Modo local: en lugar de un correo a {destination}, este es su código:",
+        "form_expired": "Este formulario ha caducado. Inténtelo de nuevo.",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -183,12 +184,32 @@ def test_the_hosted_ui_speaks_spanish_when_asked(pool: Pool) -> None:
         page = http.get(f"{pool.base_url}{first.headers['Location']}")
         assert '<html lang="es">' in page.text
         assert ">Contraseña</label>" in page.text and "Iniciar sesión" in page.text
+        form = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
         refused = http.post(
             f"{pool.issuer}/login",
-            data={**auth.params, "username": "maria", "password": "wrong-Password1"},
+            data={**auth.params, "_csrf": form["_csrf"], "username": "maria", "password": "wrong-Password1"},
             allow_redirects=False,
         )
         assert '<html lang="es">' in refused.text and refused.status_code == 400
+        assert "Incorrect username or password." in refused.text
+
+
+def test_a_sign_in_form_posted_from_another_site_is_refused(pool: Pool) -> None:
+    """Login CSRF: a form on another site posts the attacker's credentials; the browser sends no
+    (SameSite=Lax) session cookie with it, so the pool must neither sign in nor issue a code."""
+    auth = authorization(pool)
+    with requests.Session() as victim:
+        forged = victim.post(
+            f"{pool.issuer}/login",
+            data={**auth.params, "username": "maria", "password": "Maria-demo-1"},
+            allow_redirects=False,
+        )
+        assert forged.status_code == 400 and "This form has expired" in forged.text
+        assert "code=" not in forged.headers.get("Location", "")
+        again = victim.get(f"{pool.issuer}/oauth2/authorize", params=auth.params, allow_redirects=False)
+        assert "/cognito/login?" in again.headers["Location"]  # not signed in
+        # The same browser, posting the form the pool served it, signs in.
+        assert code_from(pool, sign_in(pool, victim, "maria", "Maria-demo-1", auth), auth)
 
 
 def test_repeated_wrong_passwords_lock_the_user(pool: Pool) -> None:

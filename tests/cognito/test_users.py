@@ -190,15 +190,16 @@ def test_signing_in_unconfirmed_with_the_right_password_leads_to_confirm(pool: P
         }
         first.post(f"{pool.issuer}/signup", data=form)
     with requests.Session() as later:
+        login = hidden_fields(later.get(f"{pool.issuer}/login", params=auth.params).text)
         wrong = later.post(
             f"{pool.issuer}/login",
-            data={**auth.params, "username": username, "password": "Nope-demo-1"},
+            data={**login, "username": username, "password": "Nope-demo-1"},
             allow_redirects=False,
         )
         assert wrong.status_code == 400
         right = later.post(
             f"{pool.issuer}/login",
-            data={**auth.params, "username": username, "password": "Nina-demo-1"},
+            data={**login, "username": username, "password": "Nina-demo-1"},
             allow_redirects=False,
         )
         assert right.status_code == 302 and "/confirm?" in right.headers["Location"]
