@@ -83,7 +83,11 @@ def _valid_number(number: Any) -> bool:
 
     if not isinstance(number, str) or to_e164(number) != number:
         return False
-    return bool(phonenumbers.is_valid_number(phonenumbers.parse(number)))
+    try:
+        parsed = phonenumbers.parse(number)
+    except phonenumbers.NumberParseException:  # not a ValueError: read_seed would not name the file
+        return False
+    return bool(phonenumbers.is_valid_number(parsed))
 
 
 def _customer(item: Any) -> dict[str, Any]:

@@ -67,6 +67,9 @@ def write_seed(directory: Path, **files: Any) -> Path:
     ("files", "complaint"),
     [
         ({"customers": [{"PhoneNumber": "+15555550100"}]}, "not a valid E.164"),
+        # E.164 in shape, but no country has code 999: phonenumbers cannot even parse it.
+        ({"customers": [{"PhoneNumber": "+99912345678"}]}, "not a valid E.164"),
+        ({"pins": [{"PhoneNumber": "+99912345678", "Pin": "1234"}]}, "not a valid E.164"),
         ({"customers": {"PhoneNumber": "+12025550100"}}, "JSON list"),
         ({"pins": {"Pins": [{"PhoneNumber": "+12025550100", "Pin": "12a4"}]}}, "4 to 12 digits"),
         ({"prompts": [{"ContactFlowName": "X", "Prompts": [{"Id": "A"}]}]}, "PromptText"),
