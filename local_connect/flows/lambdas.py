@@ -15,12 +15,15 @@ import importlib
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from local_connect.definitions import Definitions, Function
+
+KEPT_CALLS = 1_000
 
 
 class LambdaInvoker(Protocol):
@@ -52,7 +55,8 @@ class InProcessLambdas:
         self.env = dict(env or {})
         self.clock = clock
         self._loaded: dict[str, _Loaded] = {}
-        self.calls: list[tuple[str, Mapping[str, Any]]] = []  # (function logical id, event): for tests
+        # (function logical id, event) of the latest calls, for tests; bounded, as `make run` lives long.
+        self.calls: deque[tuple[str, Mapping[str, Any]]] = deque(maxlen=KEPT_CALLS)
 
     def _load(self, function_arn: str) -> tuple[Function, _Loaded]:
         function = self.definitions.function_by_arn(function_arn)

@@ -254,3 +254,19 @@ def test_the_survey_runs_when_the_agent_hangs_up_and_lands_on_the_record(world: 
     assert record is not None and record.survey == {"Q1": "4", "Q2": "", "Q3": ""}
     assert record.disconnect_reason == "AGENT_DISCONNECT"
     assert world.engine.problems == []
+
+
+def test_in_process_lambdas_keep_only_the_latest_calls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long `make run` must not keep every event the Lambdas were sent."""
+    from local_connect.definitions import load_definitions
+    from local_connect.flows import lambdas as lambdas_module
+
+    defs = load_definitions()
+    invoker = InProcessLambdas(defs)
+    survey = defs.functions["SurveyFunction"]
+    loaded = lambdas_module._Loaded(handler=lambda event, context: {}, environment={})
+    monkeypatch.setattr(invoker, "_load", lambda arn: (survey, loaded))
+    for n in range(lambdas_module.KEPT_CALLS + 5):
+        invoker.invoke(survey.arn, {"n": n}, 3)
+    assert len(invoker.calls) == lambdas_module.KEPT_CALLS
+    assert invoker.calls[-1][1] == {"n": lambdas_module.KEPT_CALLS + 4}
