@@ -30,13 +30,15 @@ def site_app(site_dir: Path = SITE_DIR) -> WSGIApp:
     def app(request: Request) -> Response:
         relative = request.path.lstrip("/") or "index.html"
         candidate = (site_dir / relative).resolve()
-        if not candidate.is_relative_to(site_dir.resolve()) or not candidate.is_file():
+        found = candidate.is_relative_to(site_dir.resolve()) and candidate.is_file()
+        if not found:
             candidate = site_dir / "index.html"
         if not candidate.is_file():
             return Response("site not built: run `make site`", status=503, mimetype="text/plain")
         response = Response(candidate.read_bytes(), mimetype=_mimetype(candidate))
-        # Vite fingerprints assets, so they can be cached forever; index.html must not be.
-        immutable = "/assets/" in request.path
+        # Vite fingerprints assets, so they can be cached forever; index.html must not be, even
+        # when it answers for an asset that is not there (an old fingerprint after a rebuild).
+        immutable = found and "/assets/" in request.path
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if immutable else "no-cache"
         return response
 
