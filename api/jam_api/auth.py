@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     import jwt
 
 LEEWAY_SECONDS = 5
+# PyJWT waits 30 s for the JWKS by default, longer than the function's 15 s Timeout: a hung fetch
+# would end in API Gateway's bare 502 instead of our 503 "auth-unavailable".
+JWKS_TIMEOUT_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,9 @@ class TokenVerifier:
 
         if self._jwks is None:
             lifespan = int(self._settings.jwks_cache_ttl_seconds)
-            self._jwks = jwt.PyJWKClient(self._settings.jwks_url, cache_keys=True, lifespan=lifespan)
+            self._jwks = jwt.PyJWKClient(
+                self._settings.jwks_url, cache_keys=True, lifespan=lifespan, timeout=JWKS_TIMEOUT_SECONDS
+            )
         return self._jwks
 
     def verify(self, token: str) -> dict[str, Any]:

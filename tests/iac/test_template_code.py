@@ -253,6 +253,17 @@ def test_a_failing_connect_call_ends_before_the_api_function_times_out(
     assert worst_case < resources["ApiFunction"]["Properties"]["Timeout"], worst_case
 
 
+def test_a_hung_jwks_fetch_ends_before_the_api_function_times_out(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    from jam_api.auth import TokenVerifier
+    from jam_api.config import Settings
+
+    settings = Settings(cognito_issuer="https://issuer.example", jwks_url="https://issuer.example/jwks")
+    jwks = TokenVerifier(settings)._jwks_client()
+    assert jwks.timeout < resources["ApiFunction"]["Properties"]["Timeout"], jwks.timeout
+
+
 @pytest.mark.parametrize("function_id", DATA_FUNCTIONS)
 def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
     resources: Mapping[str, Mapping[str, Any]], function_id: str
