@@ -19,8 +19,9 @@ from typing import Any, TextIO
 from jam_lambda.phone import mask, mask_numbers_in
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
-# Identifiers we write ourselves: safe as they are (a contact id's hex digits are not a number).
-_TRUSTED_KEYS = frozenset({"level", "function", "contactId", "event", "durationMs", "time"})
+# Identifiers we write ourselves: safe as they are. Connect's ids are UUIDs, whose digit groups
+# ("1234-5678") the free-text scan would mask as a phone number.
+_TRUSTED_KEYS = frozenset({"level", "function", "contactId", "hoursId", "event", "durationMs", "time"})
 _PHONE_KEYS = ("phone", "address", "number", "ani", "dnis")
 _SECRET_KEYS = ("pin", "password", "secret", "salt", "hash")
 

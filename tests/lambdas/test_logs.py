@@ -85,6 +85,14 @@ def test_redaction_rules() -> None:
     assert redact("numbers", ["+12025550100", "+13125550109"]) == ["+*******0100", "+*******0109"]
 
 
+def test_connect_ids_are_logged_whole() -> None:
+    """An hours id names what failed; its digit groups are not a phone number to mask."""
+    stream = io.StringIO()
+    hours_id = "0b2d5e1c-1234-5678-9abc-def012345678"
+    InvocationLog("hours_status", "c-1", stream).error("hours_unavailable", hoursId=hours_id)
+    assert json.loads(stream.getvalue())["hoursId"] == hours_id
+
+
 def test_log_line_survives_unserialisable_values() -> None:
     stream = io.StringIO()
     log = InvocationLog("test", "c-1", stream)
