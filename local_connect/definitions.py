@@ -170,6 +170,10 @@ class Definitions:
     def queue_by_arn(self, arn: str) -> Queue | None:
         return next((q for q in self.queues.values() if q.arn == arn or q.id == arn), None)
 
+    def hours_by_arn(self, arn: str) -> HoursOfOperation | None:
+        """Hours of operation by ARN or id."""
+        return next((h for h in self.hours.values() if arn in (h.arn, h.id)), None)
+
     def function_by_arn(self, arn: str) -> Function | None:
         return next((f for f in self.functions.values() if f.arn == arn), None)
 

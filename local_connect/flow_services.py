@@ -97,10 +97,10 @@ class RuntimeServices:
         return QueueInfo(queue.arn, queue.id, queue.name, hours.arn if hours else None)
 
     def hours_open(self, hours_arn: str, at: float) -> bool:
-        for hours in self.definitions.hours.values():
-            if hours_arn in (hours.arn, hours.id):
-                return is_open(hours, at)
-        raise ServiceError("NoMatchingError", f"hours of operation {hours_arn} not found")
+        hours = self.definitions.hours_by_arn(hours_arn)
+        if hours is None:
+            raise ServiceError("NoMatchingError", f"hours of operation {hours_arn} not found")
+        return is_open(hours, at)
 
     def queue_metrics(self, queue_arn: str) -> Mapping[str, float | int | None]:
         return self.center.queue_metrics(self.queue(queue_arn).id)

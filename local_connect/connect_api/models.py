@@ -104,10 +104,10 @@ class ConnectBackend:
             raise ResourceNotFoundException(f"Instance not found: {ref}")
 
     def _hours(self, ref: str) -> HoursOfOperation:
-        for hours in self.definitions.hours.values():
-            if ref in (hours.id, hours.arn):
-                return hours
-        raise ResourceNotFoundException(f"HoursOfOperation not found: {ref}")
+        hours = self.definitions.hours_by_arn(ref)
+        if hours is None:
+            raise ResourceNotFoundException(f"HoursOfOperation not found: {ref}")
+        return hours
 
     def _queue(self, ref: str) -> Queue:
         queue = self.definitions.queue_by_arn(ref)
