@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,11 @@ class EventChannel:
                     return []
                 self._cond.wait(remaining)
             return [e for e in self._events if e.seq > after]
+
+
+def jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The plain values of an event's data, the part a channel's listeners can be sent."""
+    return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
 
 
 class Channels:

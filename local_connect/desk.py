@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from local_connect.acd import CenterEvent, Contact, ContactCenter
-from local_connect.channels import Channels
+from local_connect.channels import Channels, jsonable
 
 # Attribute names the flows and the API set, as the desk shows them (first match wins).
 _POP_FIELDS = {
@@ -97,7 +97,4 @@ class DeskNotifier:
             "agent_hung_up",
             "disconnected",
         ):
-            data = {
-                k: v for k, v in event.data.items() if isinstance(v, str | int | float | bool) or v is None
-            }
-            channel.publish(event.kind, contactId=event.contact_id, **data)
+            channel.publish(event.kind, contactId=event.contact_id, **jsonable(event.data))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from local_connect.acd import CenterEvent, ContactCenter, ContactState, DisconnectReason, InitiationMethod
-from local_connect.channels import Channels, EventChannel
+from local_connect.channels import Channels, EventChannel, jsonable
 from local_connect.clock import Scheduler, Timer
 from local_connect.definitions import ContactFlowDef, Definitions
 
@@ -330,7 +330,7 @@ class Switchboard:
         elif call is None:
             return
         elif kind == "queued":
-            self._tell(call.number, "queued", contactId=call.contact_id, **_jsonable(event.data))
+            self._tell(call.number, "queued", contactId=call.contact_id, **jsonable(event.data))
         elif kind == "connected":
             self._stop_flow(call)
             call.phase = "agent"
@@ -358,7 +358,3 @@ class Switchboard:
         elif kind == "stopped":
             self._stop_flow(call)
             self._end_call(call, "stopped by the API")
-
-
-def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if isinstance(v, str | int | float | bool) or v is None}
