@@ -277,3 +277,17 @@ def test_failed_call_gives_the_rate_limit_slot_back(
     assert post(client, make_token()).status_code == 503
     expect_start(connect[1])
     assert post(client, make_token()).status_code == 202
+
+
+def test_a_failed_retry_does_not_free_the_slot_of_the_call_it_retried(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
+    app = create_app(settings, connect_client=connect[0], rate_limiter=CallRateLimiter(1, 600))
+    client = CheckedClient(app.test_client())
+    retry = {"Idempotency-Key": "double-click-1"}
+    expect_start(connect[1], ClientToken=ANY)
+    assert post(client, make_token(), headers=retry).status_code == 202  # the call is placed
+    connect[1].add_client_error("start_outbound_voice_contact", "ThrottlingException", http_status_code=400)
+    assert post(client, make_token(), headers=retry).status_code == 429  # its retry fails
+    refused = post(client, make_token())  # the placed call still counts
+    assert (refused.status_code, refused.get_json()["type"].rsplit("/", 1)[-1]) == (429, "rate-limited")

@@ -28,20 +28,23 @@ class CallRateLimiter:
         self._calls: dict[str, deque[tuple[float, str | None]]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def acquire(self, customer: str, idempotency_key: str | None) -> None:
+    def acquire(self, customer: str, idempotency_key: str | None) -> bool:
+        """Takes a slot (True), or none for a retry of a request already counted (False)."""
         now = self._clock()
         with self._lock:
             calls = self._calls[customer]
             while calls and now - calls[0][0] >= self._window:
                 calls.popleft()
             if idempotency_key is not None and any(key == idempotency_key for _, key in calls):
-                return
+                return False
             if len(calls) >= self._limit:
                 raise RateLimited(max(1, math.ceil(self._window - (now - calls[0][0]))))
             calls.append((now, idempotency_key))
+            return True
 
     def release(self, customer: str, idempotency_key: str | None) -> None:
-        """Give the slot back when Connect placed no call (an error), so failures do not lock a user out."""
+        """Give the slot back when Connect placed no call (an error), so failures do not lock a user out.
+        Only for a slot acquire() took: a failed retry must not free the slot of a call that was placed."""
         with self._lock:
             calls = self._calls.get(customer)
             if calls:

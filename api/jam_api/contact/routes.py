@@ -44,7 +44,7 @@ def start_contact() -> tuple[Response, int]:
 
     limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
     try:
-        limiter.acquire(customer.subject, idempotency_key)
+        counted = limiter.acquire(customer.subject, idempotency_key)
     except RateLimited as exc:
         raise Problem(
             429,
@@ -72,7 +72,8 @@ def start_contact() -> tuple[Response, int]:
     try:
         answer = current_app.extensions["jam.connect"].start_outbound_voice_contact(**request_args)
     except (ClientError, BotoCoreError) as exc:
-        limiter.release(customer.subject, idempotency_key)
+        if counted:
+            limiter.release(customer.subject, idempotency_key)
         current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
         raise problem_for(exc, not_found_field="contactFlowId") from exc
     return jsonify({"contactId": answer["ContactId"]}), 202
