@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
+from local_connect.cognito import LOCAL_CLIENT_ID
 from local_connect.definitions import REPO_ROOT, load_definitions
 from tests.e2e.conftest import StackProcess, start_stack
 
@@ -250,9 +251,20 @@ def test_a_customer_without_a_verified_number_verifies_it_with_the_code_on_scree
 def test_sign_out_ends_the_hosted_ui_session_too(local_stack: StackProcess, browser: Browser) -> None:
     page = new_page(browser)
     sign_in(page, local_stack, "/", "john", "John-demo-1")
+    stored = page.evaluate(
+        "() => Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user:'))"
+        ".map((k) => JSON.parse(sessionStorage.getItem(k)).refresh_token)[0]"
+    )
+    assert stored
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url(local_stack.base_url + "/")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    # The refresh token was revoked, not only forgotten by the browser.
+    refreshed = page.request.post(
+        f"{local_stack.base_url}/cognito/oauth2/token",
+        form={"grant_type": "refresh_token", "client_id": LOCAL_CLIENT_ID, "refresh_token": stored},
+    )
+    assert refreshed.status == 400 and refreshed.json()["error"] == "invalid_grant"
     # Signing in again shows the form: the provider's session is gone, not only the site's.
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(re.compile(r"/cognito/login\?"))

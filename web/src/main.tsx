@@ -22,6 +22,8 @@ function start(config: SiteConfig) {
         post_logout_redirect_uri={`${origin}/`}
         response_type="code"
         scope={config.auth.scope}
+        // Cognito revokes refresh tokens at the Hosted UI domain's /oauth2/revoke (sign-out, session.tsx).
+        metadataSeed={{ revocation_endpoint: `${config.auth.hostedUiDomain.replace(/\/$/, "")}/oauth2/revoke` }}
         loadUserInfo={false}
         automaticSilentRenew
         userStore={new WebStorageStateStore({ store: window.sessionStorage })}

@@ -83,7 +83,13 @@ export function OidcSession({ config, children }: { config: SiteConfig; children
           extraQueryParams: { lang },
         }),
       signOut: () => {
-        void auth.removeUser().then(() => window.location.assign(logoutUrl(config, window.location.origin)));
+        // Revoke the refresh token first (Cognito's /oauth2/revoke also ends the access tokens it
+        // issued), so a copy of it is worthless after sign-out; signing out goes on if that fails.
+        void auth
+          .revokeTokens(["refresh_token"])
+          .catch(() => undefined)
+          .then(() => auth.removeUser())
+          .then(() => window.location.assign(logoutUrl(config, window.location.origin)));
       },
       refresh: async () => {
         // react-oidc-context reports a failed refresh as null (and auth.error), not as a throw.
