@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from botocore.stub import Stubber
 from flask import Flask
 from jam_api import create_app
@@ -112,10 +113,15 @@ def test_connect_failure_without_a_good_answer_is_a_problem_not_a_500(
     assert response.headers["Retry-After"]
 
 
-def test_unknown_id_is_404_and_remembered(client: CheckedClient, connect: Any) -> None:
-    connect[1].add_client_error(
-        "describe_hours_of_operation", "ResourceNotFoundException", http_status_code=404
-    )
+@pytest.mark.parametrize(
+    ("code", "http_status"),
+    # AccessDenied: on AWS the API's role may read the template's hours only.
+    [("ResourceNotFoundException", 404), ("AccessDeniedException", 403)],
+)
+def test_unknown_id_is_404_and_remembered(
+    client: CheckedClient, connect: Any, code: str, http_status: int
+) -> None:
+    connect[1].add_client_error("describe_hours_of_operation", code, http_status_code=http_status)
     for _ in range(3):
         response = client.post(
             "/connect/hours", json={"hoursOfOperationId": "ffffffff-0000-4000-8000-000000000000"}

@@ -12,6 +12,8 @@ from jam_hours.schedule import DAYS, Override, Slice, status_at
 
 from jam_api.hours.cache import TtlCache
 
+NOT_FOUND = frozenset({"ResourceNotFoundException", "AccessDeniedException"})
+
 
 class HoursNotFound(Exception):
     pass
@@ -64,7 +66,10 @@ class HoursService:
             for page in pages:
                 overrides += page.get("HoursOfOperationOverrideList", [])
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            # On AWS the API's role may read the template's hours only (sam/template.yaml), so any
+            # other id is refused before Connect looks it up: to the site that is "not found" too,
+            # and remembered like it, so made-up ids cannot spend Connect's quota.
+            if exc.response.get("Error", {}).get("Code") in NOT_FOUND:
                 raise HoursNotFound(hours_id) from exc
             raise
         return {**hours, "Overrides": overrides}
