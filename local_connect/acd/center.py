@@ -94,6 +94,20 @@ class AcdSettings:
 Listener = Callable[[CenterEvent], None]
 
 
+def agent_counts(agents: Iterable[Agent]) -> dict[str, int]:
+    """Connect's agent metrics over these agents (each counted once)."""
+    states = [a.state for a in agents]
+    online = sum(1 for s in states if s is not AgentState.OFFLINE)
+    return {
+        "AGENTS_ONLINE": online,
+        "AGENTS_AVAILABLE": sum(1 for s in states if s is AgentState.AVAILABLE),
+        "AGENTS_ON_CONTACT": sum(1 for s in states if s in (AgentState.ON_CONTACT, AgentState.INCOMING)),
+        "AGENTS_AFTER_CONTACT_WORK": sum(1 for s in states if s is AgentState.AFTER_CONTACT_WORK),
+        "AGENTS_ERROR": sum(1 for s in states if s is AgentState.MISSED),
+        "AGENTS_STAFFED": online,
+    }
+
+
 class ContactCenter:
     def __init__(
         self,
@@ -666,8 +680,6 @@ class ContactCenter:
         return {"position": ahead, "estimated_wait": self.estimated_wait(contact.queue_id, ahead)}
 
     def queue_metrics(self, queue_id: str) -> dict[str, float | int | None]:
-        staff = self.agents_for_queue(queue_id)
-        states = [a.state for a in staff]
         waiting = [
             c
             for c in self.contacts.values()
@@ -677,12 +689,7 @@ class ContactCenter:
         return {
             "CONTACTS_IN_QUEUE": len(waiting),
             "OLDEST_CONTACT_AGE": round(self.now - oldest, 3) if oldest is not None else 0,
-            "AGENTS_ONLINE": sum(1 for s in states if s is not AgentState.OFFLINE),
-            "AGENTS_AVAILABLE": sum(1 for s in states if s is AgentState.AVAILABLE),
-            "AGENTS_ON_CONTACT": sum(1 for s in states if s in (AgentState.ON_CONTACT, AgentState.INCOMING)),
-            "AGENTS_AFTER_CONTACT_WORK": sum(1 for s in states if s is AgentState.AFTER_CONTACT_WORK),
-            "AGENTS_ERROR": sum(1 for s in states if s is AgentState.MISSED),
-            "AGENTS_STAFFED": sum(1 for s in states if s is not AgentState.OFFLINE),
+            **agent_counts(self.agents_for_queue(queue_id)),
             "CONTACTS_SCHEDULED": sum(
                 1
                 for c in self.contacts.values()

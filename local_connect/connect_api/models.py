@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 import phonenumbers
 
-from local_connect.acd import AgentState, ContactCenter, ContactState, UnknownContact
+from local_connect.acd import ContactCenter, ContactState, UnknownContact
+from local_connect.acd.center import agent_counts
 from local_connect.acd.model import WAITING_STATES
 from local_connect.connect_api.errors import (
     ContactNotFoundException,
@@ -544,32 +545,21 @@ class ConnectBackend:
         metrics = self.center.queue_metrics(queue_id)
         values = {k: float(v) for k, v in metrics.items() if v is not None}
         values.setdefault("ESTIMATED_WAIT_TIME", 0.0)
-        values["AGENTS_ON_CALL"] = values["AGENTS_ON_CONTACT"]
         values["AGENTS_NON_PRODUCTIVE"] = 0.0
-        values["SLOTS_ACTIVE"] = values["AGENTS_ON_CONTACT"] + values["AGENTS_AFTER_CONTACT_WORK"]
-        values["SLOTS_AVAILABLE"] = values["AGENTS_AVAILABLE"]
-        return values
+        return _with_derived(values)
 
     def _distinct_agent_values(self, queue_ids: list[str]) -> dict[str, float]:
         """Agent counts across several queues count each agent once, as Connect does."""
         agents = {a.username: a for q in queue_ids for a in self.center.agents_for_queue(q)}
+        return _with_derived({k: float(v) for k, v in agent_counts(agents.values()).items()})
 
-        states = [a.state for a in agents.values()]
-        online = sum(1 for s in states if s is not AgentState.OFFLINE)
-        on_contact = sum(1 for s in states if s in (AgentState.ON_CONTACT, AgentState.INCOMING))
-        acw = sum(1 for s in states if s is AgentState.AFTER_CONTACT_WORK)
-        available = sum(1 for s in states if s is AgentState.AVAILABLE)
-        return {
-            "AGENTS_ONLINE": online,
-            "AGENTS_STAFFED": online,
-            "AGENTS_AVAILABLE": available,
-            "AGENTS_ON_CONTACT": on_contact,
-            "AGENTS_ON_CALL": on_contact,
-            "AGENTS_AFTER_CONTACT_WORK": acw,
-            "AGENTS_ERROR": sum(1 for s in states if s is AgentState.MISSED),
-            "SLOTS_ACTIVE": on_contact + acw,
-            "SLOTS_AVAILABLE": available,
-        }
+
+def _with_derived(values: dict[str, float]) -> dict[str, float]:
+    """The metrics Connect derives from the agent counts (voice only: a slot is an agent)."""
+    values["AGENTS_ON_CALL"] = values["AGENTS_ON_CONTACT"]
+    values["SLOTS_ACTIVE"] = values["AGENTS_ON_CONTACT"] + values["AGENTS_AFTER_CONTACT_WORK"]
+    values["SLOTS_AVAILABLE"] = values["AGENTS_AVAILABLE"]
+    return values
 
 
 def _merge(values: list[dict[str, float]], agent_values: dict[str, float]) -> dict[str, float]:
