@@ -37,7 +37,6 @@ from jam_lambda.phone import to_e164  # noqa: E402
 from jam_lambda.settings import Settings  # noqa: E402
 
 REQUIRED_LANGUAGES = ("en-US", "es-US")
-TABLE_FILES = ("customers.json", "prompts.json", "pins.json")
 # Seed files another part reads itself; not tables of the Lambdas.
 OTHER_PARTS = {"users.json": "the local Cognito stand-in (local_connect/cognito)"}
 
