@@ -282,11 +282,15 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
 
     @app.get("/contacts/<contact_id>")
     def contact(contact_id: str) -> Response:
-        found = locked(lambda: center.contact(contact_id))
-        record = found.record()
-        if found.state is not ContactState.DISCONNECTED:
-            record["Position"] = locked(lambda: center.position(contact_id))
-        return jsonify(record)
+        def read() -> dict[str, Any]:
+            # A live contact changes under the runtime lock: its record is copied under it too.
+            found = center.contact(contact_id)
+            record = found.record()
+            if found.state is not ContactState.DISCONNECTED:
+                record["Position"] = center.position(contact_id)
+            return record
+
+        return jsonify(locked(read))
 
     @app.post("/clock")
     def clock() -> Response:
