@@ -45,3 +45,22 @@ test("a new number is saved first (UpdateUserAttributes sends the code)", async 
   expect(await screen.findByTestId("local-code")).toHaveTextContent("123456");
   expect((calls[0].init.headers as Record<string, string>)["X-Amz-Target"]).toBe("AWSCognitoIdentityProviderService.UpdateUserAttributes");
 });
+
+test("Cognito's errors read in the page's language, and an unreachable pool as a network problem", async () => {
+  let reachable = true;
+  const fetcher: typeof fetch = async (_url, init) => {
+    if (!reachable) throw new TypeError("Failed to fetch");
+    const target = ((init?.headers ?? {}) as Record<string, string>)["X-Amz-Target"];
+    return target.endsWith("UpdateUserAttributes")
+      ? json({ __type: "InvalidParameterException", message: "Phone numbers must follow the format +12025550100." }, 400)
+      : json({});
+  };
+  renderPage(<VerifyPhone config={config} fetcher={fetcher} />, { lang: "es", session: { ...maria, phoneNumber: null, phoneVerified: false } });
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText("Número de teléfono"), "12345");
+  await user.click(screen.getByRole("button", { name: "Guardar y enviar código" }));
+  expect(await screen.findByRole("alert")).toHaveTextContent("Este número no fue aceptado");
+  reachable = false;
+  await user.click(screen.getByRole("button", { name: "Guardar y enviar código" }));
+  expect(await screen.findByText(/No pudimos contactar con el centro/)).toHaveAttribute("role", "alert");
+});

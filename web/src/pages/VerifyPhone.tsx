@@ -3,7 +3,7 @@
 
 import { type FormEvent, useState } from "react";
 import type { SiteConfig } from "../config";
-import { useI18n } from "../i18n";
+import { isMessageKey, useI18n } from "../i18n";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { type CodeDelivery, sendPhoneCode, setPhoneNumber, UserPoolError, verifyPhoneCode } from "../userpool";
@@ -32,13 +32,23 @@ export function VerifyPhone({ config, fetcher = fetch }: { config: SiteConfig; f
     );
   }
 
+  // Cognito's errors in the page's language; its own (English) message for any other code.
+  const problemText = (caught: unknown): string => {
+    if (caught instanceof UserPoolError) {
+      const key = `verifyError.${caught.code}`;
+      return isMessageKey(key) ? t(key) : caught.message;
+    }
+    // fetch rejects with a TypeError when the user pool cannot be reached at all.
+    return caught instanceof TypeError ? t("error.network") : caught instanceof Error ? caught.message : String(caught);
+  };
+
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
     try {
       await work();
     } catch (caught) {
-      setError(caught instanceof UserPoolError ? caught.message : String(caught));
+      setError(problemText(caught));
     } finally {
       setBusy(false);
     }
