@@ -77,7 +77,11 @@ def register_problem_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
         status = exc.code or 500
-        return Problem(status, f"http-{status}", exc.name, exc.description or exc.name).response()
+        # werkzeug's own headers (Allow on a 405, which RFC 9110 requires) but not its content type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return Problem(
+            status, f"http-{status}", exc.name, exc.description or exc.name, headers=headers
+        ).response()
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

@@ -169,3 +169,9 @@ def test_openapi_document_is_served(client: CheckedClient) -> None:
         "/connect/contacts/search",
         "/surveys/summary",
     }
+
+
+def test_wrong_method_is_a_405_problem_naming_the_allowed_methods(app: Flask) -> None:
+    response = app.test_client().get("/connect/hours")  # undocumented, so not the checked client
+    assert (response.status_code, response.mimetype) == (405, "application/problem+json")
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
