@@ -30,7 +30,9 @@ function start(config: SiteConfig) {
         onSigninCallback={(user) => {
           // Drop ?code=&state= from the address bar and go back where sign-in started.
           const returnTo = (user?.state as { returnTo?: string } | undefined)?.returnTo ?? "/";
-          window.history.replaceState({}, document.title, returnTo.startsWith("/") ? returnTo : "/");
+          // Only a path of this site: "//host/…" is another origin, which replaceState refuses (throws).
+          const local = returnTo.startsWith("/") && !returnTo.startsWith("//");
+          window.history.replaceState({}, document.title, local ? returnTo : "/");
           window.dispatchEvent(new PopStateEvent("popstate"));
         }}
       >
