@@ -130,7 +130,10 @@ class SignInThrottle:
     def locked(self, username: str) -> bool:
         with self._lock:
             recent = [t for t in self._failures.get(username, []) if t > time.time() - LOCKOUT_SECONDS]
-            self._failures[username] = recent
+            if recent:
+                self._failures[username] = recent
+            else:  # no entry kept for names without recent failures (any name may be typed)
+                self._failures.pop(username, None)
             return len(recent) >= MAX_FAILED_SIGN_INS
 
     def failed(self, username: str) -> None:
