@@ -92,7 +92,10 @@ def _get_user(pool: UserPool, user: User, body: dict[str, Any]) -> Response:
 
 
 def _update_user_attributes(pool: UserPool, user: User, body: dict[str, Any]) -> Response:
-    changes = {str(a.get("Name")): str(a.get("Value", "")) for a in body.get("UserAttributes") or []}
+    listed = body.get("UserAttributes") or []
+    if not isinstance(listed, list) or not all(isinstance(a, dict) for a in listed):
+        raise UserError("InvalidParameterException", "UserAttributes must be a list of {Name, Value}.")
+    changes = {str(a.get("Name")): str(a.get("Value", "")) for a in listed}
     updated = pool.update_attributes(user.username, changes)
     # Like Cognito, a changed email or phone number gets a code to verify it straight away.
     details = [

@@ -119,6 +119,13 @@ def test_the_idp_api_refuses_an_id_token(pool: Pool) -> None:
     assert mine.json()["Username"] == "john"
 
 
+def test_malformed_user_attributes_are_a_cognito_error_not_a_crash(pool: Pool) -> None:
+    access = tokens_for(pool, "john", "John-demo-1")["access_token"]
+    for listed in (["phone_number"], {"Name": "phone_number"}):
+        answer = idp(pool, "UpdateUserAttributes", {"AccessToken": access, "UserAttributes": listed})
+        assert answer.status_code == 400 and answer.json()["__type"] == "InvalidParameterException"
+
+
 def test_the_signing_key_survives_a_restart(tmp_path: Path) -> None:
     first, first_pool = serve(tmp_path)
     try:
