@@ -160,13 +160,12 @@ def test_upload_site_refuses_an_unbuilt_site(aws: None, tmp_path: Path) -> None:
 def test_load_data_fills_the_stacks_tables_from_the_seed(
     aws: None, resources: Mapping[str, Mapping[str, Any]]
 ) -> None:
-    from jam_data import dynamo, pepper, repositories, secretsmanager
+    from jam_data import dynamo
     from jam_data.pin_hash import PinHash, matches
 
-    repositories.clear()
-    dynamo.reset_client()
-    secretsmanager.reset_client()
-    pepper.reset()
+    from tests.lambdas.container import forget_container_state
+
+    forget_container_state()
     client = dynamo.client()
     for logical_id, table in of_type(resources, "AWS::DynamoDB::Table").items():
         props = table["Properties"]
@@ -198,10 +197,7 @@ def test_load_data_fills_the_stacks_tables_from_the_seed(
         assert stored.keyed and matches("1234", stored, b"q" * 64)
         assert not matches("1234", stored, b"r" * 64)
     finally:
-        repositories.clear()
-        dynamo.reset_client()
-        secretsmanager.reset_client()
-        pepper.reset()
+        forget_container_state()
 
 
 def test_the_claimed_number_is_pointed_at_the_inbound_flow() -> None:

@@ -236,11 +236,12 @@ def mocked_account(
 ) -> Iterator[Any]:
     """moto with every DynamoDB table and secret of the template (named by logical id), seeded
     from data/seed; yields the DynamoDB client and {secret logical id: ARN}."""
-    from jam_data import dynamo, pepper, repositories, secretsmanager
+    from jam_data import dynamo, pepper, repositories
     from jam_lambda.settings import Settings
     from moto import mock_aws
 
     from scripts.seed import load, read_seed
+    from tests.lambdas.container import forget_container_state
 
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "SQLITE_PATH"):
         monkeypatch.delenv(name, raising=False)
@@ -248,10 +249,7 @@ def mocked_account(
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
-    repositories.clear()
-    dynamo.reset_client()
-    secretsmanager.reset_client()
-    pepper.reset()
+    forget_container_state()
     with mock_aws():
         client = dynamo.client()
         import boto3
@@ -290,10 +288,7 @@ def mocked_account(
         repositories.clear()
         pepper.reset()
         yield client, secret_arns
-    repositories.clear()
-    dynamo.reset_client()
-    secretsmanager.reset_client()
-    pepper.reset()
+    forget_container_state()
 
 
 @pytest.mark.parametrize("function_id", DATA_FUNCTIONS)

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jam_data import dynamo, pepper, repositories, secretsmanager, sqlite_db
+from jam_data import dynamo, sqlite_db
 from jam_lambda.settings import Settings
+
+from tests.lambdas.container import forget_container_state
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_EVENT = json.loads((FIXTURES / "connect-contact-flow.json").read_text(encoding="utf-8"))
@@ -57,15 +59,9 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
         monkeypatch.delenv(name, raising=False)
     # Each test its own PIN pepper (a file created on first use), never the repository's var/.
     monkeypatch.setenv("PIN_PEPPER_FILE", str(tmp_path / "pin-pepper"))
-    repositories.clear()
-    dynamo.reset_client()
-    secretsmanager.reset_client()
-    pepper.reset()
+    forget_container_state()
     yield
-    repositories.clear()
-    dynamo.reset_client()
-    secretsmanager.reset_client()
-    pepper.reset()
+    forget_container_state()
     sqlite_db.close_all()
 
 

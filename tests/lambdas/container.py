@@ -1,0 +1,14 @@
+"""What a warm Lambda container keeps between invocations, forgotten at once (tests that swap the
+mocked AWS account, the database file or the pepper start as a new container would)."""
+
+from __future__ import annotations
+
+from jam_data import dynamo, pepper, repositories, secretsmanager
+
+
+def forget_container_state() -> None:
+    """The cached repositories, the DynamoDB and Secrets Manager clients and the PIN pepper."""
+    repositories.clear()
+    dynamo.reset_client()
+    secretsmanager.reset_client()
+    pepper.reset()
