@@ -43,6 +43,18 @@ def _body() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+class BadRequest(Exception):
+    """A query or body value that is not what the endpoint takes (HTTP 400)."""
+
+
+def _numeric(raw: Any, kind: type[int] | type[float], name: str) -> Any:
+    """A query or body number, or BadRequest (not a 500) when it is not one."""
+    try:
+        return kind(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} must be a number, not {raw!r}") from None
+
+
 def _number(raw: str) -> str:
     """Phone numbers in paths are E.164; "+" may arrive as a space from a form-encoded URL."""
     number = raw.strip().replace(" ", "+")
@@ -53,12 +65,12 @@ def _number(raw: str) -> str:
 
 def _events_response(channel: EventChannel) -> Response:
     """A long poll (JSON) unless the client asks for an event stream (SSE)."""
-    after = int(request.args.get("after") or request.headers.get("Last-Event-ID") or 0)
+    after = _numeric(request.args.get("after") or request.headers.get("Last-Event-ID") or 0, int, "after")
     if "text/event-stream" in request.headers.get("Accept", "") or request.args.get("stream"):
         return Response(
             _sse(channel, after), mimetype="text/event-stream", headers={"Cache-Control": "no-cache"}
         )
-    timeout = min(float(request.args.get("timeout") or 0), 30.0)
+    timeout = min(_numeric(request.args.get("timeout") or 0, float, "timeout"), 30.0)
     events = channel.wait(after, timeout) if timeout > 0 else channel.since(after)
     return jsonify({"events": [e.public() for e in events], "last": channel.last_seq})
 
@@ -107,6 +119,10 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
     def acd_error(error: AcdError) -> Response:
         status = 404 if error.code.endswith("NotFound") else 409
         return _problem(status, error.code, str(error))
+
+    @app.errorhandler(BadRequest)
+    def bad_request(error: BadRequest) -> Response:
+        return _problem(400, "InvalidRequest", str(error))
 
     @app.errorhandler(TelephonyError)
     def telephony_error(error: TelephonyError) -> Response:
@@ -270,8 +286,8 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
     # ------------------------------------------------------------------ contact records
     @app.get("/contacts")
     def contacts() -> Response:
-        limit = min(int(request.args.get("limit") or 1000), 100_000)
-        since = float(request.args["since"]) if request.args.get("since") else None
+        limit = min(_numeric(request.args.get("limit") or 1000, int, "limit"), 100_000)
+        since = _numeric(request.args["since"], float, "since") if request.args.get("since") else None
         records = runtime.store.contacts(limit=limit, since=since)
         wanted = request.args.get("format", "json")
         if wanted == "jsonl":
@@ -297,7 +313,7 @@ def create_app(runtime: Runtime, base_url: str = "", speech: Speech | None = Non
         """Move time forward (only with `serve --clock-control`): skip a hold message, a delay."""
         if not runtime.options.clock_control:
             return _problem(403, "ClockControlDisabled", "start the stack with --clock-control to move time")
-        seconds = float(_body().get("advance") or 0)
+        seconds = _numeric(_body().get("advance") or 0, float, "advance")
         if not 0 <= seconds <= 86_400:
             return _problem(400, "InvalidRequest", "advance is 0 to 86400 seconds")
         return jsonify({"now": runtime.advance_clock(seconds)})

@@ -490,7 +490,10 @@ class ContactCenter:
     def set_agent_state(self, username: str, state: str) -> Agent:
         """What the agent chooses: Available or Offline (the rest are system states)."""
         agent = self.agent(username)
-        wanted = AgentState(state)
+        try:
+            wanted = AgentState(state)
+        except ValueError:
+            raise InvalidTransition(f"{state!r} is not an agent state") from None
         if wanted not in (AgentState.AVAILABLE, AgentState.OFFLINE):
             raise InvalidTransition(f"an agent cannot choose {wanted}")
         if agent.state in (AgentState.INCOMING, AgentState.ON_CONTACT):

@@ -147,6 +147,13 @@ def test_phone_errors_are_plain_http_errors(local: Local) -> None:
     local.post(f"/phones/{CALLER}/dial", {"to": "+12025550199"}, status=409)  # not our number
     local.post("/phones/12345/dial", status=409)  # not E.164
     local.post("/agents/nobody/state", {"state": "Available"}, status=404)
+    local.post("/agents/agent.support/state", {"state": "Busy"}, status=409)  # not a state
+    for path in (
+        f"/phones/{CALLER}/events?after=x",
+        f"/phones/{CALLER}/events?timeout=soon",
+        "/contacts?limit=all",
+    ):
+        assert requests.get(local.base + path, timeout=10).status_code == 400
 
 
 def test_caller_reaches_an_agent_who_holds_ends_and_completes_after_contact_work(local: Local) -> None:
