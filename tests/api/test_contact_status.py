@@ -236,6 +236,36 @@ def test_polling_within_two_seconds_reads_connect_once(
     assert get(client, token).get_json()["queueName"] == "Support - Devices"
 
 
+def test_a_queue_the_api_may_not_describe_is_asked_about_once(
+    client: CheckedClient,
+    connect: Any,
+    make_token: TokenFactory,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An agent's own queue (after a transfer) is outside the role's grant: AccessDenied, once."""
+    asked: list[dict[str, Any]] = []
+    describe_queue = connect[0].describe_queue
+
+    def counted(**kwargs: Any) -> Any:
+        asked.append(kwargs)
+        return describe_queue(**kwargs)
+
+    monkeypatch.setattr(connect[0], "describe_queue", counted)
+    stubber = connect[1]
+    token = make_token()
+    expect_owner(stubber)
+    expect_describe(stubber, described(enqueued=True))
+    expect_metrics(stubber)
+    stubber.add_client_error("describe_queue", "AccessDeniedException", http_status_code=403)
+    assert get(client, token).get_json()["queueName"] is None
+    clock.now += 2.5
+    expect_describe(stubber, described(enqueued=True))
+    expect_metrics(stubber)
+    assert get(client, token).get_json()["queueName"] is None
+    assert len(asked) == 1
+
+
 def test_unknown_ids_are_remembered_so_guessing_costs_no_quota(
     client: CheckedClient, connect: Any, make_token: TokenFactory, clock: Clock
 ) -> None:

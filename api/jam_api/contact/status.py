@@ -228,10 +228,17 @@ class ContactStatusService:
 
     def _queue_name(self, queue_id: str) -> str | None:
         def fetch() -> str:
-            answer = self._call(
-                "DescribeQueue",
-                lambda: self._connect.describe_queue(InstanceId=self._instance_id, QueueId=queue_id),
-            )
+            try:
+                answer = self._call(
+                    "DescribeQueue",
+                    lambda: self._connect.describe_queue(InstanceId=self._instance_id, QueueId=queue_id),
+                )
+            except ClientError as exc:
+                # The API's role may describe the template's queues only: a refusal is a fact about
+                # the queue, remembered like "not found" rather than asked again on every refresh.
+                if _code(exc) == "AccessDeniedException":
+                    raise ContactGone(queue_id) from exc
+                raise
             return str(answer["Queue"]["Name"])
 
         try:
