@@ -106,6 +106,11 @@ export function App({ config, zone = browserZone() }: { config: SiteConfig; zone
       <Nav />
       <main id="main" ref={main} className="section">
         <div className="container">
+          {session.error && (
+            <div className="notification is-danger is-light" role="alert" data-testid="sign-in-error">
+              {t("signInError", { detail: session.error })}
+            </div>
+          )}
           <Suspense fallback={<p>{t("loading")}</p>}>{page}</Suspense>
         </div>
       </main>

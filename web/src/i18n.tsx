@@ -114,6 +114,7 @@ const en = {
   backToCall: "Back to Get a call",
   notFound: "Page not found",
   signedInAs: "Signed in as {name}",
+  signInError: "Sign-in did not work ({detail}). Please sign in again.",
 };
 
 export type MessageKey = keyof typeof en;
@@ -236,6 +237,7 @@ const es: Record<MessageKey, string> = {
   backToCall: "Volver a Recibir una llamada",
   notFound: "Página no encontrada",
   signedInAs: "Sesión de {name}",
+  signInError: "No se pudo iniciar sesión ({detail}). Inicie sesión de nuevo.",
 };
 
 const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, es };

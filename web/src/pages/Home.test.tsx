@@ -1,6 +1,7 @@
 import { act, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { App } from "../App";
+import { signedOut } from "../session";
 import { config, json, ManualClock, maria, renderPage, salesHours, supportHours } from "../test/render";
 
 // 19:59:50 on Thursday in New York: Sales closes in 10 seconds, Support is open until 23:00.
@@ -114,4 +115,11 @@ describe("language from the profile", () => {
     renderPage(<App config={config} zone="America/New_York" />, { session: { ...maria, locale: "es" } });
     expect(await screen.findByRole("heading", { level: 1, name: "When can we talk?" })).toBeInTheDocument();
   });
+});
+
+test("a sign-in that failed says so instead of silently staying signed out", async () => {
+  vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+  renderPage(<App config={config} zone="America/New_York" />, { session: { ...signedOut, error: "No matching state found in storage" } });
+  expect(await screen.findByTestId("sign-in-error")).toHaveTextContent("Sign-in did not work (No matching state found in storage). Please sign in again.");
+  vi.unstubAllGlobals();
 });
