@@ -20,10 +20,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from local_connect.definitions import REPO_ROOT
 from local_connect.flows.services import Prompt
 from local_connect.flows.testing import FlowHarness, ScriptedCaller, seed_database
+from local_connect.numbers import INBOUND_NUMBER
 
-DEFAULT_DB = Path(__file__).resolve().parents[2] / "var" / "jam.sqlite3"
+DEFAULT_DB = REPO_ROOT / "var" / "jam.sqlite3"
 
 
 def _database(path: Path) -> Path:
@@ -44,7 +46,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--flow", default="InboundFlow", help="template logical id of the flow (default InboundFlow)"
     )
     parser.add_argument("--from", dest="number", default="+12025550101", help="the caller's number")
-    parser.add_argument("--to", default="+18005550100", help="the number called")
+    parser.add_argument("--to", default=INBOUND_NUMBER, help="the number called")
     parser.add_argument("--method", default="INBOUND", choices=["INBOUND", "API", "CALLBACK"])
     parser.add_argument(
         "--attr", action="append", default=[], metavar="NAME=VALUE", help="a contact attribute"

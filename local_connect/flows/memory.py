@@ -22,6 +22,7 @@ from local_connect.flows.services import (
     ServiceError,
 )
 from local_connect.hours import is_open
+from local_connect.numbers import INBOUND_NUMBER
 
 
 @dataclass
@@ -71,7 +72,7 @@ class InMemoryCenter:
     def new_contact(
         self,
         customer_number: str,
-        system_number: str = "+18005550100",
+        system_number: str = INBOUND_NUMBER,
         *,
         method: str = "INBOUND",
         attributes: Mapping[str, str] | None = None,

@@ -35,8 +35,8 @@ from local_connect.flows.lambdas import InProcessLambdas, LambdaFailure, local_l
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.memory import InMemoryCenter, MemoryContact
 from local_connect.flows.services import Prompt
+from local_connect.numbers import INBOUND_NUMBER
 
-INBOUND_NUMBER = "+18005550100"
 CENTER_TIME_ZONE = "America/New_York"
 
 
