@@ -542,9 +542,11 @@ class FlowEngine:
         return self._branch_on(session, action, str(self.random.randint(1, 100)))
 
     # ------------------------------------------------------------------ Lambda
-    def lambda_event(self, session: Session, parameters: Mapping[str, str]) -> dict[str, Any]:
-        """The event Amazon Connect sends to a Lambda from a flow."""
-        scope = self.scope(session)
+    def lambda_event(
+        self, session: Session, parameters: Mapping[str, str], scope: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The event Amazon Connect sends to a Lambda from a flow (`scope`: the session's, if built)."""
+        scope = scope if scope is not None else self.scope(session)
         queue = scope["Queue"] or None
         return {
             "Name": "ContactFlowEvent",
@@ -573,14 +575,14 @@ class FlowEngine:
 
     def _invoke_lambda(self, session: Session, action: Action) -> Outcome:
         params = action.parameters
-        arn = self._value(session, params.get("LambdaFunctionARN"))
-        raw = params.get("LambdaInvocationAttributes") or {}
         scope = self.scope(session)
+        arn = references.resolve_value(scope, params.get("LambdaFunctionARN"))
+        raw = params.get("LambdaInvocationAttributes") or {}
         parameters = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
         timeout = float(params.get("InvocationTimeLimitSeconds") or 3)
         response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
         try:
-            result = self.lambdas.invoke(arn, self.lambda_event(session, parameters), timeout)
+            result = self.lambdas.invoke(arn, self.lambda_event(session, parameters, scope), timeout)
         except Exception as exc:
             self._problem(session, action.identifier, f"Lambda {arn} failed: {type(exc).__name__}: {exc}")
             session.external = {}
