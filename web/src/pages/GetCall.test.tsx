@@ -120,6 +120,13 @@ describe("Get a call", () => {
     expect(signIn).toHaveBeenCalledWith("/call");
   });
 
+  test("while the session is still loading, no sign-in button to press twice", () => {
+    const { fetcher } = fakeFetch(() => json({}));
+    page(THURSDAY_NOON, fetcher, { ...maria, signedIn: false, loading: true });
+    expect(screen.getByText("Loading…")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Sign in" })).toBeNull();
+  });
+
   test("in Spanish", () => {
     const { fetcher } = fakeFetch(() => json({}));
     page(THURSDAY_NOON, fetcher, maria, "es");

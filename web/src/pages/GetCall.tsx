@@ -84,10 +84,17 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
         <h1 className="title" tabIndex={-1}>
           {t("callTitle")}
         </h1>
-        <p className="mb-4">{t("signInToCall")}</p>
-        <button type="button" className="button is-link" onClick={() => session.signIn("/call")}>
-          {t("signIn")}
-        </button>
+        {session.loading ? (
+          // The session is still being read (or the sign-in is completing): no "Sign in" to click twice.
+          <p>{t("loading")}</p>
+        ) : (
+          <>
+            <p className="mb-4">{t("signInToCall")}</p>
+            <button type="button" className="button is-link" onClick={() => session.signIn("/call")}>
+              {t("signIn")}
+            </button>
+          </>
+        )}
       </>
     );
   }

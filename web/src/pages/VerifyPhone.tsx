@@ -25,9 +25,13 @@ export function VerifyPhone({ config, fetcher = fetch }: { config: SiteConfig; f
         <h1 className="title" tabIndex={-1}>
           {t("verifyTitle")}
         </h1>
-        <button type="button" className="button is-link" onClick={() => session.signIn("/verify")}>
-          {t("signIn")}
-        </button>
+        {session.loading ? (
+          <p>{t("loading")}</p>
+        ) : (
+          <button type="button" className="button is-link" onClick={() => session.signIn("/verify")}>
+            {t("signIn")}
+          </button>
+        )}
       </>
     );
   }
