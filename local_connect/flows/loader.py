@@ -91,15 +91,11 @@ class FlowLibrary:
     """The flows a contact center runs, by logical id, flow id and ARN."""
 
     def __init__(self, flows: Mapping[str, Flow], reports: Mapping[str, Report] | None = None) -> None:
-        self._flows = dict(flows)
+        self._flows: dict[str, Flow] = {}
         self.reports = dict(reports or {})
         self._aliases: dict[str, str] = {}
-        for key, flow in self._flows.items():
-            self._aliases[key] = key
-            if flow.arn:
-                self._aliases[flow.arn] = key
-            if flow.flow_id:
-                self._aliases[flow.flow_id] = key
+        for key, flow in flows.items():
+            self._register(key, flow)
 
     @classmethod
     def from_definitions(cls, definitions: Definitions, *, strict: bool = True) -> FlowLibrary:
@@ -123,10 +119,13 @@ class FlowLibrary:
         return cls(flows, reports)
 
     def add(self, flow: Flow) -> None:
-        self._flows[flow.key] = flow
-        for alias in (flow.key, flow.arn, flow.flow_id):
+        self._register(flow.key, flow)
+
+    def _register(self, key: str, flow: Flow) -> None:
+        self._flows[key] = flow
+        for alias in (key, flow.arn, flow.flow_id):
             if alias:
-                self._aliases[alias] = flow.key
+                self._aliases[alias] = key
 
     def find(self, ref: str | ContactFlowDef | Flow) -> Flow | None:
         if isinstance(ref, Flow):
