@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from local_connect.cognito.tokens import DEFAULT_SCOPE
 from local_connect.definitions import REPO_ROOT, load_definitions
 from local_connect.site_config import DEPARTMENTS, departments
 
@@ -64,7 +65,7 @@ def site_config(outputs: Mapping[str, str], region: str) -> dict[str, Any]:
         "auth": {
             "authority": issuer,
             "clientId": outputs["UserPoolClientId"],
-            "scope": "openid email phone profile aws.cognito.signin.user.admin",
+            "scope": DEFAULT_SCOPE,
             "hostedUiDomain": outputs["CognitoDomain"],
             "userPoolsApi": f"https://cognito-idp.{region}.amazonaws.com/",
         },
