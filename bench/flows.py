@@ -57,7 +57,7 @@ def _concurrent_calls(database: Path) -> tuple[float, float, int, int]:
     calls = _dial_to_queue(harness)
     elapsed = time.perf_counter() - started
     actions = sum(len(c.session.trace) for c in calls)
-    lambdas = len(harness.lambdas.inner.calls)
+    lambdas = harness.lambdas.inner.invocations
     # A minute of holding for every caller: the hold loop and the callback offer are timers.
     started_hold = time.perf_counter()
     calls[0].wait(60)

@@ -57,6 +57,7 @@ class InProcessLambdas:
         self._loaded: dict[str, _Loaded] = {}
         # (function logical id, event) of the latest calls, for tests; bounded, as `make run` lives long.
         self.calls: deque[tuple[str, Mapping[str, Any]]] = deque(maxlen=KEPT_CALLS)
+        self.invocations = 0  # every call since start (`calls` keeps only the latest)
 
     def _load(self, function_arn: str) -> tuple[Function, _Loaded]:
         function = self.definitions.function_by_arn(function_arn)
@@ -81,6 +82,7 @@ class InProcessLambdas:
     def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
         function, loaded = self._load(function_arn)
         self.calls.append((function.logical_id, event))
+        self.invocations += 1
         environment = loaded.environment
         if self.clock is not None:
             environment = {**environment, LOCAL_CLOCK_VARIABLE: repr(self.clock())}
