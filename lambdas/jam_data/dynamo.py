@@ -12,7 +12,6 @@ to the operations below), which makes creating it several times cheaper.
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,41 +22,21 @@ if TYPE_CHECKING:
 
 SDK_OPERATIONS = sdk.SDK_OPERATIONS["dynamodb"]
 
-_lock = threading.Lock()
-_client: DynamoDBClient | None = None
-
-# Amazon Connect waits at most 8 s for a Lambda (3 s by default in a flow). botocore's defaults
-# (60 s timeouts, several retries) would outlast that and send the caller down the flow's error
-# branch; short timeouts and one retry let the handler answer its own fallback in time instead.
-CONNECT_TIMEOUT_S = 1.0
-READ_TIMEOUT_S = 1.5
-TOTAL_ATTEMPTS = 2  # the first try and one retry
+_client = sdk.ContainerClient("dynamodb")
+# The timeouts a handler's worst case is held to (tests/lambdas/test_flow_contract.py).
+CONNECT_TIMEOUT_S = sdk.ContainerClient.CONNECT_TIMEOUT_S
+READ_TIMEOUT_S = sdk.ContainerClient.READ_TIMEOUT_S
+TOTAL_ATTEMPTS = sdk.ContainerClient.TOTAL_ATTEMPTS
 
 
 def client() -> DynamoDBClient:
-    global _client
-    if _client is None:
-        with _lock:
-            if _client is None:
-                _client = _create_client()
-    return _client
-
-
-def _create_client() -> DynamoDBClient:
-    created: DynamoDBClient = sdk.client(
-        "dynamodb",
-        connect_timeout=CONNECT_TIMEOUT_S,
-        read_timeout=READ_TIMEOUT_S,
-        total_attempts=TOTAL_ATTEMPTS,
-    )
+    created: DynamoDBClient = _client.get()
     return created
 
 
 def reset_client() -> None:
     """Forgets the cached client (tests switch between mocked AWS accounts)."""
-    global _client
-    with _lock:
-        _client = None
+    _client.reset()
 
 
 def to_attribute(value: Any) -> dict[str, Any]:

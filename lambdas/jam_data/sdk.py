@@ -74,3 +74,40 @@ def client(
         retries={"total_max_attempts": total_attempts, "mode": "standard"},
     )
     return sliced_session(data_dir).client(service, config=config, **options)
+
+
+class ContainerClient:
+    """One client of a service per container, created on first use (thread-safe), forgettable.
+
+    Timeouts are short and there is one retry: Amazon Connect waits at most 8 s for a Lambda,
+    and botocore's defaults (60 s, several retries) would outlast that, sending the caller down
+    the flow's error branch instead of the handler's own fallback.
+    """
+
+    CONNECT_TIMEOUT_S = 1.0
+    READ_TIMEOUT_S = 1.5
+    TOTAL_ATTEMPTS = 2  # the first try and one retry
+
+    def __init__(self, service: str) -> None:
+        import threading
+
+        self.service = service
+        self._lock = threading.Lock()
+        self._client: Any = None
+
+    def get(self) -> Any:
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    self._client = client(
+                        self.service,
+                        connect_timeout=self.CONNECT_TIMEOUT_S,
+                        read_timeout=self.READ_TIMEOUT_S,
+                        total_attempts=self.TOTAL_ATTEMPTS,
+                    )
+        return self._client
+
+    def reset(self) -> None:
+        """Forgets the cached client (tests switch between mocked AWS accounts)."""
+        with self._lock:
+            self._client = None

@@ -7,35 +7,17 @@ The endpoint follows boto3's configuration (AWS_ENDPOINT_URL_SECRETS_MANAGER for
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from jam_data import sdk
 
-_lock = threading.Lock()
-_client: Any = None
-
-CONNECT_TIMEOUT_S = 1.0
-READ_TIMEOUT_S = 1.5
-TOTAL_ATTEMPTS = 2  # the first try and one retry
+_client = sdk.ContainerClient("secretsmanager")
 
 
 def client() -> Any:
-    global _client
-    if _client is None:
-        with _lock:
-            if _client is None:
-                _client = sdk.client(
-                    "secretsmanager",
-                    connect_timeout=CONNECT_TIMEOUT_S,
-                    read_timeout=READ_TIMEOUT_S,
-                    total_attempts=TOTAL_ATTEMPTS,
-                )
-    return _client
+    return _client.get()
 
 
 def reset_client() -> None:
     """Forgets the cached client (tests switch between mocked AWS accounts)."""
-    global _client
-    with _lock:
-        _client = None
+    _client.reset()
