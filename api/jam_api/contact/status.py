@@ -31,6 +31,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from jam_api.hours.cache import TtlCache
+from jam_api.timestamps import iso_utc
 
 STATUS_TTL_SECONDS = 2.0
 OWNER_TTL_SECONDS = 60.0
@@ -77,14 +78,6 @@ class _Budget:
             allowed = tokens >= 1
             self._buckets[operation] = (tokens - 1 if allowed else tokens, now)
             return allowed
-
-
-def _iso(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return datetime.fromtimestamp(float(value), UTC).isoformat()
 
 
 def _next_contact_id(contact: dict[str, Any]) -> str | None:
@@ -196,10 +189,10 @@ class ContactStatusService:
             "contactId": placed_id,
             "state": state,
             "queueName": self._queue_name(queue_id) if queue_id else None,
-            "initiatedAt": _iso(contact.get("InitiationTimestamp")),
-            "enqueuedAt": _iso(enqueued_at),
-            "connectedToAgentAt": _iso(connected_at),
-            "disconnectedAt": _iso(disconnected_at),
+            "initiatedAt": iso_utc(contact.get("InitiationTimestamp")),
+            "enqueuedAt": iso_utc(enqueued_at),
+            "connectedToAgentAt": iso_utc(connected_at),
+            "disconnectedAt": iso_utc(disconnected_at),
             "positionInQueue": position,
             "estimatedWaitSeconds": wait,
             "asOf": self._now().astimezone(UTC).isoformat(),

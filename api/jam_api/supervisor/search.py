@@ -9,12 +9,13 @@ most 100 contacts, no pages followed), over at most MAX_WINDOW.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Request
 
 from jam_api.problems import bad_request
+from jam_api.timestamps import iso_utc
 
 DEFAULT_WINDOW = timedelta(hours=24)
 MAX_WINDOW = timedelta(days=31)
@@ -74,10 +75,6 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
     return arguments
 
 
-def _iso(value: Any) -> str | None:
-    return value.astimezone(UTC).isoformat() if isinstance(value, datetime) else None
-
-
 def contact_view(summary: dict[str, Any], queue_names: dict[str, str]) -> dict[str, Any]:
     queue = summary.get("QueueInfo") or {}
     agent = summary.get("AgentInfo") or {}
@@ -91,8 +88,8 @@ def contact_view(summary: dict[str, Any], queue_names: dict[str, str]) -> dict[s
         "queueId": queue_id,
         "queueName": queue_names.get(queue_id) if queue_id else None,
         "agentId": agent.get("Id"),
-        "initiatedAt": _iso(summary.get("InitiationTimestamp")),
-        "enqueuedAt": _iso(queue.get("EnqueueTimestamp")),
-        "connectedToAgentAt": _iso(agent.get("ConnectedToAgentTimestamp")),
-        "disconnectedAt": _iso(summary.get("DisconnectTimestamp")),
+        "initiatedAt": iso_utc(summary.get("InitiationTimestamp")),
+        "enqueuedAt": iso_utc(queue.get("EnqueueTimestamp")),
+        "connectedToAgentAt": iso_utc(agent.get("ConnectedToAgentTimestamp")),
+        "disconnectedAt": iso_utc(summary.get("DisconnectTimestamp")),
     }
