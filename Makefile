@@ -62,7 +62,7 @@ lint: python-deps
 	$(BIN)/ruff format --check .
 
 typecheck: python-deps
-	$(BIN)/mypy $(wildcard api/jam_api lambdas local_connect tests scripts bench)
+	$(BIN)/mypy $(wildcard jam_core api/jam_api lambdas local_connect tests scripts bench)
 
 pytest: python-deps system-deps site
 	$(BIN)/python -m pytest

@@ -86,7 +86,7 @@ class LocalDynamoDB:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        from jam_data.pin_hash import hash_pin
+        from jam_core.tables.pin_hash import hash_pin
 
         pin = hash_pin(PIN, PEPPER.encode())
         items = {
@@ -193,9 +193,9 @@ def event_for(function: str, contact_id: str | None = None) -> dict[str, Any]:
 def seed_database(path: str, legacy_pin: bool = False) -> None:
     """A SQLite file with the caller, the flow's prompts and the caller's PIN: keyed with the
     pepper file beside the database (what the Lambda reads), or a legacy PBKDF2 record."""
-    from jam_data import pepper, repositories, sqlite_db
-    from jam_data.pin_hash import hash_pin, hash_pin_pbkdf2
-    from jam_lambda.settings import Settings
+    from jam_core.connect_lambda.settings import Settings
+    from jam_core.tables import pepper, repositories, sqlite_db
+    from jam_core.tables.pin_hash import hash_pin, hash_pin_pbkdf2
 
     settings = Settings(sqlite_path=path)
     repositories.customers(settings).put(
@@ -294,8 +294,6 @@ def interleaved_cold_ms(codes: dict[str, str], rounds: int) -> dict[str, float]:
 
 
 def run() -> str:
-    if str(LAMBDAS) not in sys.path:
-        sys.path.insert(0, str(LAMBDAS))
     from local_connect.definitions import load_definitions
     from local_connect.flows.testing import DefinitionsTwin
 
@@ -375,7 +373,7 @@ import and event with DATA_BACKEND=dynamodb against a local HTTP endpoint speaki
 protocol (AWS_ENDPOINT_URL_DYNAMODB): client creation, signing and one HTTP round trip included,
 AWS's own latency not; the PIN check's cold start also reads its pepper (GetSecretValue, with a
 Secrets Manager client of its own) from the same endpoint, as it does once per container on AWS.
-The handlers' clients read a slice of botocore's data (lambdas/jam_data/sdk_data: the operations
+The handlers' clients read a slice of botocore's data (jam_core/aws_sdk/sdk_data: the operations
 they call and the services' endpoints); for comparison,
 `import boto3` plus a DynamoDB client made the default way takes {default_client:.0f} ms
 ({default_client / floor:.2f} times the floor) before any handler code runs.

@@ -1,6 +1,6 @@
 """Is an hours-of-operation open at an instant, for CheckHoursOfOperation in the local runtime.
 
-The arithmetic is jam_hours.schedule, the one the API and the hours_status Lambda use (DST,
+The arithmetic is jam_core.hours.schedule, the one the API and the hours_status Lambda use (DST,
 overrides, periods past midnight, Connect's 00:00-00:00 day), fed with the template's hours in
 the Connect API's shape, the same documents the Connect twin answers DescribeHoursOfOperation and
 ListHoursOfOperationOverrides with.
@@ -8,18 +8,12 @@ ListHoursOfOperationOverrides with.
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from local_connect.definitions import REPO_ROOT, HoursOfOperation, stable_id
-
-# jam_hours ships with the Lambdas (CodeUri lambdas/); the runtime imports it from there.
-if str(REPO_ROOT / "lambdas") not in sys.path:
-    sys.path.append(str(REPO_ROOT / "lambdas"))
-
-from jam_hours.schedule import Override, Slice, status_at
+from jam_core.hours.schedule import Override, Slice, status_at
+from local_connect.definitions import HoursOfOperation, stable_id
 
 
 def connect_config(hours: HoursOfOperation) -> list[dict[str, Any]]:

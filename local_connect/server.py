@@ -15,7 +15,6 @@ import importlib
 import json
 import os
 import signal
-import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,13 +26,20 @@ from werkzeug.wrappers import Request, Response
 
 from local_connect.acd import AcdSettings
 from local_connect.clock import AdjustableClock, Clock
+from local_connect.cognito import api_environment as cognito_environment
+from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
+from local_connect.flow_services import attach
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.site_config import site_config
 from local_connect.stack import build_stack
+from scripts.seed import main as seed
 
+# What the API's boto3 client signs with against the Connect twin (which accepts any credentials).
+LOCAL_CREDENTIALS = {"aws_access_key_id": "local", "aws_secret_access_key": "local"}
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -76,37 +82,22 @@ def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
         "DATA_BACKEND": "sqlite",
         "SQLITE_PATH": str(lambda_database()),
     }
-    try:
-        from local_connect.cognito import api_environment as cognito_environment
-
-        env.update(cognito_environment(base_url))
-    except ImportError:
-        pass
+    env.update(cognito_environment(base_url))
     return env
 
 
-def _optional_mounts(definitions: Definitions, base_url: str, state_dir: Path) -> dict[str, WSGIApp]:
-    """The parts other engineers own, mounted when they are present (each is optional locally)."""
-    mounts: dict[str, WSGIApp] = {}
-    try:
-        from local_connect.cognito.app import create_app as create_cognito_app
+def site_mounts(definitions: Definitions, base_url: str, state_dir: Path) -> dict[str, WSGIApp]:
+    """The local Cognito stand-in and the website's runtime configuration."""
+    config = json.dumps(site_config(definitions, base_url)).encode()
 
-        mounts["/cognito"] = create_cognito_app(base_url, state_dir=state_dir / "cognito")
-    except ImportError as exc:
-        print(f"  (no local Cognito: {exc})")
-    try:
-        from local_connect.site_config import site_config
+    @Request.application
+    def config_app(request: Request) -> Response:
+        return Response(config, mimetype="application/json", headers={"Cache-Control": "no-cache"})
 
-        config = json.dumps(site_config(definitions, base_url)).encode()
-
-        @Request.application
-        def config_app(request: Request) -> Response:
-            return Response(config, mimetype="application/json", headers={"Cache-Control": "no-cache"})
-
-        mounts["/config.json"] = config_app
-    except ImportError as exc:
-        print(f"  (no site config: {exc})")
-    return mounts
+    return {
+        "/cognito": create_cognito_app(base_url, state_dir=state_dir / "cognito"),
+        "/config.json": config_app,
+    }
 
 
 def api_app(definitions: Definitions, env: dict[str, str], clock: Clock | None = None) -> WSGIApp:
@@ -116,23 +107,16 @@ def api_app(definitions: Definitions, env: dict[str, str], clock: Clock | None =
     website and the IVR agree when the stack runs on a moved clock (`--clock-start`, the e2e tests).
     """
     function = definitions.functions["ApiFunction"]
-    os.environ.update(env)
-    # boto3 needs some credentials to sign; the twin accepts any (real ones are never needed locally).
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    # jam_hours (the hours arithmetic the API shares with the hours_status Lambda) lives under
-    # lambdas/; the API's build copies it next to jam_api (sam/build/Makefile), locally it is imported
-    # from there.
-    for root in (REPO_ROOT / "lambdas", function.code_dir):
-        if str(root) not in sys.path:
-            sys.path.insert(0, str(root))
     package = function.handler.split(".")[0]  # jam_api.lambda_entry.handler -> jam_api
-    module = importlib.import_module(package)
-    if clock is None:
-        app: WSGIApp = module.create_app()
-    else:
-        app = module.create_app(now=lambda: datetime.fromtimestamp(clock.now(), UTC))
+    module = importlib.import_module(package)  # installed with the project (pyproject maps api/)
+    config = importlib.import_module(f"{package}.config")
+    connect_client = importlib.import_module(f"{package}.connect_client")
+    settings = config.Settings.from_env({**os.environ, **env})
+    # boto3 needs some credentials to sign; the twin accepts any, so the stack passes its own
+    # instead of editing the process environment (real ones are never needed locally).
+    connect = connect_client.make_connect_client(settings, credentials=LOCAL_CREDENTIALS)
+    now = None if clock is None else (lambda: datetime.fromtimestamp(clock.now(), UTC))
+    app: WSGIApp = module.create_app(settings, connect_client=connect, now=now)
     return app
 
 
@@ -140,24 +124,14 @@ def lambda_database() -> Path:
     """The Lambdas' SQLite file (their SQLITE_PATH), seeded from data/seed the first time."""
     path = Path(os.environ.get("SQLITE_PATH") or REPO_ROOT / "var" / "jam.sqlite3")
     if not path.exists():
-        try:
-            from scripts.seed import main as seed
-
-            seed(["sqlite", "--sqlite-path", str(path)])
-        except ImportError as exc:
-            print(f"  (could not seed {path}: {exc})")
+        seed(["sqlite", "--sqlite-path", str(path)])
     return path
 
 
 def attach_flow_engine(runtime: Runtime, base_url: str) -> str:
-    """Connect the flow engine to the switchboard, if the engine is present; says what happened."""
-    try:
-        from local_connect.flow_services import attach
-
-        attach(runtime, str(lambda_database()), connect_endpoint_url=f"{base_url}/connect-api")
-        return "flows: running the template's flow files"
-    except ImportError as exc:
-        return f"flows: engine not available ({exc}); calls get a notice instead of the IVR"
+    """Connect the flow engine to the switchboard; says what runs."""
+    attach(runtime, str(lambda_database()), connect_endpoint_url=f"{base_url}/connect-api")
+    return "flows: running the template's flow files"
 
 
 def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
@@ -181,7 +155,7 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
         "/connect-api": runtime.connect_app(),
         "/local": create_local_app(runtime, base_url),
     }
-    mounts.update(_optional_mounts(runtime.definitions, base_url, state_dir))
+    mounts.update(site_mounts(runtime.definitions, base_url, state_dir))
     mounts["/api"] = api_app(
         runtime.definitions, api_environment(runtime.definitions, base_url), runtime.clock
     )

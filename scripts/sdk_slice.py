@@ -3,7 +3,7 @@
     python -m scripts.sdk_slice
 
 - api/jam_api/sdk_data: Connect, the operations in jam_api.connect_client.API_OPERATIONS;
-- lambdas/jam_data/sdk_data: per service, the operations in jam_data.sdk.SDK_OPERATIONS.
+- jam_core/aws_sdk/sdk_data: per service, the operations in jam_core.aws_sdk.clients.SDK_OPERATIONS.
 
 Each slice holds, per service, the model with only those operations and the shapes they reach
 (documentation dropped) and those services' entries of endpoints.json, exactly as the installed
@@ -22,9 +22,6 @@ from typing import Any
 from botocore.loaders import Loader
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-for _root in (REPO_ROOT / "api", REPO_ROOT / "lambdas"):
-    if str(_root) not in sys.path:
-        sys.path.insert(0, str(_root))
 
 
 def _without_documentation(value: Any) -> Any:
@@ -86,8 +83,9 @@ def slices() -> dict[Path, Mapping[str, Sequence[str]]]:
     """Each slice's folder -> the operations it carries per service."""
     from jam_api.connect_client import API_OPERATIONS
     from jam_api.connect_client import SDK_DATA as API_SDK_DATA
-    from jam_data.sdk import SDK_DATA as LAMBDA_SDK_DATA
-    from jam_data.sdk import SDK_OPERATIONS
+
+    from jam_core.aws_sdk.clients import SDK_DATA as LAMBDA_SDK_DATA
+    from jam_core.aws_sdk.clients import SDK_OPERATIONS
 
     return {API_SDK_DATA: {"connect": API_OPERATIONS}, LAMBDA_SDK_DATA: SDK_OPERATIONS}
 

@@ -7,7 +7,7 @@
 The seed files are the single source for both: customers.json (CustomerData items), prompts.json
 (Prompts items, written by the flows) and pins.json (demo PINs, stored only as salted hashes keyed
 with the PIN pepper: PIN_PEPPER_SECRET_ARN's secret on AWS, else the pepper file beside the
-database, see jam_data.pepper).
+database, see jam_core.tables.pepper).
 Loading is an upsert, so it can run again; a re-seeded PIN starts with no failed attempts.
 Other files in data/seed belong to other parts (users.json: the local Cognito stand-in) and are
 listed as not loaded.
@@ -24,17 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The seed writes through the Lambdas' own repositories (jam_core.tables).
+from jam_core.connect_lambda.phone import to_e164
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories, sqlite_db
+from jam_core.tables.pin_hash import hash_pin
+from jam_core.tables.prompts import validate_item
+
 REPO = Path(__file__).resolve().parent.parent
 SEED_DIR = REPO / "data" / "seed"
-# The Lambdas' import root (CodeUri lambdas/): the seed writes through their own repositories.
-if str(REPO / "lambdas") not in sys.path:
-    sys.path.insert(0, str(REPO / "lambdas"))
-
-from jam_data import pepper, repositories, sqlite_db  # noqa: E402
-from jam_data.pin_hash import hash_pin  # noqa: E402
-from jam_data.prompts import validate_item  # noqa: E402
-from jam_lambda.phone import to_e164  # noqa: E402
-from jam_lambda.settings import Settings  # noqa: E402
 
 REQUIRED_LANGUAGES = ("en-US", "es-US")
 # Seed files another part reads itself; not tables of the Lambdas.
@@ -155,7 +153,7 @@ def table_keys(settings: Settings) -> dict[str, str]:
 
 def create_tables(settings: Settings) -> list[str]:
     """Creates the tables that do not exist yet (on-demand billing); returns the names created."""
-    from jam_data.dynamo import client as dynamodb_client
+    from jam_core.tables.dynamo import client as dynamodb_client
 
     client = dynamodb_client()
     existing = set(client.list_tables().get("TableNames", []))

@@ -51,7 +51,7 @@ class Settings:
     hours_cache_max_entries: int = 256
     jwks_cache_ttl_seconds: float = 3600.0
     call_rate_limit: tuple[int, int] = (3, 600)
-    # Where survey results are (read by GET /surveys/summary through lambdas/jam_data): DynamoDB's
+    # Where survey results are (read by GET /surveys/summary through jam_core/tables): DynamoDB's
     # SURVEY_TABLE on AWS, the Lambdas' own SQLite file locally.
     data_backend: str = "sqlite"
     sqlite_path: str | None = None

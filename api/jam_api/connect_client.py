@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from jam_data import sdk
-
 from jam_api.config import Settings
+from jam_core.aws_sdk import clients as sdk
 
 # A Connect call that fails must fail before the function's Timeout (15 s, sam/template.yaml): a
 # Lambda that times out answers API Gateway's bare 502 instead of our problem+json, and hours never
@@ -37,7 +37,9 @@ API_OPERATIONS = (
 SDK_DATA = Path(__file__).resolve().parent / "sdk_data"
 
 
-def make_connect_client(settings: Settings) -> Any:
+def make_connect_client(settings: Settings, credentials: Mapping[str, str] | None = None) -> Any:
+    """The client the API uses; `credentials` (aws_access_key_id, aws_secret_access_key) replace
+    boto3's own lookup, for the local stack, whose Connect twin accepts any."""
     return sdk.client(
         "connect",
         connect_timeout=CONNECT_TIMEOUT_S,
@@ -46,4 +48,5 @@ def make_connect_client(settings: Settings) -> Any:
         data_dir=SDK_DATA,
         region_name=settings.region,
         endpoint_url=settings.connect_endpoint_url,
+        **(credentials or {}),
     )

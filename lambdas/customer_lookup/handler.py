@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jam_data import repositories
-from jam_data.customers import CustomerRepository
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
-from jam_lambda.phone import to_e164
-from jam_lambda.responses import connect_handler
-from jam_lambda.settings import Settings
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda.phone import to_e164
+from jam_core.connect_lambda.responses import connect_handler
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
+from jam_core.tables.customers import CustomerRepository
 
 FUNCTION = "customer_lookup"
 PARAMETERS = frozenset({"PhoneNumber"})  # the Details.Parameters this handler reads

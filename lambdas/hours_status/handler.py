@@ -10,7 +10,7 @@ or es-US). Reply, a flat string map:
   {"isOpen": "unknown", "nextOpenKnown": "false", ..., "error": "..."}   Connect failed
 The schedule comes from Connect itself (DescribeHoursOfOperation + ListHoursOfOperationOverrides),
 so the spoken time can never disagree with the hours the flow checked; the arithmetic is
-jam_hours.schedule, the one the website's hours use.
+jam_core.hours.schedule, the one the website's hours use.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jam_data import connect
-from jam_hours import spoken
-from jam_hours.schedule import Override, Slice, status_at
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
-from jam_lambda.responses import connect_handler
+from jam_core.aws_sdk import connect
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda.responses import connect_handler
+from jam_core.hours import spoken
+from jam_core.hours.schedule import Override, Slice, status_at
 
 FUNCTION = "hours_status"
 PARAMETERS = frozenset({"HoursOfOperationArn", "HoursOfOperationId", "LanguageCode"})

@@ -4,7 +4,7 @@ Parameters: Pin (digits), PhoneNumber (optional; otherwise the contact's Custome
   {"verified": "true"|"false", "locked": "true"|"false", "attemptsRemaining": "N", "enrolled": "true"|"false"}
 A wrong PIN counts one failed attempt; after PIN_MAX_ATTEMPTS (default 3) the PIN is locked and
 no further PIN is even checked. A right PIN clears the count. No input is not counted.
-Keyed PIN hashes need the pepper (jam_data.pepper: one GetSecretValue per container, on the first
+Keyed PIN hashes need the pepper (jam_core.tables.pepper: one GetSecretValue per container, on the first
 check); if it cannot be read, the reply is the fallback (verified false, error), nothing counted.
 """
 
@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jam_data import pepper, repositories
-from jam_data.pin_hash import matches
-from jam_data.pins import PinRepository
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
-from jam_lambda.phone import to_e164
-from jam_lambda.responses import connect_handler
-from jam_lambda.settings import Settings
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda.phone import to_e164
+from jam_core.connect_lambda.responses import connect_handler
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories
+from jam_core.tables.pin_hash import matches
+from jam_core.tables.pins import PinRepository
 
 FUNCTION = "pin_verification"
 PARAMETERS = frozenset({"Pin", "PhoneNumber"})  # the Details.Parameters this handler reads

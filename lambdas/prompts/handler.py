@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jam_data import repositories
-from jam_data.prompts import PromptRepository, validate_item
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
-from jam_lambda.responses import connect_handler
-from jam_lambda.settings import Settings
-
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda.responses import connect_handler
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
+from jam_core.tables.prompts import PromptRepository, validate_item
 from prompts.selection import DEFAULT_LANGUAGE, select
 
 FUNCTION = "prompts"

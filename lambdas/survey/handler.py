@@ -14,12 +14,12 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from jam_data import repositories
-from jam_data.surveys import QUESTIONS, Answer, SurveyRepository, SurveyResult
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
-from jam_lambda.responses import connect_handler
-from jam_lambda.settings import Settings
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda.responses import connect_handler
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
+from jam_core.tables.surveys import QUESTIONS, Answer, SurveyRepository, SurveyResult
 
 FUNCTION = "survey"
 # The Details.Parameters this handler reads.

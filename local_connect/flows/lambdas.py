@@ -12,6 +12,7 @@ function reads the real time, locally "now" is the contact center's now.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 import time
@@ -19,9 +20,37 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.machinery import PathFinder
+from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 from local_connect.definitions import Definitions, Function
+
+
+def import_handler_module(module_name: str, code_dir: Path) -> ModuleType:
+    """The Handler's module, as Lambda finds it in the function's CodeUri.
+
+    The project's own functions are installed with it (pyproject maps lambdas/ and api/), so they
+    import by name. Any other function (a flow brought from elsewhere) is loaded from its code
+    folder with a path-bound finder, which leaves sys.path alone: its package and the package's
+    own submodules resolve; a top-level sibling module it imports by bare name does not (Lambda
+    would find it in /var/task) — put such code in the package.
+    """
+    top = module_name.split(".")[0]
+    if top not in sys.modules and importlib.util.find_spec(top) is None:
+        spec = PathFinder.find_spec(top, [str(code_dir)])
+        if spec is None or spec.loader is None:
+            raise LambdaFailure(f"no module {top!r} in {code_dir}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[top] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[top]
+            raise
+    return importlib.import_module(module_name)
+
 
 KEPT_CALLS = 1_000
 
@@ -65,12 +94,8 @@ class InProcessLambdas:
             raise LambdaFailure(f"no function {function_arn} in the template")
         loaded = self._loaded.get(function.logical_id)
         if loaded is None:
-            code_dir = str(function.code_dir)
-            if code_dir not in sys.path:
-                sys.path.insert(0, code_dir)
             module_name, _, attribute = function.handler.rpartition(".")
-            module = importlib.import_module(module_name)
-            handler = getattr(module, attribute)
+            handler = getattr(import_handler_module(module_name, function.code_dir), attribute)
             environment = {
                 k: str(v) for k, v in function.environment.items() if isinstance(v, str | int | float)
             }

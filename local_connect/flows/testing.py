@@ -42,16 +42,7 @@ CENTER_TIME_ZONE = "America/New_York"
 
 def seed_database(sqlite_path: str) -> None:
     """Load data/seed (customers, prompts, PINs) into a SQLite file through the Lambdas' code."""
-    import sys
-
-    from local_connect.definitions import REPO_ROOT
-
-    # The Lambdas' import root (their CodeUri) and the repository (scripts.seed), as in the tests.
-    for root in (str(REPO_ROOT / "lambdas"), str(REPO_ROOT)):
-        if root not in sys.path:
-            sys.path.append(root)
-    from jam_lambda.settings import Settings
-
+    from jam_core.connect_lambda.settings import Settings
     from scripts.seed import load, read_seed
 
     # PINs are keyed with the pepper file beside the database, the one the Lambdas will read.

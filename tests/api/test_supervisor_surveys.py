@@ -1,4 +1,4 @@
-"""GET /surveys/summary: supervisors only; the Lambdas' survey results through jam_data's report path
+"""GET /surveys/summary: supervisors only; the Lambdas' survey results through jam_core.tables's report path
 (the Lambdas' SQLite file locally, the SurveyResults table on AWS), bounded and briefly cached."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from flask import Flask
 from jam_api import create_app
 from jam_api.config import Settings
 from jam_api.supervisor.surveys import SurveySummaryService
-from jam_data import dynamo, repositories
-from jam_data.dynamo import to_item
-from jam_data.surveys import Answer, SqliteSurveys, SurveyResult
 
+from jam_core.tables import dynamo, repositories
+from jam_core.tables.dynamo import to_item
+from jam_core.tables.surveys import Answer, SqliteSurveys, SurveyResult
 from tests.api.conftest import Clock, TokenFactory
 from tests.api.openapi_check import assert_matches_openapi
 

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from jam_data import sqlite_db
-from jam_lambda.settings import PIN_PEPPER_FILE_NAME
 
+from jam_core.connect_lambda.settings import PIN_PEPPER_FILE_NAME
+from jam_core.tables import sqlite_db
 from local_connect.definitions import load_definitions
 from local_connect.flows.coverage import Coverage, FlowCoverage, render, report
 from local_connect.flows.loader import FlowLibrary

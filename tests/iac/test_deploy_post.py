@@ -160,9 +160,8 @@ def test_upload_site_refuses_an_unbuilt_site(aws: None, tmp_path: Path) -> None:
 def test_load_data_fills_the_stacks_tables_from_the_seed(
     aws: None, resources: Mapping[str, Mapping[str, Any]]
 ) -> None:
-    from jam_data import dynamo
-    from jam_data.pin_hash import PinHash, matches
-
+    from jam_core.tables import dynamo
+    from jam_core.tables.pin_hash import PinHash, matches
     from tests.lambdas.container import forget_container_state
 
     forget_container_state()

@@ -126,7 +126,7 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
 def test_hours_status_role_reads_exactly_the_templates_hours_with_the_calls_its_code_makes(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    # The handler and the client module it uses (jam_data.connect) are the only Connect callers.
+    # The handler and the client module it uses (jam_core.aws_sdk.connect) are the only Connect callers.
     calls = sdk_calls(REPO / "lambdas", "connect")
     assert calls == {"connect:DescribeHoursOfOperation", "connect:ListHoursOfOperationOverrides"}
     _, role = function_role(resources, "HoursStatusFunction")
@@ -236,10 +236,10 @@ def mocked_account(
 ) -> Iterator[Any]:
     """moto with every DynamoDB table and secret of the template (named by logical id), seeded
     from data/seed; yields the DynamoDB client and {secret logical id: ARN}."""
-    from jam_data import dynamo, pepper, repositories
-    from jam_lambda.settings import Settings
     from moto import mock_aws
 
+    from jam_core.connect_lambda.settings import Settings
+    from jam_core.tables import dynamo, pepper, repositories
     from scripts.seed import load, read_seed
     from tests.lambdas.container import forget_container_state
 
@@ -298,7 +298,7 @@ def test_lambda_role_grants_exactly_the_dynamodb_and_secret_calls_its_handler_ma
     mocked_account: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from jam_data import secretsmanager
+    from jam_core.aws_sdk import secretsmanager
 
     dynamodb, secret_arns = mocked_account
     function = resources[function_id]["Properties"]
@@ -352,13 +352,14 @@ def test_lambda_role_grants_exactly_the_dynamodb_and_secret_calls_its_handler_ma
 def test_api_role_grants_exactly_the_dynamodb_calls_of_the_survey_summary(
     resources: Mapping[str, Mapping[str, Any]], mocked_account: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The API's DynamoDB calls are in shared code (jam_data), so they are observed, not read: the
+    """The API's DynamoDB calls are in shared code (jam_core.tables), so they are observed, not read: the
     summary runs with the template's environment against the mocked account."""
     from jam_api.config import Settings as ApiSettings
     from jam_api.supervisor.surveys import SurveySummaryService
-    from jam_data import repositories
-    from jam_data.surveys import Answer, SurveyResult
-    from jam_lambda.settings import Settings
+
+    from jam_core.connect_lambda.settings import Settings
+    from jam_core.tables import repositories
+    from jam_core.tables.surveys import Answer, SurveyResult
 
     env = environment(resources["ApiFunction"])
     table = _table_value(env["SURVEY_TABLE"])

@@ -132,11 +132,25 @@ def _with_dependencies(names: set[str]) -> set[str]:
     return seen
 
 
-def _shared_with_api() -> set[str]:
-    """Packages of lambdas/ that the API's build copies next to jam_api (sam/build/Makefile)."""
-    makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
-    (names,) = re.findall(r"^SHARED_WITH_API := (.*)$", makefile, re.MULTILINE)
-    return set(names.split())
+SHARED_PACKAGE = "jam_core"
+
+
+def _build_target(makefile: str, logical_id: str) -> str:
+    """The recipe of the build target that names `logical_id` (targets may share one recipe)."""
+    for block in makefile.split("\n\n"):
+        header = next((line for line in block.splitlines() if line.startswith("build-")), "")
+        if f"build-{logical_id}" in header.split(":")[0].split():
+            return block
+    raise AssertionError(f"no build target for {logical_id}")
+
+
+def _build(logical_id: str, code_dir: Path, artifact: Path) -> None:
+    artifact.mkdir()
+    subprocess.run(
+        ["make", "-s", "-f", str(BUILD_DIR / "Makefile"), f"build-{logical_id}", f"ARTIFACTS_DIR={artifact}"],
+        cwd=code_dir,
+        check=True,
+    )
 
 
 def _imports(root: Path) -> set[str]:
@@ -150,31 +164,50 @@ def _imports(root: Path) -> set[str]:
     return names
 
 
-def test_code_shared_with_the_api_is_copied_whole_with_everything_it_imports() -> None:
-    shared = _shared_with_api()
-    assert shared == {"jam_hours", "jam_data", "jam_lambda"}
+def test_the_shared_package_imports_only_itself_the_standard_library_and_the_runtime() -> None:
     # What the runtime has (boto3) and what is imported for type checking only.
     runtime = {"boto3", "botocore", "mypy_boto3_dynamodb", "mypy_boto3_connect", "__future__"}
-    for package in shared:
-        # Copied as a set: each may import only the set, the standard library and the runtime.
-        outside = {n for n in _imports(REPO / "lambdas" / package) if n not in sys.stdlib_module_names}
-        assert outside <= shared | runtime, (package, outside - shared - runtime)
+    outside = {n for n in _imports(REPO / SHARED_PACKAGE) if n not in sys.stdlib_module_names}
+    assert outside <= {SHARED_PACKAGE} | runtime, outside - {SHARED_PACKAGE} - runtime
+
+
+def test_every_function_build_copies_the_shared_package(resources: Mapping[str, Mapping[str, Any]]) -> None:
+    makefile = (BUILD_DIR / "Makefile").read_text(encoding="utf-8")
+    for logical_id in _functions(resources):
+        assert "$(copy_core)" in _build_target(makefile, logical_id), logical_id
+
+
+def test_a_built_connect_lambda_runs_from_its_own_artifact(tmp_path: Path) -> None:
+    """Build one Connect Lambda and answer a sample event from the artifact alone (no repository)."""
+    artifact = tmp_path / "CustomerLookupFunction"
+    _build("CustomerLookupFunction", REPO / "lambdas", artifact)
+    assert {"customer_lookup", SHARED_PACKAGE} <= {p.name for p in artifact.iterdir()}
+    probe = (
+        "import sys, os; sys.path[:0] = [sys.argv[1]]; os.environ['SQLITE_PATH'] = sys.argv[2];"
+        "import customer_lookup.handler as h, jam_core.tables.customers as c;"
+        "assert c.__file__.startswith(sys.argv[1]);"
+        "print(h.lambda_handler({'Details': {'ContactData': {'CustomerEndpoint': {'Address': '+12025550100'}}}}, None))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(artifact), str(tmp_path / "jam.sqlite3")],
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    # An empty database: the lookup answers "not found" as a flat string map, from the artifact's code.
+    assert result.stdout.splitlines()[-1] == "{'found': 'false', 'PhoneNumber': '+12025550100'}"
 
 
 def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: Path) -> None:
     """Run the API's build target and import the survey read path from the artifact alone."""
     artifact = tmp_path / "ApiFunction"
-    artifact.mkdir()
-    subprocess.run(
-        ["make", "-s", "-f", str(BUILD_DIR / "Makefile"), "build-ApiFunction", f"ARTIFACTS_DIR={artifact}"],
-        cwd=REPO / "api",
-        check=True,
-    )
-    assert {"jam_api", *_shared_with_api()} <= {p.name for p in artifact.iterdir()}
+    _build("ApiFunction", REPO / "api", artifact)
+    assert {"jam_api", SHARED_PACKAGE} <= {p.name for p in artifact.iterdir()}
     probe = (
         "import sys; sys.path[:0] = [sys.argv[1]];"
-        "import jam_api.supervisor.surveys, jam_data.survey_report, jam_data.dynamo, jam_hours.schedule;"
-        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_data.survey_report, jam_hours.schedule))"
+        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.hours.schedule;"
+        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.hours.schedule))"
     )
     # -I: no repository paths (PYTHONPATH, cwd) leak in; only the artifact and site-packages.
     subprocess.run([sys.executable, "-I", "-c", probe, str(artifact)], check=True, cwd=tmp_path)
@@ -186,7 +219,7 @@ def test_the_api_layer_carries_every_package_the_api_imports() -> None:
     distributions = metadata.packages_distributions()
     available = _with_dependencies(_requirement_names()) | {"boto3", "botocore"}  # boto3: the runtime's
     type_only = {"mypy_boto3_connect", "mypy_boto3_dynamodb"}  # imported under TYPE_CHECKING only
-    for name in imports - type_only - _shared_with_api():
+    for name in imports - type_only - {SHARED_PACKAGE}:
         dists = {d.lower() for d in distributions.get(name, [name])}
         assert dists & available, (
             f"api/jam_api imports {name} ({dists}); add it to sam/build/requirements-api.txt"
@@ -268,7 +301,7 @@ def test_a_hung_jwks_fetch_ends_before_the_api_function_times_out(
 def test_lambda_environment_is_read_by_the_code_and_uses_dynamodb(
     resources: Mapping[str, Mapping[str, Any]], function_id: str
 ) -> None:
-    reads = environment_reads(REPO / "lambdas")
+    reads = environment_reads(REPO / "lambdas") | environment_reads(REPO / SHARED_PACKAGE)
     env = environment(resources[function_id])
     assert env["DATA_BACKEND"] == "dynamodb", "Lambda's file system is read-only: no SQLite there"
     assert set(env) <= reads, f"set but never read: {set(env) - reads}"
@@ -294,7 +327,7 @@ def test_hours_status_build_ships_the_time_zone_database_pinned_like_the_api() -
 def test_every_variable_the_lambdas_read_is_set_or_defaults_rightly(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    reads = environment_reads(REPO / "lambdas")
+    reads = environment_reads(REPO / "lambdas") | environment_reads(REPO / SHARED_PACKAGE)
     assert {"DATA_BACKEND", "CUSTOMER_TABLE", "PIN_TABLE"} <= reads  # the scan sees the code at all
     set_somewhere = {
         name for function_id in CONNECT_FUNCTIONS for name in environment(resources[function_id])

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jam_data import dynamo, sqlite_db
-from jam_lambda.settings import Settings
 
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import dynamo, sqlite_db
 from tests.lambdas.container import forget_container_state
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -3,7 +3,8 @@ mocked AWS account, the database file or the pepper start as a new container wou
 
 from __future__ import annotations
 
-from jam_data import dynamo, pepper, repositories, secretsmanager
+from jam_core.aws_sdk import secretsmanager
+from jam_core.tables import dynamo, pepper, repositories
 
 
 def forget_container_state() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from jam_data import repositories
-from jam_data.pin_hash import SCHEME_KEYED, SCHEME_PBKDF2, hash_pin, hash_pin_pbkdf2, matches
-from jam_data.pins import PinNotEnrolled
-from jam_data.surveys import INVALID, MISSING, VALID, Answer, SurveyResult
-from jam_lambda.settings import Settings
+
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
+from jam_core.tables.pin_hash import SCHEME_KEYED, SCHEME_PBKDF2, hash_pin, hash_pin_pbkdf2, matches
+from jam_core.tables.pins import PinNotEnrolled
+from jam_core.tables.surveys import INVALID, MISSING, VALID, Answer, SurveyResult
 
 PEPPER = b"contract-test-pepper-0123456789abcdef"
 MARIA = {
@@ -148,7 +149,7 @@ def test_survey_reports_list_newest_first(backend: Settings) -> None:
 def test_report_reads_are_bounded_and_say_whether_they_hold_everything(
     backend: Settings, stored: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from jam_data import surveys as survey_tables
+    from jam_core.tables import surveys as survey_tables
 
     monkeypatch.setattr(survey_tables, "SCAN_PAGE_ITEMS", 2)  # several Scan pages on DynamoDB
     surveys = repositories.surveys(backend)

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import pepper, repositories, survey_report
-from jam_data.pin_hash import hash_pin
-from jam_data.surveys import Answer, SurveyResult
-from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 from survey.handler import lambda_handler as survey
 
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories, survey_report
+from jam_core.tables.pin_hash import hash_pin
+from jam_core.tables.surveys import Answer, SurveyResult
 from tests.lambdas.conftest import SAMPLE_EVENT, connect_event
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,8 +40,8 @@ def test_a_process_killed_mid_write_leaves_no_half_survey(sqlite_env: Path) -> N
         f"""
         import os, signal, sys
         sys.path.insert(0, {str(REPO / "lambdas")!r})
-        from jam_data import sqlite_db
-        from jam_data.surveys import SqliteSurveys, SurveyResult, Answer
+        from jam_core.tables import sqlite_db
+        from jam_core.tables.surveys import SqliteSurveys, SurveyResult, Answer
         conn = sqlite_db.connection({str(sqlite_env)!r})
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jam_data.dynamo import from_attribute, from_item, to_attribute, to_item
+
+from jam_core.tables.dynamo import from_attribute, from_item, to_attribute, to_item
 
 values = st.recursive(
     st.none()

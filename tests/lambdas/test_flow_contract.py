@@ -17,8 +17,9 @@ import pin_verification.handler
 import prompts.handler
 import pytest
 import survey.handler
-from jam_data import connect, dynamo
 
+from jam_core.aws_sdk import connect
+from jam_core.tables import dynamo
 from scripts import seed as seed_script
 
 REPO = Path(__file__).resolve().parents[2]

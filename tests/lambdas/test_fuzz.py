@@ -16,13 +16,13 @@ from hours_status import handler as hours_status_module
 from hours_status.handler import lambda_handler as hours_status
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jam_data import pepper, repositories, sqlite_db
-from jam_data.pin_hash import hash_pin
-from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 from prompts.handler import lambda_handler as prompts
 from survey.handler import lambda_handler as survey
 
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories, sqlite_db
+from jam_core.tables.pin_hash import hash_pin
 from local_connect.definitions import load_definitions
 from local_connect.flows.testing import DefinitionsTwin
 

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import pepper, repositories
-from jam_data.pin_hash import hash_pin
-from jam_lambda.responses import MAX_RESPONSE_BYTES
-from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 from prompts.handler import lambda_handler as prompts
 from survey.handler import lambda_handler as survey
 
+from jam_core.connect_lambda.responses import MAX_RESPONSE_BYTES
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories
+from jam_core.tables.pin_hash import hash_pin
 from tests.lambdas.conftest import SAMPLE_EVENT, connect_event
 
 CALLER = SAMPLE_EVENT["Details"]["ContactData"]["CustomerEndpoint"]["Address"]  # +12025550100

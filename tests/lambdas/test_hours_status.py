@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from hours_status import handler
 from hours_status.handler import lambda_handler
-from jam_data import connect
-from jam_hours import spoken
 
+from jam_core.aws_sdk import connect
+from jam_core.hours import spoken
 from local_connect.definitions import load_definitions
 from local_connect.flows.testing import DefinitionsTwin, with_hours_overrides
 from tests.flows.calls import CHRISTMAS_CLOSED

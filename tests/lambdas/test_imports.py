@@ -13,7 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 HANDLERS = ("customer_lookup", "prompts", "survey", "pin_verification")
-OWN_PACKAGES = {*HANDLERS, "jam_data", "jam_lambda"}
+OWN_PACKAGES = {*HANDLERS, "jam_core"}
 
 PROBE = f"""
 import json, os, sys
@@ -35,7 +35,8 @@ def test_handlers_load_nothing_but_the_standard_library(tmp_path: Path) -> None:
             "-I",
             "-S",
             "-c",
-            f"import sys; sys.path.insert(0, {str(REPO / 'lambdas')!r}); exec({PROBE!r})",
+            # The function's artifact is its CodeUri (lambdas/) plus the shared package (jam_core).
+            f"import sys; sys.path[:0] = [{str(REPO / 'lambdas')!r}, {str(REPO)!r}]; exec({PROBE!r})",
             str(tmp_path / "jam.sqlite3"),
             str(REPO / "tests" / "lambdas" / "fixtures" / "connect-contact-flow.json"),
         ],

@@ -8,7 +8,8 @@ import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jam_lambda.phone import mask, mask_numbers_in, to_e164
+
+from jam_core.connect_lambda.phone import mask, mask_numbers_in, to_e164
 
 E164 = re.compile(r"\+[1-9]\d{7,14}")
 

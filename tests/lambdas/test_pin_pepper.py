@@ -10,11 +10,12 @@ from typing import Any
 
 import boto3
 import pytest
-from jam_data import pepper, repositories, secretsmanager
-from jam_data.pin_hash import SCHEME_KEYED, PinHash, hash_pin, hash_pin_pbkdf2, matches
-from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 
+from jam_core.aws_sdk import secretsmanager
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import pepper, repositories
+from jam_core.tables.pin_hash import SCHEME_KEYED, PinHash, hash_pin, hash_pin_pbkdf2, matches
 from scripts import seed as seed_script
 from tests.lambdas.conftest import REGION, SAMPLE_EVENT, connect_event
 

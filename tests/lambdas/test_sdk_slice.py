@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ParamValidationError, UnknownServiceError
 from botocore.stub import Stubber
-from jam_data import connect, dynamo, sdk
 
+from jam_core.aws_sdk import clients as sdk
+from jam_core.aws_sdk import connect
+from jam_core.tables import dynamo
 from scripts.sdk_slice import build
 
 BUILT = build(sdk.SDK_OPERATIONS)

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from customer_lookup.handler import lambda_handler as customer_lookup
-from jam_data import repositories
-from jam_lambda.responses import MAX_RESPONSE_BYTES, response_size
-from jam_lambda.settings import Settings
 from pin_verification.handler import lambda_handler as pin_verification
 from prompts.handler import lambda_handler as prompts
 
+from jam_core.connect_lambda.responses import MAX_RESPONSE_BYTES, response_size
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
 from scripts import seed as seed_script
 from tests.lambdas.conftest import connect_event
 

@@ -347,8 +347,8 @@ def test_the_local_api_reads_survey_results_from_the_lambdas_sqlite_file(
     """The stack gives the API the Lambdas' SQLITE_PATH, so /surveys/summary sees what they write."""
     from jam_api.config import Settings
     from jam_api.supervisor.surveys import SurveySummaryService
-    from jam_data.surveys import Answer, SqliteSurveys, SurveyResult
 
+    from jam_core.tables.surveys import Answer, SqliteSurveys, SurveyResult
     from local_connect.definitions import load_definitions
     from local_connect.server import api_environment
 

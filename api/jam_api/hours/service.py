@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
-from jam_hours.schedule import DAYS, Override, Slice, status_at
 
 from jam_api.hours.cache import TtlCache
+from jam_core.hours.schedule import DAYS, Override, Slice, status_at
 
 NOT_FOUND = frozenset({"ResourceNotFoundException", "AccessDeniedException"})
 

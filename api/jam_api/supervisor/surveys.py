@@ -1,6 +1,6 @@
-"""The survey summary for supervisors: lambdas/jam_data's report read path, shared with the Lambdas.
+"""The survey summary for supervisors: jam_core/tables's report read path, shared with the Lambdas.
 
-jam_data (and the jam_lambda settings it uses) are copied next to jam_api by the API's build
+jam_core.tables (and the jam_core.connect_lambda settings it uses) are copied next to jam_api by the API's build
 (sam/build/Makefile), and are on the import path locally, so the API reads exactly what the survey
 Lambda writes: the SurveyResults table on AWS, the Lambdas' SQLite file on the local stack.
 
@@ -55,8 +55,8 @@ class SurveySummaryService:
             raise SurveysUnavailable(str(exc)) from exc
 
     def _report(self) -> dict[str, Any]:
-        from jam_data import survey_report
-        from jam_lambda.settings import Settings as DataSettings
+        from jam_core.connect_lambda.settings import Settings as DataSettings
+        from jam_core.tables import survey_report
 
         data = DataSettings(
             backend=self._settings.data_backend,

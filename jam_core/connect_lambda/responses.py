@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from jam_lambda import events
-from jam_lambda.jsonlog import InvocationLog
+from jam_core.connect_lambda import events
+from jam_core.connect_lambda.jsonlog import InvocationLog
 
 # Connect's limit on a Lambda response; the prompts reply is checked against it.
 MAX_RESPONSE_BYTES = 32 * 1024

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from jam_data import sqlite_db
+from jam_core.tables import sqlite_db
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -170,7 +170,7 @@ class DynamoDbSurveys:
         self.table = table
 
     def record(self, result: SurveyResult) -> bool:
-        from jam_data.dynamo import to_item
+        from jam_core.tables.dynamo import to_item
 
         try:
             self.client.put_item(
@@ -183,7 +183,7 @@ class DynamoDbSurveys:
         return True
 
     def get(self, contact_id: str) -> SurveyResult | None:
-        from jam_data.dynamo import from_item
+        from jam_core.tables.dynamo import from_item
 
         response = self.client.get_item(
             TableName=self.table, Key={KEY: {"S": contact_id}}, ConsistentRead=True
@@ -194,7 +194,7 @@ class DynamoDbSurveys:
     def list_recent(self, limit: int = 100) -> list[SurveyResult]:
         # The whole table (a Scan of every page): for tests and tools on small tables only. Reports
         # read through read_for_report, which is bounded; the callers' lookups are all GetItem.
-        from jam_data.dynamo import from_item
+        from jam_core.tables.dynamo import from_item
 
         results: list[SurveyResult] = []
         kwargs: dict[str, Any] = {"TableName": self.table}
@@ -215,7 +215,7 @@ class DynamoDbSurveys:
         # (Limit per page, so no more is read or paid for), sorted here. When the table holds more,
         # the results are `limit` of them in the table's hash order, not the newest, and the answer
         # says it is incomplete.
-        from jam_data.dynamo import from_item
+        from jam_core.tables.dynamo import from_item
 
         wanted = max(0, limit)
         results: list[SurveyResult] = []

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from jam_data import sqlite_db
+from jam_core.tables import sqlite_db
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -85,13 +85,13 @@ class DynamoDbPrompts:
         self.table = table
 
     def get(self, contact_flow_name: str) -> dict[str, Any] | None:
-        from jam_data.dynamo import from_item
+        from jam_core.tables.dynamo import from_item
 
         response = self.client.get_item(TableName=self.table, Key={KEY: {"S": contact_flow_name}})
         item = response.get("Item")
         return from_item(item) if item else None
 
     def put(self, item: Mapping[str, Any]) -> None:
-        from jam_data.dynamo import to_item
+        from jam_core.tables.dynamo import to_item
 
         self.client.put_item(TableName=self.table, Item=to_item(validate_item(item)))

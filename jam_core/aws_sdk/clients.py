@@ -29,7 +29,7 @@ SDK_OPERATIONS: dict[str, tuple[str, ...]] = {
         "DeleteTable",
     ),
     "connect": ("DescribeHoursOfOperation", "ListHoursOfOperationOverrides"),
-    "secretsmanager": ("GetSecretValue",),  # the PIN pepper (jam_data.pepper)
+    "secretsmanager": ("GetSecretValue",),  # the PIN pepper (jam_core.tables.pepper)
 }
 
 

@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS pin_state (
     pin_salt TEXT NOT NULL,
     pin_hash TEXT NOT NULL,
     iterations INTEGER NOT NULL,        -- PBKDF2's; 0 for the keyed scheme
-    scheme TEXT NOT NULL DEFAULT 'pbkdf2-sha256',  -- jam_data.pin_hash.SCHEMES
+    scheme TEXT NOT NULL DEFAULT 'pbkdf2-sha256',  -- jam_core.tables.pin_hash.SCHEMES
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
 );

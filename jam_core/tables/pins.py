@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from jam_data import sqlite_db
-from jam_data.pin_hash import SCHEME_PBKDF2, PinHash
+from jam_core.tables import sqlite_db
+from jam_core.tables.pin_hash import SCHEME_PBKDF2, PinHash
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from jam_lambda.settings import Settings
-
-from jam_data import repositories
-from jam_data.surveys import INVALID, MISSING, QUESTIONS, VALID, SurveyResult
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import repositories
+from jam_core.tables.surveys import INVALID, MISSING, QUESTIONS, VALID, SurveyResult
 
 
 def _question_stats(results: list[SurveyResult], index: int) -> dict[str, Any]:

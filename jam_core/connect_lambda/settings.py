@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-# lambdas/jam_lambda/settings.py -> the repository root (only meaningful when run from the repo).
+# jam_core/connect_lambda/settings.py -> the repository root (only meaningful when run from the repo).
 _REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_SQLITE_PATH = str(_REPO_ROOT / "var" / "jam.sqlite3")
 PIN_PEPPER_FILE_NAME = "pin-pepper"  # next to the SQLite file unless PIN_PEPPER_FILE says otherwise
@@ -29,7 +29,7 @@ class Settings:
     survey_table: str = "SurveyResults"
     pin_table: str = "PinState"
     pin_max_attempts: int = 3
-    pin_pepper_secret_arn: str = ""  # on AWS: the secret holding the PIN pepper (jam_data.pepper)
+    pin_pepper_secret_arn: str = ""  # on AWS: the secret holding the PIN pepper (jam_core.tables.pepper)
     pin_pepper_file: str = ""  # locally, when no secret ARN is set; "" = next to the SQLite file
     default_country_code: str = "1"
 

@@ -1,4 +1,4 @@
-"""The PIN pepper: the server-side secret that keys PIN hashes (jam_data.pin_hash), read once.
+"""The PIN pepper: the server-side secret that keys PIN hashes (jam_core.tables.pin_hash), read once.
 
 On AWS it is a Secrets Manager secret that CloudFormation generates (PIN_PEPPER_SECRET_ARN); it
 never sits in the PinState table, so a leaked table cannot be searched offline. Locally (no ARN)
@@ -15,7 +15,7 @@ import os
 import secrets
 import threading
 
-from jam_lambda.settings import Settings
+from jam_core.connect_lambda.settings import Settings
 
 MIN_LENGTH = 32  # characters: the template generates 64, the local file holds 64 hex digits
 
@@ -56,7 +56,7 @@ def _checked(text: str) -> bytes:
 
 
 def _from_secret(arn: str) -> str:
-    from jam_data.secretsmanager import client  # deferred: boto3 only when the secret is on AWS
+    from jam_core.aws_sdk.secretsmanager import client  # deferred: boto3 only when the secret is on AWS
 
     try:
         value = client().get_secret_value(SecretId=arn).get("SecretString")

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from jam_lambda.phone import mask, mask_numbers_in
+from jam_core.connect_lambda.phone import mask, mask_numbers_in
 
 LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 # Identifiers we write ourselves: safe as they are. Connect's ids are UUIDs, whose digit groups

@@ -1,7 +1,7 @@
 """PIN hashing, versioned: each stored hash names its scheme, so old records keep verifying.
 
 `hmac-sha256` (every new enrollment): HMAC-SHA256 keyed with a server-side secret (the pepper,
-jam_data.pepper) over a random 16-byte salt and the PIN. A 4-digit PIN has 10^4 candidates, so
+jam_core.tables.pepper) over a random 16-byte salt and the PIN. A 4-digit PIN has 10^4 candidates, so
 no affordable work factor protects a leaked table on its own (100,000 PBKDF2 iterations cost
 18 ms per check and still fall to an offline search in about 3 minutes per PIN); the pepper,
 kept outside the table, does: without it a leaked hash cannot be tested against any PIN. No

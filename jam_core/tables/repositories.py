@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from functools import cache
 
-from jam_lambda.settings import Settings
-
-from jam_data import customers as customer_tables
-from jam_data import pins as pin_tables
-from jam_data import prompts as prompt_tables
-from jam_data import surveys as survey_tables
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables import customers as customer_tables
+from jam_core.tables import pins as pin_tables
+from jam_core.tables import prompts as prompt_tables
+from jam_core.tables import surveys as survey_tables
 
 
 @cache
 def customers(settings: Settings) -> customer_tables.CustomerRepository:
     if settings.backend == "dynamodb":
-        from jam_data.dynamo import client
+        from jam_core.tables.dynamo import client
 
         return customer_tables.DynamoDbCustomers(client(), settings.customer_table)
     return customer_tables.SqliteCustomers(settings.sqlite_path)
@@ -28,7 +27,7 @@ def customers(settings: Settings) -> customer_tables.CustomerRepository:
 @cache
 def prompts(settings: Settings) -> prompt_tables.PromptRepository:
     if settings.backend == "dynamodb":
-        from jam_data.dynamo import client
+        from jam_core.tables.dynamo import client
 
         return prompt_tables.DynamoDbPrompts(client(), settings.prompts_table)
     return prompt_tables.SqlitePrompts(settings.sqlite_path)
@@ -37,7 +36,7 @@ def prompts(settings: Settings) -> prompt_tables.PromptRepository:
 @cache
 def surveys(settings: Settings) -> survey_tables.SurveyRepository:
     if settings.backend == "dynamodb":
-        from jam_data.dynamo import client
+        from jam_core.tables.dynamo import client
 
         return survey_tables.DynamoDbSurveys(client(), settings.survey_table)
     return survey_tables.SqliteSurveys(settings.sqlite_path)
@@ -46,7 +45,7 @@ def surveys(settings: Settings) -> survey_tables.SurveyRepository:
 @cache
 def pins(settings: Settings) -> pin_tables.PinRepository:
     if settings.backend == "dynamodb":
-        from jam_data.dynamo import client
+        from jam_core.tables.dynamo import client
 
         return pin_tables.DynamoDbPins(client(), settings.pin_table)
     return pin_tables.SqlitePins(settings.sqlite_path)

@@ -2,7 +2,7 @@
 
 The endpoint is Amazon Connect unless CONNECT_ENDPOINT_URL names another (the local runtime's
 Connect twin, `/connect-api`); the region is the instance's, taken from its ARN. The client reads
-the Lambdas' slice of botocore's data (jam_data.sdk), so creating it costs little more than
+the Lambdas' slice of botocore's data (jam_core.aws_sdk.clients), so creating it costs little more than
 `import boto3`.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from jam_data import sdk
+from jam_core.aws_sdk import clients as sdk
 
 if TYPE_CHECKING:
     from mypy_boto3_connect.client import ConnectClient

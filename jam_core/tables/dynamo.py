@@ -5,7 +5,7 @@ calls map one-to-one onto the DynamoDB API, which the "exactly one read" tests c
 endpoint follows boto3's own configuration (AWS_ENDPOINT_URL_DYNAMODB for a local endpoint).
 Items are converted with the small codec below, so numbers come back as int/float, not Decimal.
 
-The client reads the Lambdas' slice of botocore's data (jam_data.sdk: DynamoDB's model reduced
+The client reads the Lambdas' slice of botocore's data (jam_core.aws_sdk.clients: DynamoDB's model reduced
 to the operations below), which makes creating it several times cheaper.
 """
 
@@ -15,7 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jam_data import sdk
+from jam_core.aws_sdk import clients as sdk
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
