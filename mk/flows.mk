@@ -10,13 +10,13 @@
 FLOW ?= InboundFlow
 FROM ?= +12025550101
 
-flows-check: $(PY_STAMP)
+flows-check: $(PY_STAMP) ## load every flow the template maps, strictly
 	$(BIN)/python -m local_connect.flows.check
 
-flows-test: $(PY_STAMP)
+flows-test: $(PY_STAMP) ## only the flow scenarios, with the per-flow coverage report
 	$(BIN)/python -m pytest tests/flows -q
 
-call: $(PY_STAMP)
+call: $(PY_STAMP) ## call a flow from the terminal, no stack needed: make call FLOW=InboundFlow FROM=+1...
 	$(BIN)/python -m local_connect call --flow $(FLOW) --from $(FROM)
 
 TEST_TARGETS += flows-check

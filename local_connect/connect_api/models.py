@@ -33,7 +33,7 @@ from local_connect.definitions import (
     Queue,
     stable_id,
 )
-from local_connect.hours import connect_config, connect_overrides
+from local_connect.template_hours import connect_config, connect_overrides
 
 CREATED_TIME = 1_735_689_600.0  # the local instance's fixed creation time (2025-01-01), stable like its ids
 

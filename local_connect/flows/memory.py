@@ -21,8 +21,8 @@ from local_connect.flows.services import (
     QueuePosition,
     ServiceError,
 )
-from local_connect.hours import is_open
 from local_connect.numbers import INBOUND_NUMBER
+from local_connect.template_hours import is_open
 
 
 @dataclass

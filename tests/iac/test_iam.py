@@ -90,7 +90,8 @@ def test_each_function_writes_only_its_own_log_group_with_retention(
 def test_api_role_grants_exactly_the_connect_calls_of_the_api_code(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    calls = sdk_calls(REPO / "api" / "jam_api", "connect")
+    # The API's own code and the shared schedule read it uses (jam_core.schedule.connect_read).
+    calls = sdk_calls(REPO / "api" / "jam_api", "connect") | sdk_calls(REPO / "jam_core", "connect")
     assert "connect:DescribeHoursOfOperation" in calls  # the scan sees the code at all
     _, role = function_role(resources, "ApiFunction")
     grants = granted(role, "connect")
@@ -126,8 +127,9 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
 def test_hours_status_role_reads_exactly_the_templates_hours_with_the_calls_its_code_makes(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    # The handler and the client module it uses (jam_core.aws_sdk.connect) are the only Connect callers.
-    calls = sdk_calls(REPO / "lambdas", "connect")
+    # The handler and the shared schedule read (jam_core.schedule.connect_read) are the only Connect
+    # callers among the code a Connect Lambda ships (its CodeUri and jam_core).
+    calls = sdk_calls(REPO / "lambdas", "connect") | sdk_calls(REPO / "jam_core", "connect")
     assert calls == {"connect:DescribeHoursOfOperation", "connect:ListHoursOfOperationOverrides"}
     _, role = function_role(resources, "HoursStatusFunction")
     grants = granted(role, "connect")

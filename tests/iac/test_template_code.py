@@ -206,8 +206,8 @@ def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: P
     assert {"jam_api", SHARED_PACKAGE} <= {p.name for p in artifact.iterdir()}
     probe = (
         "import sys; sys.path[:0] = [sys.argv[1]];"
-        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.hours.schedule;"
-        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.hours.schedule))"
+        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.schedule.arithmetic;"
+        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.schedule.arithmetic))"
     )
     # -I: no repository paths (PYTHONPATH, cwd) leak in; only the artifact and site-packages.
     subprocess.run([sys.executable, "-I", "-c", probe, str(artifact)], check=True, cwd=tmp_path)
