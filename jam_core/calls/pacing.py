@@ -69,12 +69,3 @@ class Pacer:
     def succeeded(self) -> None:
         with self._lock:
             self._backoff = 0.0
-
-    def seconds_until(self, position: int) -> float:
-        """When the request at `position` (1 = next) should be placed, at the steady pace."""
-        with self._lock:
-            now = self._clock()
-            self._refill(now)
-            start = max(0.0, self._resume_at - now)
-            tokens = self._tokens if now >= self._resume_at else 0.0
-            return start + max(0.0, position - tokens) / self.rate

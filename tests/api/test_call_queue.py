@@ -55,8 +55,8 @@ def test_a_throttled_call_is_accepted_scheduled_and_placed_later_in_order(
     body = first.get_json()
     assert body["state"] == "scheduled" and body["positionInQueue"] == 1
     assert body["contactId"].startswith("req-")
-    # Connect said "throttled": the pacer backs off one token's time (0.5 s at 2/s) before the next try.
-    assert body["estimatedCallAt"] == "1970-01-01T00:16:41+00:00"
+    # First in line, at the quota's 2 calls a second: about half a second from now.
+    assert body["estimatedCallAt"] == "1970-01-01T00:16:40.500000+00:00"
 
     # With one request waiting, the next goes behind it without asking Connect (no stubbed call).
     second = post(client, make_token()).get_json()

@@ -136,8 +136,10 @@ class CallIntake:
             "disconnectedAt": None,
             "positionInQueue": position,
             "estimatedWaitSeconds": None,
+            # While anything waits the placer works at the quota's steady pace, so the request at
+            # `position` goes out about position / rate seconds from now (bench/calls.py checks it).
             "estimatedCallAt": (
-                _iso(max(now, request.not_before) + self._pacer.seconds_until(position))
+                _iso(max(now, request.not_before) + position / self._pacer.rate)
                 if position is not None
                 else None
             ),
