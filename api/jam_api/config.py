@@ -56,6 +56,8 @@ class Settings:
     data_backend: str = "sqlite"
     sqlite_path: str | None = None
     survey_table: str = "SurveyResults"
+    # The queues the supervisors' live metrics ask Connect about (the template's; empty = all).
+    metrics_queue_ids: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +85,7 @@ class Settings:
             data_backend=(env.get("DATA_BACKEND") or "sqlite").strip().lower(),
             sqlite_path=env.get("SQLITE_PATH") or None,
             survey_table=env.get("SURVEY_TABLE") or "SurveyResults",
+            metrics_queue_ids=_csv(env.get("METRICS_QUEUE_IDS")),
         )
         settings.check()
         return settings
