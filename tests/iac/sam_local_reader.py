@@ -18,12 +18,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from samcli.cli.types import CfnParameterOverridesType  # type: ignore[import-not-found]
-from samcli.commands.local.lib.local_lambda import LocalLambdaRunner  # type: ignore[import-not-found]
-from samcli.lib.config.samconfig import SamConfig  # type: ignore[import-not-found]
-from samcli.lib.providers.api_provider import ApiProvider  # type: ignore[import-not-found]
-from samcli.lib.providers.sam_function_provider import SamFunctionProvider  # type: ignore[import-not-found]
-from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider  # type: ignore[import-not-found]
+from samcli.cli.types import CfnParameterOverridesType
+from samcli.commands.local.lib.local_lambda import LocalLambdaRunner
+from samcli.lib.config.samconfig import SamConfig
+from samcli.lib.providers.api_provider import ApiProvider
+from samcli.lib.providers.sam_function_provider import SamFunctionProvider
+from samcli.lib.providers.sam_stack_provider import SamLocalStackProvider
 
 FUNCTION = "ApiFunction"
 
@@ -47,9 +47,7 @@ def read(template: Path, project: Path) -> dict[str, Any]:
     cors = api.cors
     return {
         "config": {k: v for k, v in config.items() if isinstance(v, str | int | list)},
-        "routes": sorted(
-            [route.function_name, route.path, sorted(route.methods)] for route in api.routes
-        ),
+        "routes": sorted([route.function_name, route.path, sorted(route.methods)] for route in api.routes),
         "cors": None
         if cors is None
         else {

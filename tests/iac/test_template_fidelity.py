@@ -14,10 +14,7 @@ def _queue_ids_expression(logical_ids: list[str]) -> dict[str, Any]:
     return {
         "Fn::Join": [
             ",",
-            [
-                {"Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [q, "QueueArn"]}]}]}
-                for q in logical_ids
-            ],
+            [{"Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [q, "QueueArn"]}]}]} for q in logical_ids],
         ]
     }
 
