@@ -43,6 +43,7 @@ LOCAL_DEFAULTS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+    "CALL_QUEUE_URL": "empty: no SQS locally; requests that wait stay in the container's SQLite file",
 }
 
 
