@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from local_connect.definitions import REPO_ROOT
-from local_connect.flows.services import Prompt
+from local_connect.flows.ports import Prompt
 from local_connect.flows.testing import FlowHarness, ScriptedCaller, seed_database
 from local_connect.numbers import INBOUND_NUMBER
 

@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from local_connect.clock import Clock
 from local_connect.definitions import Definitions
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactData,
     Prompt,
     QueueInfo,
     QueuePosition,
     ServiceError,
+    contact_data_of,
 )
 from local_connect.hours import is_open
 from local_connect.numbers import INBOUND_NUMBER
@@ -38,12 +39,30 @@ class MemoryContact:
     time_adjustment: float = 0.0
     state: str = "flow"  # flow | queued | agent | ended (flow over, contact stays) | disconnected
     enqueued_at: float | None = None
-    agent: str | None = None
+    agent_username: str | None = None
     disconnect_flow: str | None = None
     prompts: list[Prompt] = field(default_factory=list)
     callbacks: list[CallbackRequest] = field(default_factory=list)
     previous_contact_id: str | None = None
     channel: str = "VOICE"
+    initial_contact_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.initial_contact_id:
+            self.initial_contact_id = self.id
+
+    # UpdateContactData's values, read as the ACD's Contact keeps them (see ports.ContactFields).
+    @property
+    def name(self) -> str | None:
+        return self.contact_values.get("Name")
+
+    @property
+    def description(self) -> str | None:
+        return self.contact_values.get("Description")
+
+    @property
+    def language(self) -> str | None:
+        return self.contact_values.get("LanguageCode")
 
 
 @dataclass
@@ -126,20 +145,7 @@ class InMemoryCenter:
 
     def contact_data(self, contact_id: str) -> ContactData:
         contact = self._contact(contact_id)
-        return ContactData(
-            contact_id=contact.id,
-            customer_number=contact.customer_number,
-            system_number=contact.system_number,
-            initiation_method=contact.initiation_method,
-            initial_contact_id=contact.id,
-            previous_contact_id=contact.previous_contact_id,
-            attributes=dict(contact.attributes),
-            queue_arn=contact.queue_arn,
-            name=contact.contact_values.get("Name"),
-            description=contact.contact_values.get("Description"),
-            agent_username=contact.agent,
-            channel=contact.channel,
-        )
+        return contact_data_of(contact, queue_arn=contact.queue_arn)
 
     def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
         self._check("update_attributes")
@@ -246,6 +252,9 @@ class InMemoryCenter:
             queue_arn=request.queue_arn,
         )
         callback.previous_contact_id = original.id
+        callback.initial_contact_id = original.initial_contact_id
+        if original.language is not None:  # the caller's language carries to the callback, as in the ACD
+            callback.contact_values["LanguageCode"] = original.language
         callback.priority, callback.time_adjustment = original.priority, original.time_adjustment
         callback.state = "queued"
         callback.enqueued_at = original.enqueued_at or self.clock.now()  # keeps the caller's place
@@ -269,4 +278,4 @@ class InMemoryCenter:
         contact = self._contact(contact_id)
         if contact.state != "queued":
             raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.state}, not queued")
-        contact.state, contact.agent = "agent", agent
+        contact.state, contact.agent_username = "agent", agent

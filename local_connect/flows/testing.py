@@ -34,7 +34,7 @@ from local_connect.flows.engine import FlowEngine, Session
 from local_connect.flows.lambdas import InProcessLambdas, LambdaFailure, local_lambda_env
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.memory import InMemoryCenter, MemoryContact
-from local_connect.flows.services import Prompt
+from local_connect.flows.ports import Prompt
 from local_connect.numbers import INBOUND_NUMBER
 
 CENTER_TIME_ZONE = "America/New_York"
