@@ -22,6 +22,7 @@ help:
 	@echo "make bench  - benchmarks (results: docs/BENCHMARKS.md)"
 	@echo "make seed   - load data/seed into the local SQLite database"
 	@echo "make token USER=<demo user> - print a local ID token for curl (the one the API expects)"
+	@echo "make flowtest SCENARIOS=<file|folder|glob> [FAIL_UNDER=100] - run YAML call scenarios through any flows, coverage per flow"
 
 # ---------------------------------------------------------------- installs
 system-deps:

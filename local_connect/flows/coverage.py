@@ -258,6 +258,8 @@ def report(
         for language in languages:
             part = coverage.by_language.get(language, Coverage())
             due = [item for item, langs in required[flow.key].items() if language in langs]
+            if not due:
+                continue  # the flow never runs in this language
             missing = [
                 _describe(flow.actions[action_id], label)
                 for action_id, label in due

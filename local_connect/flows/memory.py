@@ -3,6 +3,8 @@
 Queues and hours come from the template (the same definitions the runtime uses); hours are checked
 against the scheduler's clock with the real hours-of-operation rules. What an ACD would decide
 (agents staffed, capacity, wait estimates) is set by the test: `staff(...)`, `capacity`.
+A flow brought from another instance names queues and hours that are not in the template: a
+scenario declares them (`add_queue`, `set_hours`), as they exist on that instance.
 """
 
 from __future__ import annotations
@@ -86,6 +88,8 @@ class InMemoryCenter:
         self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
         self._queues = {q.arn: q for q in definitions.queues.values()}
         self._hours = {h.arn: h for h in definitions.hours.values()}
+        self._foreign_queues: dict[str, QueueInfo] = {}  # by ARN and by id: another instance's queues
+        self._foreign_hours: dict[str, bool] = {}  # hours ARN or id -> open (another instance's hours)
 
     # ------------------------------------------------------------------ test-side controls
     def new_contact(
@@ -130,7 +134,21 @@ class InMemoryCenter:
         for queue in self._queues.values():
             if queue.name == name:
                 return self.queue(queue.arn)
+        for info in self._foreign_queues.values():
+            if info.name == name:
+                return info
         raise KeyError(name)
+
+    def add_queue(self, arn: str, name: str, hours_arn: str | None = None) -> QueueInfo:
+        """A queue of another instance (a brought flow names it by ARN): known by ARN and by id."""
+        info = QueueInfo(arn, arn.rsplit("/", 1)[-1], name, hours_arn)
+        self._foreign_queues[info.arn] = self._foreign_queues[info.id] = info
+        return info
+
+    def set_hours(self, hours_ref: str, is_open: bool) -> None:
+        """Another instance's hours of operation (by ARN or id), open or closed for this scenario."""
+        self._foreign_hours[hours_ref] = is_open
+        self._foreign_hours[hours_ref.rsplit("/", 1)[-1]] = is_open
 
     def waiting_in(self, queue_arn: str) -> list[MemoryContact]:
         waiting = [c for c in self.contacts.values() if c.state == "queued" and c.queue_arn == queue_arn]
@@ -166,6 +184,8 @@ class InMemoryCenter:
     def queue(self, queue_ref: str) -> QueueInfo:
         self._check("queue")
         queue = self._queues.get(queue_ref) or self.definitions.queue_by_arn(queue_ref)
+        if queue is None and queue_ref in self._foreign_queues:
+            return self._foreign_queues[queue_ref]
         if queue is None:
             raise ServiceError("NoMatchingError", f"no queue {queue_ref}")
         hours = self.definitions.hours.get(queue.hours_logical_id)
@@ -173,6 +193,8 @@ class InMemoryCenter:
 
     def hours_open(self, hours_arn: str, at: float) -> bool:
         self._check("hours_open")
+        if hours_arn in self._foreign_hours:
+            return self._foreign_hours[hours_arn]
         hours = self._hours.get(hours_arn)
         if hours is None:
             raise ServiceError("NoMatchingError", f"no hours of operation {hours_arn}")
