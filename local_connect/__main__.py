@@ -7,7 +7,10 @@ import sys
 
 COMMANDS = {
     "serve": ("local_connect.server", "start the whole local contact center"),
-    "call": ("local_connect.flows.cli", "call a flow (a template flow or any file): prompts printed, keys typed"),
+    "call": (
+        "local_connect.flows.cli",
+        "call a flow (a template flow or any file): prompts printed, keys typed",
+    ),
     "check": ("local_connect.flows.check", "validate flows: the template's, or any flow files given"),
     "flowtest": ("local_connect.flows.flowtest", "run scenario files (YAML calls) with coverage per flow"),
     "phone": ("local_connect.phone.cli", "a terminal test phone against a running local stack"),

@@ -198,5 +198,5 @@ def test_without_the_corpus_a_scenario_says_where_it_is_expected(
     monkeypatch: pytest.MonkeyPatch, database: Path, library: FlowLibrary, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("FLOW_CORPUS", str(tmp_path / "nowhere"))
-    with pytest.raises(CorpusMissing, match="the flow corpus is not at .*nowhere"):
+    with pytest.raises(CorpusMissing, match=r"the flow corpus is not at .*nowhere"):
         run(database, library, {"flow": "corpus:flow-01.json"})
