@@ -53,7 +53,11 @@ Testing
     expect queue / priority / attributes / disconnect. `Coverage` records actions and branches
     taken per flow.
 
-The terminal caller: `python -m local_connect call` (cli.py).
+Bringing your own flows
+    `python -m local_connect check FILE|NAME...` (check.py), `python -m local_connect call --flow
+    FILE|NAME` (cli.py), and scenario files (scenarios.py: a YAML call through any flow, with
+    Lambda replies stubbed and another instance's queues, hours and flows declared) run by
+    `python -m local_connect flowtest` (flowtest.py, `make flowtest`) and in pytest.
 """
 
 from local_connect.flows.coverage import Coverage

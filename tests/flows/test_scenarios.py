@@ -176,22 +176,45 @@ def test_check_takes_template_names_and_any_file(capsys: Any) -> None:
     assert "SurveyFlow: ok" in out and f"{CORPUS_FLOW}: ok" in out
 
 
-@corpus
+SAMPLE = HERE / "samples" / "exported-inbound.json"  # written for these tests, in an export's shape
+SAMPLE_QUEUE = (
+    "arn:aws:connect:us-east-1:111122223333:instance/11111111-2222-3333-4444-555555555555"
+    "/queue/66666666-7777-8888-9999-000000000000"
+)
+
+
+def test_call_takes_a_flow_file_and_another_instances_queue(database: Path) -> None:
+    screen = io.StringIO()
+    args = ["--db", str(database), "--flow", str(SAMPLE), "--queue", f"{SAMPLE_QUEUE}=Agents"]
+    assert cli.main(args, stdin=io.StringIO("1\n"), stdout=screen) == 0
+    out = screen.getvalue()
+    assert "calling exported-inbound from +12025550101 (INBOUND)" in out
+    assert "says: Press 1 to be put in queue for an agent." in out
+    assert "[queued in Agents (priority 5)] keys>" in out
+
+
+def test_call_refuses_a_bad_stub(database: Path) -> None:
+    args = ["--db", str(database), "--flow", str(SAMPLE), "--lambda", "lookup={not json"]
+    assert cli.main(args, stdin=io.StringIO(""), stdout=io.StringIO()) == 2
+
+
 def test_flowtest_runs_files_and_folders_and_reports_coverage(tmp_path: Path, capsys: Any) -> None:
-    passing = tmp_path / "new-order.yaml"
+    passing = tmp_path / "agent.yaml"
     passing.write_text(
-        f"flow: corpus:{CORPUS_FLOW}\n"
-        "steps:\n  - expect: Welcome to Amazon Connect\n  - expect: press 1\n  - press: '3'\n"
-        "end:\n  attributes: {CallReason: NewOrder}\n"
+        f"flow: {SAMPLE}\n"
+        "steps:\n  - expect: thanks for calling\n  - expect: Press 1\n  - press: '1'\n"
+        "end:\n  queue: 66666666-7777-8888-9999-000000000000\n"
     )
     assert flowtest.main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert f"PASS  {passing}" in out and "corpus/flow-27.json" in out and "1 passed, 0 failed" in out
+    assert f"PASS  {passing}" in out and "exported-inbound" in out and "1 passed, 0 failed" in out
     assert flowtest.main([str(passing), "--fail-under", "100"]) == 1  # one call covers a part
+    assert "coverage below 100%: exported-inbound" in capsys.readouterr().out
     failing = tmp_path / "wrong.yaml"
-    failing.write_text(f"flow: corpus:{CORPUS_FLOW}\nend:\n  disconnected: true\n")
+    failing.write_text(f"flow: {SAMPLE}\nend:\n  disconnected: true\n")
     assert flowtest.main([str(failing)]) == 1
-    assert "FAIL" in capsys.readouterr().out
+    assert f"FAIL  {failing}" in capsys.readouterr().out
+    assert flowtest.main([str(tmp_path / "absent.yaml")]) == 2
 
 
 def test_without_the_corpus_a_scenario_says_where_it_is_expected(
