@@ -22,8 +22,8 @@ from local_connect.flows.ports import (
     ServiceError,
     contact_data_of,
 )
-from local_connect.hours import is_open
 from local_connect.switchboard import Switchboard
+from local_connect.template_hours import is_open
 
 if TYPE_CHECKING:
     from local_connect.runtime import Runtime

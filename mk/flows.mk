@@ -14,16 +14,16 @@ SCENARIOS ?= tests/flows/scenarios
 # FAIL_UNDER=100 fails the run when a flow's coverage (overall or in a language) is below it.
 FAIL_UNDER ?=
 
-flows-check: $(PY_STAMP)
+flows-check: $(PY_STAMP) ## load every flow the template maps, strictly
 	$(BIN)/python -m local_connect.flows.check
 
-flows-test: $(PY_STAMP)
+flows-test: $(PY_STAMP) ## only the flow scenarios, with the per-flow coverage report
 	$(BIN)/python -m pytest tests/flows -q
 
-call: $(PY_STAMP)
+call: $(PY_STAMP) ## call a flow from the terminal, no stack needed: make call FLOW=InboundFlow FROM=+1...
 	$(BIN)/python -m local_connect call --flow $(FLOW) --from $(FROM)
 
-flowtest: $(PY_STAMP)
+flowtest: $(PY_STAMP) ## run YAML call scenarios through any flows, coverage per flow: SCENARIOS=file|folder|glob [FAIL_UNDER=100]
 	$(BIN)/python -m local_connect flowtest $(SCENARIOS) $(if $(FAIL_UNDER),--fail-under $(FAIL_UNDER))
 
 TEST_TARGETS += flows-check

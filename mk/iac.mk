@@ -30,7 +30,7 @@ $(CHECKOV_STAMP):
 	$(TOOLS)/checkov/bin/pip install -q --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	@touch $@
 
-iac-tools: $(SAM_STAMP) $(CHECKOV_STAMP)
+iac-tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## install AWS SAM CLI and checkov into .tools/
 
 # Build every function and the layer, then inline the flow files (scripts/render_flows.py).
 define iac_build
@@ -38,12 +38,12 @@ define iac_build
 	$(BIN)/python -m scripts.render_flows --source $(TEMPLATE) --built $(BUILT_TEMPLATE)
 endef
 
-iac-build: python-deps $(SAM_STAMP)
+iac-build: python-deps $(SAM_STAMP) ## sam build and inline the flows into the built template
 	$(iac_build)
 
 # The source template and the rendered one (what deploys) both pass cfn-lint through SAM's
 # validator; checkov checks the source (SAM) template, every skip is justified in its Metadata.
-iac-validate: python-deps iac-tools
+iac-validate: python-deps iac-tools ## sam validate --lint (source and built template), sam build, checkov
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(TEMPLATE)
 	$(iac_build)
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(BUILT_TEMPLATE)
@@ -58,6 +58,6 @@ TEST_TARGETS += iac-validate
 STACK ?=
 REGION ?=
 DEPLOY_TARGET := $(if $(STACK),--stack-name $(STACK)) $(if $(REGION),--region $(REGION))
-deploy: python-deps site iac-build
+deploy: python-deps site iac-build ## deploy to AWS: make deploy STACK=jam-dev (docs/DEPLOY.md)
 	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(DEPLOY_TARGET) $(DEPLOY_ARGS)
 	$(BIN)/python -m scripts.deploy_post $(DEPLOY_TARGET)

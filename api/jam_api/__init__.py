@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from flask_cors import CORS
 from jam_api.auth import TokenVerifier
 from jam_api.config import Settings
 from jam_api.connect_client import make_connect_client
+from jam_api.contact.intake import CallIntake, intake_for
 from jam_api.contact.rate_limit import CallRateLimiter
 from jam_api.contact.routes import contact_blueprint
 from jam_api.contact.status import ContactStatusService
@@ -39,6 +41,7 @@ def create_app(
     now: Callable[[], datetime] | None = None,
     queue_metrics: QueueMetricsService | None = None,
     survey_summary: SurveySummaryService | None = None,
+    call_intake: CallIntake | None = None,
 ) -> Flask:
     """Build the API. Collaborators can be passed in (tests); by default they come from settings.
 
@@ -64,6 +67,10 @@ def create_app(
             "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
             "jam.survey_summary": survey_summary or SurveySummaryService(settings),
             "jam.now": now,
+            # Built on first use: its table client is not paid for by every cold start.
+            "jam.call_intake": (lambda: call_intake)
+            if call_intake
+            else functools.cache(lambda: intake_for(settings, connect)),
             "jam.contact_status": contact_status
             or ContactStatusService(connect, settings.connect_instance_id, now=now),
         }

@@ -30,6 +30,16 @@ def _rate(value: str) -> tuple[int, int]:
     return count, seconds
 
 
+def _positive_float(value: str, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+    if not number > 0:
+        raise ConfigError(f"{name} must be positive, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     region: str = "us-east-1"
@@ -56,6 +66,12 @@ class Settings:
     data_backend: str = "sqlite"
     sqlite_path: str | None = None
     survey_table: str = "SurveyResults"
+    # Click-to-call requests that wait for Connect's outbound quota (api/jam_api/contact/intake.py):
+    # their table (DynamoDB on AWS; the SQLite file locally), the SQS FIFO queue the call placer
+    # drains (AWS only), and the account's StartOutboundVoiceContact quota in requests a second.
+    call_request_table: str = "CallRequests"
+    call_queue_url: str = ""
+    connect_call_rate: float = 2.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -83,6 +99,9 @@ class Settings:
             data_backend=(env.get("DATA_BACKEND") or "sqlite").strip().lower(),
             sqlite_path=env.get("SQLITE_PATH") or None,
             survey_table=env.get("SURVEY_TABLE") or "SurveyResults",
+            call_request_table=env.get("CALL_REQUEST_TABLE") or "CallRequests",
+            call_queue_url=env.get("CALL_QUEUE_URL", "").strip(),
+            connect_call_rate=_positive_float(env.get("CONNECT_CALL_RATE", "2"), "CONNECT_CALL_RATE"),
         )
         settings.check()
         return settings

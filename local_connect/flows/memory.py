@@ -24,8 +24,8 @@ from local_connect.flows.ports import (
     ServiceError,
     contact_data_of,
 )
-from local_connect.hours import is_open
 from local_connect.numbers import INBOUND_NUMBER
+from local_connect.template_hours import is_open
 
 
 @dataclass

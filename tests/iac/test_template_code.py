@@ -17,7 +17,14 @@ import pytest
 
 from local_connect.definitions import TEMPLATE_PATH, load_definitions
 from tests.iac.code_facts import REPO, environment_reads, python_files
-from tests.iac.template_facts import CONNECT_FUNCTIONS, DATA_FUNCTIONS, INSTANCE_ARN, environment, of_type
+from tests.iac.template_facts import (
+    CONNECT_FUNCTIONS,
+    DATA_FUNCTIONS,
+    INSTANCE_ARN,
+    QUEUE_FUNCTIONS,
+    environment,
+    of_type,
+)
 
 BUILD_DIR = TEMPLATE_PATH.parent / "build"
 
@@ -61,7 +68,7 @@ def test_every_handler_resolves_to_a_function_of_its_code_uri(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
     functions = _functions(resources)
-    assert set(functions) == {"ApiFunction", *CONNECT_FUNCTIONS}
+    assert set(functions) == {"ApiFunction", *CONNECT_FUNCTIONS, *QUEUE_FUNCTIONS}
     for logical_id, function in functions.items():
         code_dir = _code_dir(function)
         module_name, attribute = function["Properties"]["Handler"].rsplit(".", 1)
@@ -206,8 +213,8 @@ def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: P
     assert {"jam_api", SHARED_PACKAGE} <= {p.name for p in artifact.iterdir()}
     probe = (
         "import sys; sys.path[:0] = [sys.argv[1]];"
-        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.hours.schedule;"
-        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.hours.schedule))"
+        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.schedule.arithmetic;"
+        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.schedule.arithmetic))"
     )
     # -I: no repository paths (PYTHONPATH, cwd) leak in; only the artifact and site-packages.
     subprocess.run([sys.executable, "-I", "-c", probe, str(artifact)], check=True, cwd=tmp_path)
@@ -261,6 +268,9 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
         "SOURCE_PHONE_NUMBER": "+12025550199",
         "DATA_BACKEND": "dynamodb",
         "SURVEY_TABLE": "jam-SurveyResultsTable-1",
+        "CALL_REQUEST_TABLE": "jam-CallRequestsTable-1",
+        "CALL_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/jam-call-requests.fifo",
+        "CONNECT_CALL_RATE": "2",
     }
     env = environment(resources["ApiFunction"])
     assert set(env) == set(values), "update the stand-in values with the template"
@@ -330,7 +340,9 @@ def test_every_variable_the_lambdas_read_is_set_or_defaults_rightly(
     reads = environment_reads(REPO / "lambdas") | environment_reads(REPO / SHARED_PACKAGE)
     assert {"DATA_BACKEND", "CUSTOMER_TABLE", "PIN_TABLE"} <= reads  # the scan sees the code at all
     set_somewhere = {
-        name for function_id in CONNECT_FUNCTIONS for name in environment(resources[function_id])
+        name
+        for function_id in (*CONNECT_FUNCTIONS, *QUEUE_FUNCTIONS)
+        for name in environment(resources[function_id])
     }
     unset = reads - set_somewhere
     assert unset <= set(LAMBDA_DEFAULTS_ON_AWS), f"read but never set: {unset - set(LAMBDA_DEFAULTS_ON_AWS)}"
@@ -535,7 +547,13 @@ def test_every_function_and_the_api_have_alarms(resources: Mapping[str, Mapping[
     }
     for function_id in _functions(resources):
         assert ("Errors", function_id) in watched
-        assert ("Throttles", function_id) in watched
+        if function_id not in QUEUE_FUNCTIONS:  # a throttled poll just leaves messages in the queue
+            assert ("Throttles", function_id) in watched
+    # Requests no retry could place end in the dead-letter queue, which pages the operators.
+    dead_letters = [a["Properties"] for a in alarms if a["Properties"]["Namespace"] == "AWS/SQS"]
+    assert [a["Dimensions"][0]["Value"] for a in dead_letters] == [
+        {"Fn::GetAtt": ["CallDeadLetterQueue", "QueueName"]}
+    ]
     assert any(a["Properties"]["MetricName"] == "5XXError" for a in alarms)
 
 
@@ -595,6 +613,6 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
 
 def test_every_log_group_has_the_stacks_retention(resources: Mapping[str, Mapping[str, Any]]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 8  # six functions, API access logs, API execution logs
+    assert len(groups) == 9  # seven functions, API access logs, API execution logs
     for logical_id, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
+from jam_api.contact.intake import CallIntake, RequestGone, is_request_id
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
 from jam_api.contact.status import ContactGone, ContactStatusService, OverBudget
 from jam_api.problems import Problem
@@ -69,14 +70,16 @@ def start_contact() -> tuple[Response, int]:
         request_args["ClientToken"] = hashlib.sha256(
             f"{customer.subject}:{idempotency_key}".encode()
         ).hexdigest()
+    intake: CallIntake = current_app.extensions["jam.call_intake"]()
     try:
-        answer = current_app.extensions["jam.connect"].start_outbound_voice_contact(**request_args)
+        # Placed now when Connect's quota allows, else queued in order (contact/intake.py).
+        answer = intake.submit(customer.subject, request_args, idempotency_key)
     except (ClientError, BotoCoreError) as exc:
         if counted:
             limiter.release(customer.subject, idempotency_key)
         current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
         raise problem_for(exc, not_found_field="contactFlowId") from exc
-    return jsonify({"contactId": answer["ContactId"]}), 202
+    return jsonify(answer), 202
 
 
 # Connect contact ids are UUIDs; anything else cannot exist, so it is "not found" without a Connect call.
@@ -102,8 +105,18 @@ def contact_status(contactId: str) -> Response:
     if not CONTACT_ID.match(contact_id):
         raise _contact_not_found(contact_id)
     service: ContactStatusService = current_app.extensions["jam.contact_status"]
+    placed_id = contact_id
+    if is_request_id(contact_id):
+        intake: CallIntake = current_app.extensions["jam.call_intake"]()
+        try:
+            waiting = intake.status(contact_id, customer.subject)
+        except RequestGone as exc:
+            raise _contact_not_found(contact_id) from exc
+        if not waiting.contact_id:  # scheduled, or failed before Connect took it
+            return _no_store(jsonify(intake.waiting_view(waiting)))
+        placed_id = waiting.contact_id
     try:
-        status = service.status(contact_id, customer.subject)
+        status = {**service.status(placed_id, customer.subject), "contactId": contact_id}
     except ContactGone as exc:
         # Someone else's call answers exactly like an unknown one: existence is not revealed.
         raise _contact_not_found(contact_id) from exc
@@ -118,7 +131,10 @@ def contact_status(contactId: str) -> Response:
     except (ClientError, BotoCoreError) as exc:
         current_app.logger.warning("Reading contact %s failed: %s", contact_id, exc)
         raise problem_for(exc, not_found_field="contactId") from exc
-    response = jsonify(status)
+    return _no_store(jsonify(status))
+
+
+def _no_store(response: Response) -> Response:
     # Per customer, and the server already caches for STATUS_TTL_SECONDS: browsers need not re-ask.
     response.headers["Cache-Control"] = "private, max-age=2"
     return response
