@@ -687,35 +687,36 @@ class FlowEngine:
         return self._branch_on(session, action, text)
 
     def _get_metrics(self, session: Session, action: Action) -> Outcome:
+        # The attributes Connect documents for GetMetricData (catalog.json "sets"): queue metrics and
+        # agent counts. The queue's estimated wait time only comes back for one channel (QueueChannel
+        # given); contact-level metrics (position in queue) have no documented Flow Language form, so
+        # none are set (see the GetMetricData notes in catalog.json).
         try:
             arn, metrics = self._metrics_of(session, action)
             queue = self.services.queue(arn)
-            position = self.services.queue_position(session.contact_id) if session.queued else None
         except Exception:
             return self._error(session, action, "NoMatchingError")
 
         def count(name: str) -> dict[str, Any]:
             return {"Count": metrics.get(name) or 0}
 
+        one_channel = bool(action.parameters.get("QueueChannel"))
         session.metrics = {
             "Queue": {
                 "Name": queue.name,
                 "ARN": queue.arn,
                 "Size": metrics.get("CONTACTS_IN_QUEUE") or 0,
                 "OldestContactAge": metrics.get("OLDEST_CONTACT_AGE") or 0,
-                "EstimatedWaitTime": _blank_none(metrics.get("ESTIMATED_WAIT_TIME")),
+                "EstimatedWaitTime": _blank_none(metrics.get("ESTIMATED_WAIT_TIME")) if one_channel else "",
             },
             "Agents": {
                 "Online": count("AGENTS_ONLINE"),
                 "Available": count("AGENTS_AVAILABLE"),
                 "Staffed": count("AGENTS_STAFFED"),
-                "OnContact": count("AGENTS_ON_CONTACT"),
                 "AfterContactWork": count("AGENTS_AFTER_CONTACT_WORK"),
-                "Error": count("AGENTS_ERROR"),
-            },
-            "Contact": {
-                "PositionInQueue": _blank_none(position.position if position else None),
-                "EstimatedWaitTime": _blank_none(position.estimated_wait if position else None),
+                "Busy": count("AGENTS_ON_CONTACT"),  # "On contact", formerly "Busy"
+                "Missed": count("AGENTS_ERROR"),  # "Error", formerly "Missed"
+                "NonProductive": count("AGENTS_NON_PRODUCTIVE"),
             },
         }
         return self._next(action)
