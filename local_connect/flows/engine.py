@@ -300,6 +300,12 @@ class FlowEngine:
         fallback = action.transitions.error_target("NoMatchingError")
         if fallback is not None and error_type != "NoMatchingError":
             return Go(error_label("NoMatchingError"), fallback.next_action)
+        spec = SPECS.get(action.type)
+        if spec is not None and not spec.errors and action.transitions.next_action:
+            # The catalog declares no error for this type (UpdateContactRoutingBehavior...): Connect
+            # has no error outcome for it, so a local failure is logged and the flow goes on.
+            self._problem(session, action.identifier, f"{action.type} failed ({error_type}); going on")
+            return self._next(action)
         self._problem(session, action.identifier, f"error {error_type} has no branch; ending the flow")
         self._finish(session, disconnect=True)
         return STOP
