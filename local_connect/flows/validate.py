@@ -284,7 +284,9 @@ def _iterative(params: Mapping[str, Any]) -> Iterable[str]:
     if not messages:
         yield "Messages must not be empty"
     for index, message in enumerate(messages):
-        if not isinstance(message, dict) or not any(k in message for k in ("Text", "SSML", "PromptId", "Media")):
+        if not isinstance(message, dict) or not any(
+            k in message for k in ("Text", "SSML", "PromptId", "Media")
+        ):
             yield f"message #{index} needs Text, SSML, PromptId or Media"
 
 
@@ -393,7 +395,9 @@ def _check_special(action: Action, report: Report) -> None:
             operands = branch.condition.operands
             threshold = _number(operands[0]) if operands else None
             if threshold is None or not threshold.is_integer() or not previous < threshold <= 100:
-                report.add(ERROR, ident, "percentages must be whole numbers from 1 to 100, in increasing order")
+                report.add(
+                    ERROR, ident, "percentages must be whole numbers from 1 to 100, in increasing order"
+                )
                 break
             previous = int(threshold)
 

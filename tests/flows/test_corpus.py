@@ -110,4 +110,8 @@ def test_unsupported_action_types_are_reported_by_name(tmp_path: Path) -> None:
     run = run_document(CORPUS_DIR / "flow-03.json", tmp_path)
     assert "UpdateFlowAttributes" in run.unsupported
     report = strict_report(CORPUS_DIR / "flow-03.json")
-    assert {"ConnectParticipantWithLexBot", "InvokeFlowModule", "UpdateFlowAttributes"} <= report.unsupported_types
+    assert {
+        "ConnectParticipantWithLexBot",
+        "InvokeFlowModule",
+        "UpdateFlowAttributes",
+    } <= report.unsupported_types
