@@ -97,33 +97,35 @@ class CorpusRun:
     problems: list[str] = field(default_factory=list)
 
 
-def run_document(path: Path, harness_dir: Path | None = None) -> CorpusRun:
-    """Load `path` leniently and call it once, to an end or MAX_CALLER_STEPS caller turns."""
+def run_document(path: Path, harness: FlowHarness | None = None) -> CorpusRun:
+    """Load `path` leniently and call it once, to an end or MAX_CALLER_STEPS caller turns.
+
+    A harness (an in-memory center; see corpus_harness) may be shared by many documents."""
     started = time.perf_counter()
     flow = load_flow_file(path, key=path.name).flow
     if flow.start_action is None or flow.start_action not in flow.actions:
         return CorpusRun(path.name, "no StartAction", 0, 0, time.perf_counter() - started)
-    with tempfile.TemporaryDirectory() if harness_dir is None else _keep(harness_dir) as directory:
-        harness = FlowHarness(Path(directory) / "corpus.sqlite3", library=FlowLibrary({flow.key: flow}))
+    if harness is not None:
+        harness.library.add(flow)
+        return _call(harness, flow, started)
+    with tempfile.TemporaryDirectory() as directory:
+        own = corpus_harness(Path(directory))
         try:
-            return _call(harness, flow, started)
+            own.library.add(flow)
+            return _call(own, flow, started)
         finally:
-            harness.close()
+            own.close()
 
 
-class _keep:
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    def __enter__(self) -> str:
-        return str(self.directory)
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+def corpus_harness(directory: Path) -> FlowHarness:
+    """An in-memory center with the template's definitions and no flows of its own: the documents'
+    Lambdas, queues and flows are not there, so those actions take their error branches."""
+    harness = FlowHarness(directory / "corpus.sqlite3", library=FlowLibrary({}))
+    harness.set_local_time("2026-01-05 10:00")
+    return harness
 
 
 def _call(harness: FlowHarness, flow: Flow, started: float) -> CorpusRun:
-    harness.set_local_time("2026-01-05 10:00")
     caller = harness.dial("+12025550101", flow.key)
     steps = 0
     outcome = "holding"
@@ -146,11 +148,12 @@ def _call(harness: FlowHarness, flow: Flow, started: float) -> CorpusRun:
         harness.engine.stop(caller.contact_id)
         outcome = "agent answered"
     session = harness.engine.session(caller.contact_id)
+    problems = [p for p in harness.engine.problems if p.startswith(f"{caller.contact_id} ")]
     trace = session.trace if session is not None else []
     unsupported = sorted(
         {
             problem.split("action type ", 1)[1].split(" ", 1)[0]
-            for problem in harness.engine.problems
+            for problem in problems
             if "is not supported locally" in problem
         }
     )
@@ -161,7 +164,7 @@ def _call(harness: FlowHarness, flow: Flow, started: float) -> CorpusRun:
         len(trace),
         time.perf_counter() - started,
         unsupported,
-        list(harness.engine.problems),
+        problems,
     )
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -90,8 +89,8 @@ def test_the_real_operator_names_are_accepted_and_used() -> None:
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
-def test_a_scripted_caller_runs_each_document_to_an_end(name: str, tmp_path: Path) -> None:
-    run = run_document(CORPUS_DIR / name, tmp_path)
+def test_a_scripted_caller_runs_each_document_to_an_end(name: str) -> None:
+    run = run_document(CORPUS_DIR / name)
     if run.outcome == "no StartAction":
         assert name in UNFINISHED  # only a template can lack one
         return
@@ -106,8 +105,8 @@ def test_a_scripted_caller_runs_each_document_to_an_end(name: str, tmp_path: Pat
         assert not CATALOG.actions[action_type].implemented
 
 
-def test_unsupported_action_types_are_reported_by_name(tmp_path: Path) -> None:
-    run = run_document(CORPUS_DIR / "flow-03.json", tmp_path)
+def test_unsupported_action_types_are_reported_by_name() -> None:
+    run = run_document(CORPUS_DIR / "flow-03.json")
     assert "UpdateFlowAttributes" in run.unsupported
     report = strict_report(CORPUS_DIR / "flow-03.json")
     assert {
