@@ -688,8 +688,15 @@ class FlowEngine:
         except Exception:
             return self._error(session, action, "NoMatchingError")
         text = references.as_text(value if value is not None else 0)
-        if metric in STAFFING_METRICS and first_match(action.transitions.conditions, text) is None:
-            return self._next(action)  # "NumberGreaterThan 0" does not hold: the default path
+        no_match = action.transitions.error_target("NoMatchingCondition")
+        if (
+            metric in STAFFING_METRICS
+            and no_match is None
+            and first_match(action.transitions.conditions, text) is None
+        ):
+            # "NumberGreaterThan 0" does not hold and there is no NoMatchingCondition branch (the
+            # reference's shape): NextAction. Exports declare the branch (the UI's False) and take it.
+            return self._next(action)
         return self._branch_on(session, action, text)
 
     def _get_metrics(self, session: Session, action: Action) -> Outcome:

@@ -321,3 +321,31 @@ def test_nonsense_parameters_of_a_leniently_loaded_flow_fail_the_action_not_the_
         "Loop failed: ValueError: could not convert string to float: 'many'",
         "error NoMatchingError has no branch; ending the flow",
     ]
+
+
+def test_a_staffing_check_takes_its_no_matching_condition_branch_as_exports_declare_it(
+    tmp_path: Path,
+) -> None:
+    queue = load_definitions().queues["SupportDevicesQueue"].arn
+    flow = [
+        action("queue", "UpdateContactTargetQueue", {"QueueId": queue}, NextAction="agents"),
+        action(
+            "agents",
+            "CheckMetricData",
+            {"MetricType": "NumberOfAgentsStaffed"},
+            NextAction="error",
+            Conditions=[cond("NumberGreaterThan", "0", "staffed")],
+            Errors=[
+                {"ErrorType": "NoMatchingError", "NextAction": "error"},
+                {"ErrorType": "NoMatchingCondition", "NextAction": "nobody"},
+            ],
+        ),
+        say("staffed", "staffed", "bye"),
+        say("nobody", "nobody staffed", "bye"),
+        say("error", "error", "bye"),
+        BYE,
+    ]
+    tested = harness(tmp_path, ("F", flow))
+    assert tested.dial(STRANGER, "F").prompts[0].text == "staffed"
+    tested.center.staff(queue, staffed=0, available=0)
+    assert tested.dial(STRANGER, "F").prompts[0].text == "nobody staffed"
