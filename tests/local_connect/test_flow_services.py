@@ -62,7 +62,11 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "StoreInput": "False",
                     "InputTimeLimitSeconds": "5",
                 },
-                "Transitions": {**_go("bye"), "Conditions": [_on_digit("1", "target")], "Errors": menu_errors},
+                "Transitions": {
+                    **_go("bye"),
+                    "Conditions": [_on_digit("1", "target")],
+                    "Errors": menu_errors,
+                },
             },
             {
                 "Identifier": "target",
