@@ -144,7 +144,8 @@ def _action(raw: Mapping[str, Any]) -> ActionSpec:
         ),
         reference=tuple(raw["sources"]["reference"]),
         exports=tuple(raw["sources"]["exports"]),
-        notes=tuple(raw.get("notes", ())),
+        notes=tuple(raw.get("notes", ()))
+        + ((f"Conditions: {raw['condition_note']}",) if raw.get("condition_note") else ()),
         rules=tuple(raw.get("rules", ())),
         sets=tuple(raw.get("sets", ())),
     )
