@@ -77,6 +77,19 @@ class ActionSpec:
         return tuple(p.name for p in self.parameters.values() if p.required)
 
     @property
+    def optional(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters.values() if not p.required)
+
+    @property
+    def one_of(self) -> tuple[str, ...]:
+        """The parameters of which exactly one must be given (MessageParticipant's prompt source)."""
+        return next((g.names for g in self.exclusive if g.min == 1 and g.max == 1), ())
+
+    @property
+    def missing_error_ok(self) -> tuple[str, ...]:
+        return self.optional_errors
+
+    @property
     def needs_next(self) -> bool:
         return self.next_action == NEXT_REQUIRED
 
