@@ -10,7 +10,10 @@ Loading
         `ContactFlowDef`.
     `load_flow(document, key=..., strict=False)` -> `LoadResult(flow, report)` for any flow,
         e.g. one exported from a real instance: problems and unsupported action types are
-        reported by name in `report`, nothing raises.
+        reported by name in `report`, nothing raises. The rules come from one action catalog,
+        `catalog.json` (typed by `catalog.py`: `CATALOG`, `SPECS` for the types the engine runs),
+        with the reference pages and real exports each entry rests on; `corpus.py` holds the
+        validator and the engine to the 30 real exports in ../shared/flow-corpus.
 
 Running
     `FlowEngine(services, scheduler, library, lambdas)` runs any number of contacts on one thread.

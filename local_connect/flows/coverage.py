@@ -25,10 +25,17 @@ def error_label(error_type: str) -> str:
 
 
 def branches_of(action: Action) -> list[tuple[str, str]]:
-    """(label, description) of every declared transition of an action."""
+    """(label, description) of every declared transition of an action.
+
+    A NextAction that leads where a condition or error branch leads is not a branch of its own: real
+    exports give every Compare, Loop, CheckHoursOfOperation and key-choice GetParticipantInput a
+    NextAction equal to its NoMatchingCondition (DoneLooping, NoMatchingError) target, and the
+    engine takes that branch by its name.
+    """
     found: list[tuple[str, str]] = []
     transitions = action.transitions
-    if transitions.next_action:
+    others = {b.next_action for b in transitions.conditions} | {e.next_action for e in transitions.errors}
+    if transitions.next_action and transitions.next_action not in others:
         found.append((NEXT, f"NextAction -> {transitions.next_action}"))
     for index, branch in enumerate(transitions.conditions):
         operands = ",".join(str(o) for o in branch.condition.operands)

@@ -21,7 +21,7 @@ CHRISTMAS_CLOSED = {
         {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
     ],
 }
-CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitShort", "Hold")
+CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitMedium", "Hold")
 
 
 def choose_language(call: ScriptedCaller, language: str) -> None:

@@ -56,7 +56,7 @@ def test_each_issue_is_greeted_and_routed(
     assert "John Smith." in greeting.text
     call.expect_queue(queue, priority=5)
     call.expect_language(language)
-    call.expect_prompts("PositionBefore", "WaitShort", "Hold")
+    call.expect_prompts("PositionBefore", "WaitMedium", "Hold")
     assert call.contact.disconnect_flow == center.library.get("SurveyFlow").arn
 
 

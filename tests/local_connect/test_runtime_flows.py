@@ -62,7 +62,11 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "StoreInput": "False",
                     "InputTimeLimitSeconds": "5",
                 },
-                "Transitions": {"Conditions": [_on_digit("1", "target")], "Errors": menu_errors},
+                "Transitions": {
+                    **_go("bye"),
+                    "Conditions": [_on_digit("1", "target")],
+                    "Errors": menu_errors,
+                },
             },
             {
                 "Identifier": "target",
@@ -74,7 +78,7 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                 "Identifier": "transfer",
                 "Type": "TransferContactToQueue",
                 "Parameters": {},
-                "Transitions": {"Errors": _errors("bye", "QueueAtCapacity", "NoMatchingError")},
+                "Transitions": {**_go("bye"), "Errors": _errors("bye", "QueueAtCapacity", "NoMatchingError")},
             },
             {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
         ],
@@ -92,6 +96,7 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "InputTimeLimitSeconds": "10",
                 },
                 "Transitions": {
+                    **_go("offer"),
                     "Conditions": [_on_digit("1", "callback")],
                     "Errors": _errors(
                         "offer", "InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError"
