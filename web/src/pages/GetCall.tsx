@@ -6,6 +6,7 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, requestCall } from "../api";
 import { useClock } from "../clock";
 import { CallStatusView, useContactStatus } from "../components/CallStatus";
+import { SignInGate } from "../components/SignInGate";
 import type { SiteConfig } from "../config";
 import type { DepartmentHours } from "../hours";
 import { isMessageKey, type Translate, useI18n } from "../i18n";
@@ -46,7 +47,17 @@ function Sent({ config, contactId, phoneNumber, onAgain }: { config: SiteConfig;
   );
 }
 
-export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config: SiteConfig; hours: Record<string, DepartmentHours>; now: number; zone: string; fetcher?: typeof fetch }) {
+type GetCallProps = { config: SiteConfig; hours: Record<string, DepartmentHours>; now: number; zone: string; fetcher?: typeof fetch };
+
+export function GetCall(props: GetCallProps) {
+  return (
+    <SignInGate title="callTitle" prompt="signInToCall" returnTo="/call">
+      <CallForm {...props} />
+    </SignInGate>
+  );
+}
+
+function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
   const { lang, t } = useI18n();
   const session = useSession();
   const clock = useClock();
@@ -77,27 +88,6 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
   const closed = status !== null && !status.isOpen;
   const waiting = retryUntil !== null && retryUntil > now;
   const retryIn = waiting ? Math.ceil((retryUntil - now) / 1000) : null;
-
-  if (!session.signedIn) {
-    return (
-      <>
-        <h1 className="title" tabIndex={-1}>
-          {t("callTitle")}
-        </h1>
-        {session.loading ? (
-          // The session is still being read (or the sign-in is completing): no "Sign in" to click twice.
-          <p>{t("loading")}</p>
-        ) : (
-          <>
-            <p className="mb-4">{t("signInToCall")}</p>
-            <button type="button" className="button is-link" onClick={() => session.signIn("/call")}>
-              {t("signIn")}
-            </button>
-          </>
-        )}
-      </>
-    );
-  }
 
   if (contactId) {
     return (
