@@ -105,6 +105,8 @@ export interface ContactStatus {
   enqueuedAt: string | null;
   connectedToAgentAt: string | null;
   disconnectedAt: string | null;
+  /** Once ended: Connect's code for how (CUSTOMER_DISCONNECT, AGENT_DISCONNECT, TELECOM_PROBLEM…). */
+  disconnectReason?: string | null;
   positionInQueue: number | null;
   estimatedWaitSeconds: number | null;
   asOf: string;

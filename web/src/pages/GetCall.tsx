@@ -5,7 +5,7 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, requestCall } from "../api";
 import { useClock } from "../clock";
-import { CallStatusView, useContactStatus } from "../components/CallStatus";
+import { CallStatusView, isFinished, useContactStatus } from "../components/CallStatus";
 import { SignInGate } from "../components/SignInGate";
 import type { SiteConfig } from "../config";
 import type { DepartmentHours } from "../hours";
@@ -33,16 +33,22 @@ export function errorMessage(error: ApiError, t: Translate, retryIn: number | nu
   return isMessageKey(key) ? t(key, vars) : t("error.default", vars);
 }
 
-function Sent({ config, contactId, phoneNumber, onAgain }: { config: SiteConfig; contactId: string; phoneNumber: string; onAgain: () => void }) {
+function Sent({ config, contactId, phoneNumber, onAgain, fetcher }: { config: SiteConfig; contactId: string; phoneNumber: string; onAgain: () => void; fetcher: typeof fetch }) {
   const { t } = useI18n();
   const session = useSession();
-  const status = useContactStatus(config.apiBase, session.idToken, contactId);
+  const status = useContactStatus(config.apiBase, session.idToken, contactId, fetcher);
+  // After "Call me now" the form is gone: focus goes to the status, which a screen reader reads.
+  const statusRef = useRef<HTMLDivElement>(null);
+  useEffect(() => statusRef.current?.focus(), []);
   return (
     <>
-      <CallStatusView status={status} contactId={contactId} phoneNumber={phoneNumber} />
-      <button type="button" className="button" onClick={onAgain}>
-        {t("newRequest")}
-      </button>
+      <CallStatusView status={status} contactId={contactId} phoneNumber={phoneNumber} statusRef={statusRef} />
+      {/* Another call only once this one is over: two live calls to one phone help nobody. */}
+      {isFinished(status) && (
+        <button type="button" className="button" onClick={onAgain}>
+          {t("newRequest")}
+        </button>
+      )}
     </>
   );
 }
@@ -51,7 +57,8 @@ type GetCallProps = { config: SiteConfig; hours: Record<string, DepartmentHours>
 
 export function GetCall(props: GetCallProps) {
   return (
-    <SignInGate title="callTitle" prompt="signInToCall" returnTo="/call">
+    // The return address keeps ?department=…: a preset survives the trip to the sign-in page.
+    <SignInGate title="callTitle" prompt="signInToCall" returnTo={`/call${window.location.search}`}>
       <CallForm {...props} />
     </SignInGate>
   );
@@ -95,7 +102,7 @@ function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
         <h1 className="title" tabIndex={-1}>
           {t("callTitle")}
         </h1>
-        <Sent config={config} contactId={contactId} phoneNumber={session.phoneNumber ?? ""} onAgain={() => setContactId(null)} />
+        <Sent config={config} contactId={contactId} phoneNumber={session.phoneNumber ?? ""} onAgain={() => setContactId(null)} fetcher={fetcher} />
       </>
     );
   }
@@ -144,7 +151,7 @@ function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
           </p>
           <p>{error.retryAfterSeconds && !waiting ? t("retryNow") : errorMessage(error, t, retryIn)}</p>
           {error.problem.status === 401 && (
-            <button type="button" className="button is-small mt-2" onClick={() => session.signIn("/call")}>
+            <button type="button" className="button is-small mt-2" onClick={() => session.signIn(`/call${window.location.search}`)}>
               {t("signIn")}
             </button>
           )}
