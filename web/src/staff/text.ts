@@ -75,6 +75,19 @@ const en = {
   inProgress: "In progress",
   ended: "Ended",
   error: "The local runtime did not answer: {detail}",
+  timerOffer: "Ringing for",
+  timerTalk: "Talk time",
+  timerHold: "On hold for",
+  timerHoldTotal: "Total hold",
+  timerAcw: "After-contact work",
+  ringSound: "Ring sound",
+  acwTitle: "Wrap up this contact",
+  disposition: "Outcome (disposition code)",
+  chooseDisposition: "Choose an outcome",
+  dispositionMissing: "Choose an outcome before finishing.",
+  agentNotes: "Notes for the contact record",
+  saveAndFinish: "Save and finish",
+  acwSaveFailed: "The notes were not saved, so you are still wrapping up: {detail}",
 };
 
 const es: typeof en = {
@@ -151,6 +164,19 @@ const es: typeof en = {
   inProgress: "En curso",
   ended: "Terminado",
   error: "El entorno local no respondió: {detail}",
+  timerOffer: "Sonando desde hace",
+  timerTalk: "Tiempo de conversación",
+  timerHold: "En espera desde hace",
+  timerHoldTotal: "Espera total",
+  timerAcw: "Trabajo posterior",
+  ringSound: "Sonido de llamada",
+  acwTitle: "Cerrar este contacto",
+  disposition: "Resultado (código de cierre)",
+  chooseDisposition: "Elija un resultado",
+  dispositionMissing: "Elija un resultado antes de terminar.",
+  agentNotes: "Notas para el registro del contacto",
+  saveAndFinish: "Guardar y terminar",
+  acwSaveFailed: "Las notas no se guardaron; sigue en trabajo posterior: {detail}",
 };
 
 export type StaffKey = keyof typeof en;
