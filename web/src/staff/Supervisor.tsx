@@ -4,11 +4,13 @@
 // Connect's SearchContacts through the API on AWS (by queue; Connect has no number to search).
 // This module polls; the three panels (supervisor/*) only show what they are given.
 
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { SiteConfig } from "../config";
 import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { type ContactRecord, LocalDesk } from "./desk";
+import { contactStateLabel, methodLabel, outcomeLabel } from "./labels";
+import { addSample, loadSamples, type QueueSample, surveyPointsFromRecords, surveyPointsFromSummary } from "./supervisor/history";
 import { type AgentRow, QueuesPanel } from "./supervisor/QueuesPanel";
 import { type RecordRow, RecordsPanel } from "./supervisor/RecordsPanel";
 import { SurveysPanel } from "./supervisor/SurveysPanel";
@@ -45,6 +47,14 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
     [api, token, desk, queueFilter, send],
   );
   const { data: searched, error: searchError } = usePolling(search, RECORDS_MS);
+  // The API reports queues as they are now: the page keeps the last hour of samples for the charts.
+  const [samples, setSamples] = useState<QueueSample[]>(() => loadSamples(Date.now()));
+  useEffect(() => {
+    if (!live) return;
+    const at = live.dataSnapshotTime ? Date.parse(live.dataSnapshotTime) : Date.now();
+    const queues = Object.fromEntries(live.queues.map((q) => [q.queueId, { name: q.name, depth: q.contactsInQueue, oldest: q.contactsInQueue ? q.oldestContactAgeSeconds : 0 }]));
+    setSamples((kept) => addSample(kept, { at: Number.isFinite(at) ? at : Date.now(), queues }));
+  }, [live]);
 
   const heading = (
     <h1 className="title" tabIndex={-1}>
@@ -67,25 +77,55 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
   const notes = new Map(contacts.filter((c) => c.Attributes?.note).map((c) => [c.ContactId, c.Attributes.note]));
   // One row shape for both sources: the runtime's records locally (with the customer's number and
   // the outcome), Connect's SearchContacts through the API on AWS (no number: Connect has none there).
+  const ms = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? null : seconds * 1000);
+  const iso = (text: string | null) => (text ? Date.parse(text) : null);
+  const timeline = (steps: [string, number | null][]) => steps.filter((step): step is [string, number] => step[1] !== null).map(([text, at]) => ({ text, at }));
   const rows: RecordRow[] = desk
-    ? contacts.map((c) => ({
-        id: c.ContactId,
-        started: c.InitiationTimestamp * 1000,
-        number: c.CustomerEndpoint,
-        method: c.InitiationMethod,
-        queue: queueName(c.QueueId),
-        agent: c.Agent,
-        outcome: c.State === "DISCONNECTED" ? (c.DisconnectReason ?? "—") : c.State,
-      }))
-    : (searched?.contacts ?? []).map((c) => ({
-        id: c.contactId,
-        started: c.initiatedAt ? Date.parse(c.initiatedAt) : null,
-        number: null,
-        method: c.initiationMethod ?? "—",
-        queue: c.queueName ?? c.queueId ?? "—",
-        agent: c.agentId,
-        outcome: s(c.disconnectedAt ? "ended" : "inProgress"),
-      }));
+    ? contacts.map((c) => {
+        const outcome = c.State === "DISCONNECTED" ? outcomeLabel(c.DisconnectReason, lang) : contactStateLabel(c.State, lang);
+        return {
+          id: c.ContactId,
+          started: c.InitiationTimestamp * 1000,
+          number: c.CustomerEndpoint,
+          method: methodLabel(c.InitiationMethod, lang),
+          queue: queueName(c.QueueId),
+          agent: c.Agent,
+          outcome,
+          details: {
+            attributes: c.Attributes ?? {},
+            survey: c.SurveyAnswers ?? {},
+            timeline: timeline([
+              [s("tlStarted", { method: methodLabel(c.InitiationMethod, lang) }), c.InitiationTimestamp * 1000],
+              [s("tlQueued", { queue: queueName(c.QueueId) }), ms(c.EnqueueTimestamp)],
+              [s("tlConnected", { agent: c.Agent ?? "—" }), ms(c.ConnectedToAgentTimestamp)],
+              [s("tlEnded", { outcome }), ms(c.DisconnectTimestamp)],
+            ]),
+          },
+        };
+      })
+    : (searched?.contacts ?? []).map((c) => {
+        const outcome = s(c.disconnectedAt ? "ended" : "inProgress");
+        return {
+          id: c.contactId,
+          started: iso(c.initiatedAt),
+          number: null,
+          method: methodLabel(c.initiationMethod, lang),
+          queue: c.queueName ?? c.queueId ?? "—",
+          agent: c.agentId,
+          outcome,
+          details: {
+            attributes: null,
+            survey: null,
+            timeline: timeline([
+              [s("tlStarted", { method: methodLabel(c.initiationMethod, lang) }), iso(c.initiatedAt)],
+              [s("tlQueued", { queue: c.queueName ?? c.queueId ?? "—" }), iso(c.enqueuedAt)],
+              [s("tlConnected", { agent: c.agentId ?? "—" }), iso(c.connectedToAgentAt)],
+              [s("tlEnded", { outcome }), iso(c.disconnectedAt)],
+            ]),
+          },
+        };
+      });
+  const surveyPoints = desk ? surveyPointsFromRecords(contacts, queueName) : surveyPointsFromSummary(survey);
   const apiError = liveError ?? surveyError ?? searchError;
   const deskError = agentsError ?? recordsError;
 
@@ -102,8 +142,8 @@ export default function Supervisor({ config, fetcher }: { config: SiteConfig; fe
           {s("error", { detail: deskError })}
         </p>
       )}
-      <QueuesPanel queues={queues} agents={agents} />
-      <SurveysPanel survey={survey} notes={notes} />
+      <QueuesPanel queues={queues} agents={agents} samples={samples} />
+      <SurveysPanel survey={survey} notes={notes} points={surveyPoints} local={desk !== null} />
       <RecordsPanel rows={rows} local={desk !== null} queues={queues} queueFilter={queueFilter} onQueueFilter={setQueueFilter} />
     </>
   );

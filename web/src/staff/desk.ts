@@ -59,6 +59,12 @@ export interface ContactRecord {
   QueueId: string | null;
   Agent: string | null;
   InitiationTimestamp: number;
+  InitialContactId?: string;
+  EnqueueTimestamp?: number | null;
+  ConnectedToAgentTimestamp?: number | null;
+  DisconnectTimestamp?: number | null;
+  DisconnectDetail?: string | null;
+  LanguageCode?: string | null;
   DisconnectReason: string | null;
   Attributes: Record<string, string>;
   SurveyAnswers: Record<string, string>;

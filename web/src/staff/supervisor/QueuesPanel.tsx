@@ -1,16 +1,24 @@
-// "Queues now": the API's real-time queue metrics, and (local only) the runtime's agents.
+// "Queues now": the API's real-time queue metrics, their last hour as charts (kept by the page), and
+// (local only) the runtime's agents, with anyone who missed an offer marked.
 
 import { useI18n } from "../../i18n";
 import { duration } from "../../time/format";
 import type { AgentView } from "../desk";
+import { agentStateLabel } from "../labels";
 import type { QueueMetric } from "../supervisorApi";
+import { clockText } from "../desk/timers";
 import { staffText, type StaffKey } from "../text";
+import { type QueueSample, queueSeries } from "./history";
+import { TimeChart } from "./TimeChart";
+
 
 export type AgentRow = Pick<AgentView, "username" | "name" | "state" | "stateSince">;
 
-export function QueuesPanel({ queues, agents }: { queues: QueueMetric[]; agents: AgentRow[] | null }) {
+export function QueuesPanel({ queues, agents, samples }: { queues: QueueMetric[]; agents: AgentRow[] | null; samples: QueueSample[] }) {
   const { lang } = useI18n();
   const s = (key: StaffKey, vars?: Record<string, string | number>) => staffText(lang, key, vars);
+  const clock = new Intl.DateTimeFormat(lang === "es" ? "es-US" : "en-US", { timeStyle: "medium" });
+  const chartText = { emptyText: s("chartEmpty"), tableLabel: s("chartTable"), timeLabel: s("time"), timeFormat: (ms: number) => clock.format(ms) };
   return (
     <section aria-labelledby="realtime">
       <h2 className="title is-4" id="realtime">
@@ -44,6 +52,15 @@ export function QueuesPanel({ queues, agents }: { queues: QueueMetric[]; agents:
           </tbody>
         </table>
       </div>
+      <div className="columns">
+          <div className="column is-half">
+            <TimeChart id="chart-depth" title={s("queueDepthChart")} series={queueSeries(samples, "depth")} format={(v) => String(Math.round(v))} whole {...chartText} />
+          </div>
+          <div className="column is-half">
+            <TimeChart id="chart-oldest" title={s("oldestWaitChart")} series={queueSeries(samples, "oldest")} format={(v) => duration(v * 1000)} axisFormat={clockText} {...chartText} />
+          </div>
+      </div>
+      <p className="help mb-4">{s("historyNote")}</p>
       {agents && (
         <>
           <h3 className="title is-5">{s("agents")}</h3>
@@ -56,11 +73,19 @@ export function QueuesPanel({ queues, agents }: { queues: QueueMetric[]; agents:
             </thead>
             <tbody>
               {agents.map((a) => (
-                <tr key={a.username}>
+                <tr key={a.username} className={a.state === "Missed" ? "is-missed" : undefined} data-missed={a.state === "Missed" ? "true" : undefined}>
                   <th scope="row">
                     {a.name} <span className="has-text-grey">({a.username})</span>
                   </th>
-                  <td>{a.state}</td>
+                  <td>
+                    {a.state === "Missed" ? (
+                      <>
+                        <span className="tag is-danger">{agentStateLabel(a.state, lang)}</span> {s("missedAgent")}
+                      </>
+                    ) : (
+                      agentStateLabel(a.state, lang)
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
