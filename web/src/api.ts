@@ -99,7 +99,8 @@ export function requestCall(
 /** GET /connect/contact/{contactId}: the live status of a call the signed-in customer asked for. */
 export interface ContactStatus {
   contactId: string;
-  state: "requested" | "in-queue" | "with-agent" | "ended";
+  /** scheduled: accepted, waiting for Connect's outbound quota; failed: Connect refused it for good. */
+  state: "scheduled" | "requested" | "in-queue" | "with-agent" | "ended" | "failed";
   queueName: string | null;
   initiatedAt: string | null;
   enqueuedAt: string | null;
@@ -109,6 +110,8 @@ export interface ContactStatus {
   disconnectReason?: string | null;
   positionInQueue: number | null;
   estimatedWaitSeconds: number | null;
+  /** While scheduled: when we expect to place the call. */
+  estimatedCallAt?: string | null;
   asOf: string;
 }
 

@@ -198,3 +198,21 @@ describe("what happened, said in words", () => {
   });
 });
 
+describe("a request that waits for the contact center's outbound capacity", () => {
+  test("scheduled: says we will call, with the place in line; not yet finished", () => {
+    const status: LiveStatus = { state: "scheduled", position: 3 };
+    renderPage(<CallStatusView status={status} contactId="r-1" phoneNumber="+1" />);
+    expect(screen.getByRole("listitem", { current: "step" })).toHaveTextContent("Accepted: we call you as soon as a line is free.");
+    expect(screen.getByTestId("call-status")).toHaveTextContent("You are number 3 in line.");
+    expect(isFinished(status)).toBe(false);
+  });
+
+  test("failed: says so, and another call may be asked for", () => {
+    const status: LiveStatus = { state: "failed" };
+    renderPage(<CallStatusView status={status} contactId="r-1" phoneNumber="+1" />);
+    expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Requested: we are placing your call.", "The call could not be connected."]);
+    expect(screen.getByTestId("call-status")).toHaveAttribute("data-outcome", "failed");
+    expect(isFinished(status)).toBe(true);
+  });
+});
+

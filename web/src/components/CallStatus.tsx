@@ -49,7 +49,7 @@ export function useContactStatus(apiBase: string, idToken: string | null, contac
         setStatus({
           state: answer.state,
           queueName: answer.queueName,
-          position: answer.state === "in-queue" ? answer.positionInQueue : null,
+          position: answer.state === "in-queue" || answer.state === "scheduled" ? answer.positionInQueue : null,
           estimatedWaitSeconds: answer.state === "in-queue" ? answer.estimatedWaitSeconds : null,
           initiatedAt: answer.initiatedAt,
           enqueuedAt: answer.enqueuedAt,
@@ -58,7 +58,7 @@ export function useContactStatus(apiBase: string, idToken: string | null, contac
           disconnectReason: answer.disconnectReason ?? null,
           problem: null,
         });
-        if (answer.state === "ended") next = null;
+        if (answer.state === "ended" || answer.state === "failed") next = null;
       } catch (error) {
         if (stopped) return;
         const status = error instanceof ApiError ? error.problem.status : 0;
@@ -136,7 +136,7 @@ const OUTCOME_TEXT: Record<Outcome, MessageKey> = {
 
 /** A call is over for the page once it ended or cannot be ours: only then may another be asked for. */
 export function isFinished(status: LiveStatus): boolean {
-  return status.state === "ended" || status.problem === "not-found";
+  return status.state === "ended" || status.state === "failed" || status.problem === "not-found";
 }
 
 function CallSummary({ status }: { status: LiveStatus }) {
@@ -173,17 +173,21 @@ function CallSummary({ status }: { status: LiveStatus }) {
 
 export function CallStatusView({ status, contactId, phoneNumber, statusRef }: { status: LiveStatus; contactId: string; phoneNumber: string; statusRef?: Ref<HTMLDivElement> }) {
   const { t } = useI18n();
-  const outcome = status.state === "ended" ? outcomeOf(status.disconnectReason) : null;
+  const outcome = status.state === "ended" ? outcomeOf(status.disconnectReason) : status.state === "failed" ? "failed" : null;
   const steps: { key: LiveStatus["state"]; text: string }[] = [
-    { key: "placing", text: t("statusRequested") },
+    // A request waiting for Connect's outbound quota stands where "placing" would.
+    status.state === "scheduled" ? { key: "scheduled", text: t("statusScheduled") } : { key: "placing", text: t("statusRequested") },
     { key: "requested", text: t("statusCalling") },
     { key: "in-queue", text: status.queueName ? t("statusQueued", { queue: status.queueName }) : t("statusQueuedAny") },
     { key: "with-agent", text: t("statusAgent") },
     { key: "ended", text: outcome ? t(OUTCOME_TEXT[outcome]) : t("statusEnded") },
   ];
-  // Once ended, only the steps the call went through: a call nobody answered never queued.
+  // Once ended, only the steps the call went through: a call nobody answered never queued. A call
+  // Connect refused never rang: its first step, then what happened.
   const shown =
-    status.state === "ended"
+    status.state === "failed"
+      ? [steps[0], { key: "failed" as const, text: t("outcomeFailed") }]
+      : status.state === "ended"
       ? steps.filter((step) => (step.key === "in-queue" ? Boolean(status.enqueuedAt) : step.key === "with-agent" ? Boolean(status.connectedToAgentAt) : true))
       : steps;
   const current = Math.max(0, shown.findIndex((s) => s.key === status.state));
@@ -204,7 +208,7 @@ export function CallStatusView({ status, contactId, phoneNumber, statusRef }: { 
       <div role="status" aria-live="polite" tabIndex={-1} ref={statusRef} className={`notification is-light ${tone}`} data-testid="call-status" data-state={status.state} data-outcome={outcome ?? undefined}>
         <p>{shown[current].text}</p>
         {(status.state === "placing" || status.state === "requested") && <p>{t("statusUnknownLive", { number: phoneNumber })}</p>}
-        {waiting && status.position ? <p>{t("statusPosition", { position: status.position })}</p> : null}
+        {(waiting || status.state === "scheduled") && status.position ? <p>{t("statusPosition", { position: status.position })}</p> : null}
         {waiting && status.estimatedWaitSeconds ? <p>{t("statusWait", { time: duration(status.estimatedWaitSeconds * 1000) })}</p> : null}
         {(outcome === "no-answer" || outcome === "busy" || outcome === "failed") && <p>{t("outcomeTryAgain")}</p>}
       </div>
