@@ -39,7 +39,7 @@ from local_connect.flow_services import attach
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
-from local_connect.site_config import site_config
+from local_connect.site_config import DEPARTMENTS, site_config
 from local_connect.stack import build_stack
 from scripts.seed import main as seed
 
@@ -92,6 +92,11 @@ def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
         # The supervisor's survey summary reads what the survey Lambda writes: its SQLite file.
         "DATA_BACKEND": "sqlite",
         "SQLITE_PATH": str(lambda_database()),
+        # Which hours each website department keeps (a call to a closed one is refused or waits).
+        "DEPARTMENT_HOURS": ",".join(
+            f"{department}={definitions.hours[hours_logical_id].id}"
+            for department, hours_logical_id, _, _ in DEPARTMENTS
+        ),
     }
     env.update(cognito_environment(base_url))
     return env
