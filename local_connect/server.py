@@ -39,7 +39,7 @@ from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
 from local_connect.runtime_flows import attach
-from local_connect.site_config import site_config
+from local_connect.site_config import DEPARTMENTS, site_config
 from local_connect.stack import build_stack
 from scripts.seed import main as seed
 
@@ -92,6 +92,11 @@ def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
         # The supervisor's survey summary reads what the survey Lambda writes: its SQLite file.
         "DATA_BACKEND": "sqlite",
         "SQLITE_PATH": str(lambda_database()),
+        # Which hours each website department keeps (a call to a closed one is refused or waits).
+        "DEPARTMENT_HOURS": ",".join(
+            f"{department}={definitions.hours[hours_logical_id].id}"
+            for department, hours_logical_id, _, _ in DEPARTMENTS
+        ),
     }
     env.update(cognito_environment(base_url))
     return env
@@ -173,8 +178,9 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
     return runtime, build_stack(mounts), base_url, notes
 
 
-def call_placer(base_url: str, sqlite_path: Path, rate: float) -> LocalCallPlacer:
-    """Places the click-to-calls the API queued (its SQLITE_PATH) through the Connect twin."""
+def call_placer(base_url: str, sqlite_path: Path, rate: float, clock: Clock) -> LocalCallPlacer:
+    """Places the click-to-calls the API queued (its SQLITE_PATH) through the Connect twin, on the
+    runtime's clock (a call for the next opening goes out when the contact center's time gets there)."""
     connect = sdk.client(
         "connect",
         connect_timeout=2.0,
@@ -185,7 +191,9 @@ def call_placer(base_url: str, sqlite_path: Path, rate: float) -> LocalCallPlace
         aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
         aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
     )
-    return LocalCallPlacer(SqliteCallRequests(str(sqlite_path)), connect, Pacer(time.monotonic, rate))
+    return LocalCallPlacer(
+        SqliteCallRequests(str(sqlite_path)), connect, Pacer(time.monotonic, rate), wall_clock=clock.now
+    )
 
 
 def demo_logins(path: Path = REPO_ROOT / "data" / "seed" / "users.json") -> list[str]:
@@ -226,7 +234,7 @@ def main(argv: list[str]) -> int:
     runtime, app, base_url, notes = build(args)
     server = make_server(args.host, args.port, app, threaded=True)
     runtime.start()
-    placer = call_placer(base_url, lambda_database(), args.connect_call_rate)
+    placer = call_placer(base_url, lambda_database(), args.connect_call_rate, runtime.clock)
     placer.start()
 
     def stop(signum: int, frame: FrameType | None) -> None:

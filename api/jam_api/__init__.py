@@ -71,7 +71,7 @@ def create_app(
             # Built on first use: its table client is not paid for by every cold start.
             "jam.call_intake": (lambda: call_intake)
             if call_intake
-            else functools.cache(lambda: intake_for(settings, connect)),
+            else functools.cache(lambda: intake_for(settings, connect, lambda: now().timestamp())),
             "jam.contact_status": contact_status
             or ContactStatusService(connect, settings.connect_instance_id, now=now),
         }

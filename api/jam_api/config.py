@@ -30,6 +30,17 @@ def _rate(value: str) -> tuple[int, int]:
     return count, seconds
 
 
+def _pairs(value: str | None, name: str) -> dict[str, str]:
+    """ "sales=id1,support=id2" -> {"sales": "id1", "support": "id2"}."""
+    pairs: dict[str, str] = {}
+    for part in _csv(value):
+        key, sep, item = part.partition("=")
+        if not sep or not key.strip() or not item.strip():
+            raise ConfigError(f"{name} must look like 'sales=<id>,support=<id>', got {part!r}")
+        pairs[key.strip()] = item.strip()
+    return pairs
+
+
 def _positive_float(value: str, name: str) -> float:
     try:
         number = float(value)
@@ -74,6 +85,14 @@ class Settings:
     connect_call_rate: float = 2.0
     # The queues the supervisors' live metrics ask Connect about (the template's; empty = all).
     metrics_queue_ids: tuple[str, ...] = ()
+    # Department -> its hours of operation id: a website call to a closed department is refused
+    # (409 with nextOpen) or, asked with callWhenOpen, placed at the next opening.
+    department_hours: Mapping[str, str] = field(default_factory=dict)
+    # On AWS, "call me when you open" is an EventBridge Scheduler one-time schedule that sends the
+    # request to the call queue at the opening: its group, the role it sends with, and the queue's ARN.
+    call_schedule_group: str = ""
+    call_scheduler_role_arn: str = ""
+    call_queue_arn: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -105,6 +124,10 @@ class Settings:
             call_queue_url=env.get("CALL_QUEUE_URL", "").strip(),
             connect_call_rate=_positive_float(env.get("CONNECT_CALL_RATE", "2"), "CONNECT_CALL_RATE"),
             metrics_queue_ids=_csv(env.get("METRICS_QUEUE_IDS")),
+            department_hours=_pairs(env.get("DEPARTMENT_HOURS"), "DEPARTMENT_HOURS"),
+            call_schedule_group=env.get("CALL_SCHEDULE_GROUP", "").strip(),
+            call_scheduler_role_arn=env.get("CALL_SCHEDULER_ROLE_ARN", "").strip(),
+            call_queue_arn=env.get("CALL_QUEUE_ARN", "").strip(),
         )
         settings.check()
         return settings

@@ -24,6 +24,7 @@ class Problem(Exception):
         field: str | None = None,
         retry_after: int | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -33,6 +34,7 @@ class Problem(Exception):
         self.field = field
         self.retry_after = retry_after
         self.headers = dict(headers or {})
+        self.extra = dict(extra or {})  # RFC 9457 extension members (e.g. nextOpen)
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -45,6 +47,7 @@ class Problem(Exception):
             body["field"] = self.field
         if self.retry_after is not None:
             body["retryAfter"] = self.retry_after
+        body.update(self.extra)
         return body
 
     def response(self) -> Response:

@@ -35,6 +35,42 @@ class SqsCallQueue:
         )
 
 
+_scheduler = clients.ContainerClient("scheduler")
+
+
+class ScheduledCallSender:
+    """A call at the next opening, on AWS: an EventBridge Scheduler one-time schedule (`at(...)`, UTC)
+    whose target is the FIFO call queue, with the same message, group and deduplication id the API
+    would send, and which deletes itself once it has run. SQS FIFO cannot delay one message (its
+    DelaySeconds is per queue), hence the schedule; the placer Lambda then places it in turn."""
+
+    def __init__(self, group: str, role_arn: str, queue_arn: str, client: Any = None) -> None:
+        self._group = group
+        self._role_arn = role_arn
+        self._queue_arn = queue_arn
+        self._client = client
+
+    def send_at(self, request: CallRequest) -> None:
+        from datetime import UTC, datetime
+
+        at = datetime.fromtimestamp(request.not_before, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        scheduler = self._client or _scheduler.get()
+        scheduler.create_schedule(
+            Name=request.request_id,
+            GroupName=self._group,
+            ScheduleExpression=f"at({at})",
+            ScheduleExpressionTimezone="UTC",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            ActionAfterCompletion="DELETE",
+            Target={
+                "Arn": self._queue_arn,
+                "RoleArn": self._role_arn,
+                "Input": json.dumps({"requestId": request.request_id}),
+                "SqsParameters": {"MessageGroupId": MESSAGE_GROUP},
+            },
+        )
+
+
 def request_ids(event: dict[str, Any]) -> list[tuple[str, str]]:
     """(messageId, requestId) of each record of an SQS event, in order; unreadable bodies skipped."""
     found: list[tuple[str, str]] = []

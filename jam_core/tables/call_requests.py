@@ -109,12 +109,13 @@ class CallRequestRepository(Protocol):
         """One more try that Connect throttled or could not answer (kept for the record)."""
         ...
 
-    def position(self, request: CallRequest) -> int:
-        """1 for the next request to place, 2 for the one after, ...; 0 once it is not scheduled."""
+    def position(self, request: CallRequest, now: float) -> int:
+        """1 for the next request to place, 2 for the one after, ...; 0 once it is not scheduled
+        or while its time (not_before) has not come."""
         ...
 
-    def backlog(self) -> int:
-        """How many requests are scheduled (0: a new request may be placed at once)."""
+    def backlog(self, now: float) -> int:
+        """How many requests are due and waiting (0: a new request may be placed at once)."""
         ...
 
 
@@ -199,23 +200,26 @@ class SqliteCallRequests:
                 (json.dumps(replace(request, attempts=request.attempts + 1).to_item()), request_id),
             )
 
-    def position(self, request: CallRequest) -> int:
+    def position(self, request: CallRequest, now: float) -> int:
         current = self.get(request.request_id)
-        if current is None or current.state != SCHEDULED:
+        if current is None or current.state != SCHEDULED or current.not_before > now:
             return 0
         (ahead,) = (
             self._conn()
             .execute(
-                "SELECT COUNT(*) FROM call_requests WHERE state = ? AND seq <= ?", (SCHEDULED, current.seq)
+                "SELECT COUNT(*) FROM call_requests WHERE state = ? AND seq <= ? AND not_before <= ?",
+                (SCHEDULED, current.seq, now),
             )
             .fetchone()
         )
         return int(ahead)
 
-    def backlog(self) -> int:
+    def backlog(self, now: float) -> int:
         (count,) = (
             self._conn()
-            .execute("SELECT COUNT(*) FROM call_requests WHERE state = ?", (SCHEDULED,))
+            .execute(
+                "SELECT COUNT(*) FROM call_requests WHERE state = ? AND not_before <= ?", (SCHEDULED, now)
+            )
             .fetchone()
         )
         return int(count)
@@ -259,7 +263,10 @@ class DynamoDbCallRequests:
         existing = self.get(request.request_id)
         if existing is not None:
             return existing
-        stored = replace(request, seq=self._counter(SEQUENCE_KEY, 1))
+        # A call for later (the next opening) reaches the queue when its schedule fires; it takes
+        # no number in the line of calls waiting now (seq 0), so it does not hold them up.
+        later = request.not_before > request.created_at
+        stored = replace(request, seq=0 if later else self._counter(SEQUENCE_KEY, 1))
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -272,7 +279,8 @@ class DynamoDbCallRequests:
                 raise
             # Another container wrote the same request first; its number stands (ours is skipped,
             # and counted finished so positions stay right).
-            self._counter(FINISHED_KEY, 1)
+            if stored.seq:
+                self._counter(FINISHED_KEY, 1)
             return self.get(request.request_id) or stored
         return stored
 
@@ -298,9 +306,10 @@ class DynamoDbCallRequests:
         if state not in (PLACED, FAILED):
             raise ValueError(f"a request finishes placed or failed, not {state!r}")
         try:
-            self._client.update_item(
+            answer = self._client.update_item(
                 TableName=self._table,
                 Key={KEY: {"S": request_id}},
+                ReturnValues="ALL_OLD",
                 UpdateExpression="SET #s = :s, ContactId = :c, Reason = :r, FinishedAt = :t",
                 ConditionExpression="#s = :scheduled",
                 ExpressionAttributeNames={"#s": "State"},
@@ -316,7 +325,8 @@ class DynamoDbCallRequests:
             if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 return False
             raise
-        self._counter(FINISHED_KEY, 1)
+        if answer.get("Attributes", {}).get("Seq", {}).get("N", "0") != "0":  # calls for later have none
+            self._counter(FINISHED_KEY, 1)
         return True
 
     def count_attempt(self, request_id: str) -> None:
@@ -329,11 +339,11 @@ class DynamoDbCallRequests:
             ExpressionAttributeValues={":one": {"N": "1"}},
         )
 
-    def position(self, request: CallRequest) -> int:
+    def position(self, request: CallRequest, now: float) -> int:
         current = self.get(request.request_id)
-        if current is None or current.state != SCHEDULED:
+        if current is None or current.state != SCHEDULED or current.seq == 0:
             return 0
         return max(1, current.seq - self._read_counter(FINISHED_KEY))
 
-    def backlog(self) -> int:
+    def backlog(self, now: float) -> int:
         return max(0, self._read_counter(SEQUENCE_KEY) - self._read_counter(FINISHED_KEY))

@@ -6,6 +6,7 @@ SQLITE_PATH), read back through the same repository the local placing loop uses.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from botocore.stub import ANY
@@ -18,7 +19,7 @@ from jam_core.calls.pacing import Pacer
 from jam_core.calls.placing import Outcome, place
 from jam_core.tables.call_requests import PLACED, SqliteCallRequests
 from tests.api.conftest import CheckedClient, TokenFactory
-from tests.api.test_contact import post
+from tests.api.test_contact import BODY, post
 
 SUBJECT = "c0ffee00-0000-4000-8000-000000000001"
 
@@ -73,7 +74,7 @@ def test_a_throttled_call_is_accepted_scheduled_and_placed_later_in_order(
     assert [r.request_id for r in due] == [body["contactId"], second["contactId"]]
     assert [place(connect[0], requests, r, wall.now) for r in due] == [Outcome.PLACED, Outcome.PLACED]
     assert [requests.get(r.request_id).contact_id for r in due] == ["contact-A", "contact-B"]  # type: ignore[union-attr]
-    assert requests.backlog() == 0
+    assert requests.backlog(wall.now) == 0
 
 
 ANY_START = {
@@ -125,7 +126,7 @@ def test_a_retry_with_the_same_key_is_the_same_request_and_others_cannot_read_it
     key = {"Idempotency-Key": "double-click-7"}
     first = post(client, make_token(), headers=key).get_json()
     again = post(client, make_token(), headers=key).get_json()
-    assert again["contactId"] == first["contactId"] and requests.backlog() == 1
+    assert again["contactId"] == first["contactId"] and requests.backlog(2_000.0) == 1
     stranger = make_token(sub="0ddba11-0000-4000-8000-000000000002")
     assert client.get(f"/connect/contact/{first['contactId']}", headers=_auth(stranger)).status_code == 404
 
@@ -149,3 +150,70 @@ def test_a_request_connect_refuses_for_good_ends_failed_with_the_reason_once(
     status = client.get(f"/connect/contact/{request_id}", headers=_auth(make_token())).get_json()
     assert status["state"] == "failed"
     assert status["failureReason"] == "DestinationNotAllowedException: number not allowed"
+
+
+class _Hours:
+    """The hours the API reads for the department (HoursService's view)."""
+
+    def __init__(self, is_open: bool, next_open: str | None) -> None:
+        self.view = {"isOpen": is_open, "nextOpen": next_open}
+
+    def describe(self, hours_id: str) -> dict[str, Any]:
+        assert hours_id == "hours-support"
+        return self.view
+
+
+def _closed_app(
+    settings: Settings, connect: Any, hours: _Hours, wall: Clock
+) -> tuple[CheckedClient, SqliteCallRequests]:
+    settings = replace(settings, department_hours={"support": "hours-support"})
+    requests = SqliteCallRequests(str(settings.sqlite_path))
+    intake = CallIntake(connect[0], requests, Pacer(Clock(), rate=2.0, burst=5), wall_clock=wall)
+    app = create_app(
+        settings,
+        connect_client=connect[0],
+        call_intake=intake,
+        hours_service=hours,  # type: ignore[arg-type]
+        rate_limiter=CallRateLimiter(100, 600),
+    )
+    return CheckedClient(app.test_client()), requests
+
+
+def test_a_call_to_a_closed_department_is_refused_with_when_it_opens(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
+    client, requests = _closed_app(settings, connect, _Hours(False, "2026-01-12T08:00:00-05:00"), Clock())
+    answer = post(client, make_token())  # nothing is stubbed: Connect must not be called
+    assert answer.status_code == 409
+    problem = answer.get_json()
+    assert problem["type"].endswith("/department-closed") and problem["field"] == "attributes.department"
+    assert problem["nextOpen"] == "2026-01-12T08:00:00-05:00"
+    assert requests.backlog(10**10) == 0
+
+
+def test_call_when_open_waits_for_the_opening_and_is_placed_then(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
+    wall = Clock()
+    opening = 1_768_222_800.0  # 2026-01-12T13:00:00Z, Monday 8:00 in New York
+    client, requests = _closed_app(settings, connect, _Hours(False, "2026-01-12T08:00:00-05:00"), wall)
+    body = {**BODY, "callWhenOpen": True}
+    answer = client.post("/connect/contact", json=body, headers=_auth(make_token()))
+    assert answer.status_code == 202
+    accepted = answer.get_json()
+    assert accepted["state"] == "scheduled" and accepted["estimatedCallAt"] == "2026-01-12T13:00:00+00:00"
+    assert "positionInQueue" not in accepted  # not in today's line
+    assert requests.due(wall.now, 10) == []  # not before the opening ...
+    connect[1].add_response("start_outbound_voice_contact", {"ContactId": "contact-open"}, {**ANY_START})
+    (due,) = requests.due(opening, 10)  # ... and then it is
+    assert place(connect[0], requests, due, opening) is Outcome.PLACED
+    bad = client.post("/connect/contact", json={**BODY, "callWhenOpen": "yes"}, headers=_auth(make_token()))
+    assert (bad.status_code, bad.get_json()["field"]) == (400, "callWhenOpen")
+
+
+def test_an_open_department_or_one_without_hours_is_called_at_once(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
+    client, _ = _closed_app(settings, connect, _Hours(True, None), Clock())
+    connect[1].add_response("start_outbound_voice_contact", {"ContactId": "contact-now"}, {**ANY_START})
+    assert post(client, make_token()).get_json() == {"contactId": "contact-now"}

@@ -134,4 +134,4 @@ def test_near_the_time_limit_the_rest_is_handed_back_untried(
     with Stubber(connect):
         reply = drain(_event(*ids), requests, connect, Pacer(Clock(), burst=1), remaining_ms=lambda: 1_000)
     assert [f["itemIdentifier"] for f in reply["batchItemFailures"]] == ["m-req-1", "m-req-2"]
-    assert requests.backlog() == 2
+    assert requests.backlog(10.0) == 2

@@ -8,7 +8,7 @@ demand the matching variable or IAM grant.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -74,10 +74,14 @@ def operations(service: str) -> dict[str, str]:
 def sdk_calls(root: Path, service: str) -> set[str]:
     """IAM actions ("service:Operation") for every call of an operation of `service` in the code:
     client.<operation>(...) and client.get_paginator("<operation>")."""
+    return _calls_in(python_files(root), service)
+
+
+def _calls_in(paths: Iterable[Path], service: str) -> set[str]:
     ops = operations(service)
     found: set[str] = set()
-    for tree in _trees(root):
-        for node in ast.walk(tree):
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             method = node.func.attr
@@ -126,15 +130,4 @@ def import_closure(root: Path) -> set[Path]:
 
 def sdk_calls_of(root: Path, service: str) -> set[str]:
     """sdk_calls over a function's import closure (its package and the shared modules it uses)."""
-    ops = operations(service)
-    found: set[str] = set()
-    for path in import_closure(root):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                continue
-            method = node.func.attr
-            if method in ("get_paginator", "get_waiter") and node.args:
-                method = _string(node.args[0]) or ""
-            if method in ops:
-                found.add(f"{service}:{ops[method]}")
-    return found
+    return _calls_in(sorted(import_closure(root)), service)

@@ -98,8 +98,29 @@ def test_api_role_grants_exactly_the_connect_calls_of_the_api_code(
     grants = granted(role, "connect")
     assert set(grants) == calls
     services = {action.split(":")[0] for s in role_statements(role) for action in as_list(s["Action"])}
-    # DynamoDB: the survey summary and the waiting click-to-calls; SQS: their queue (below).
-    assert services == {"logs", "connect", "dynamodb", "sqs"}
+    # DynamoDB: the survey summary and the waiting click-to-calls; SQS: their queue; Scheduler and
+    # iam:PassRole: calls at the next opening (all below).
+    assert services == {"logs", "connect", "dynamodb", "sqs", "scheduler", "iam"}
+
+
+def test_api_role_schedules_calls_for_the_opening_in_its_group_with_the_schedulers_role_only(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "ApiFunction")
+    sliced = {f"scheduler:{name}" for name in SDK_OPERATIONS["scheduler"]}
+    assert set(granted(role, "scheduler")) == sdk_calls_of(REPO / "api" / "jam_api", "scheduler") & sliced
+    assert granted(role, "scheduler")["scheduler:CreateSchedule"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${CallScheduleGroup}/*"
+        }
+    ]
+    (pass_role,) = [s for s in role_statements(role) if "iam:PassRole" in as_list(s["Action"])]
+    assert pass_role["Resource"] == {"Fn::GetAtt": ["CallSchedulerRole", "Arn"]}
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    scheduler_role = resources["CallSchedulerRole"]
+    (trust,) = scheduler_role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"} and "aws:SourceAccount" in str(trust)
+    assert granted(scheduler_role, "sqs") == {"sqs:SendMessage": [{"Fn::GetAtt": ["CallQueue", "Arn"]}]}
 
 
 def test_api_role_sends_waiting_click_to_calls_to_their_queue_only(

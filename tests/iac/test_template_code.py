@@ -279,6 +279,10 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
         "CONNECT_CALL_RATE": "2",
         "METRICS_QUEUE_IDS": "q-1,q-2,q-3,q-4,q-5,q-6",
         **dict.fromkeys(API_EMPTY_ON_AWS, ""),
+        "DEPARTMENT_HOURS": "sales=h-1,accounts=h-2,support=h-3",
+        "CALL_SCHEDULE_GROUP": "jam-calls-when-open",
+        "CALL_SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/jam-CallSchedulerRole-1",
+        "CALL_QUEUE_ARN": "arn:aws:sqs:us-east-1:123456789012:jam-call-requests.fifo",
     }
     env = environment(resources["ApiFunction"])
     assert set(env) == set(values), "update the stand-in values with the template"

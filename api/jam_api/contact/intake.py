@@ -39,6 +39,12 @@ class QueueSender(Protocol):
     def send(self, request: CallRequest) -> None: ...
 
 
+class LaterSender(Protocol):
+    def send_at(self, request: CallRequest) -> None:
+        """Hand the request to the queue at its not_before (on AWS an EventBridge schedule)."""
+        ...
+
+
 class RequestGone(Exception):
     """No request with this id was made by this customer."""
 
@@ -67,26 +73,36 @@ class CallIntake:
         pacer: Pacer,
         *,
         sender: QueueSender | None = None,
+        later: LaterSender | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._connect = connect
         self._requests = requests
         self._pacer = pacer
         self._sender = sender
+        self._later = later
+        # The contact center's time: the wall clock on AWS, the runtime's (movable) clock locally.
         self._wall_clock = wall_clock
 
     def submit(
-        self, customer: str, start_args: Mapping[str, Any], idempotency_key: str | None, fingerprint: str = ""
+        self,
+        customer: str,
+        start_args: Mapping[str, Any],
+        idempotency_key: str | None,
+        fingerprint: str = "",
+        not_before: float = 0.0,
     ) -> dict[str, Any]:
-        """Connect's ContactId when placed now; the scheduled request otherwise. A refusal of the
+        """Connect's ContactId when placed now; the scheduled request otherwise (a `not_before` in
+        the future, e.g. the department's next opening, always waits for it). A refusal of the
         inline call other than throttling is raised (ClientError) for the route to map."""
+        now = self._wall_clock()
         request_id = request_id_for(customer, idempotency_key)
         known = self._requests.get(request_id)
         if known is not None:  # a retry of a request that already waited
             if known.state == SCHEDULED:
                 return self.accepted_view(known)
             return {"contactId": known.request_id}
-        if self._requests.backlog() == 0 and self._pacer.try_take():
+        if not_before <= now and self._requests.backlog(now) == 0 and self._pacer.try_take():
             from botocore.exceptions import ClientError
 
             try:
@@ -103,11 +119,15 @@ class CallIntake:
                 request_id=request_id,
                 customer=customer,
                 start_args=dict(start_args),
-                created_at=self._wall_clock(),
+                created_at=now,
                 fingerprint=fingerprint,
+                not_before=max(0.0, not_before),
             )
         )
-        if self._sender is not None:
+        if request.not_before > now:
+            if self._later is not None:
+                self._later.send_at(request)
+        elif self._sender is not None:
             self._sender.send(request)
         return self.accepted_view(request)
 
@@ -125,7 +145,8 @@ class CallIntake:
         """The ContactStatus shape (api/jam_api/openapi.json) of a request Connect has not taken."""
         now = self._wall_clock()
         scheduled = request.state == SCHEDULED
-        position = (self._requests.position(request) or 1) if scheduled else None
+        due = request.not_before <= now
+        position = (self._requests.position(request, now) or 1) if scheduled and due else None
         return {
             "contactId": request.request_id,
             "state": request.state,
@@ -139,8 +160,10 @@ class CallIntake:
             # While anything waits the placer works at the quota's steady pace, so the request at
             # `position` goes out about position / rate seconds from now (bench/calls.py checks it).
             "estimatedCallAt": (
-                _iso(max(now, request.not_before) + position / self._pacer.rate)
+                _iso(now + position / self._pacer.rate)
                 if position is not None
+                else _iso(request.not_before)
+                if scheduled
                 else None
             ),
             "failureReason": request.reason if request.state == FAILED else None,
@@ -150,13 +173,14 @@ class CallIntake:
 
     def accepted_view(self, request: CallRequest) -> dict[str, Any]:
         view = self._view(request)
-        return {key: view[key] for key in ACCEPTED_KEYS}
+        return {key: view[key] for key in ACCEPTED_KEYS if view[key] is not None}
 
 
-def intake_for(settings: Any, connect: Any) -> CallIntake:
-    """The intake the settings describe: DynamoDB + SQS on AWS, the SQLite file locally."""
+def intake_for(settings: Any, connect: Any, wall_clock: Callable[[], float] = time.time) -> CallIntake:
+    """The intake the settings describe: DynamoDB + SQS (+ EventBridge Scheduler for calls at the
+    next opening) on AWS, the SQLite file locally (the runtime's placing loop reads both kinds)."""
     from jam_core.calls.pacing import DEFAULT_BURST
-    from jam_core.calls.queue import SqsCallQueue
+    from jam_core.calls.queue import ScheduledCallSender, SqsCallQueue
 
     requests: CallRequestRepository
     if settings.data_backend == "dynamodb":
@@ -170,5 +194,12 @@ def intake_for(settings: Any, connect: Any) -> CallIntake:
 
         requests = SqliteCallRequests(settings.sqlite_path or DEFAULT_SQLITE_PATH)
     sender = SqsCallQueue(settings.call_queue_url) if settings.call_queue_url else None
+    later = (
+        ScheduledCallSender(
+            settings.call_schedule_group, settings.call_scheduler_role_arn, settings.call_queue_arn
+        )
+        if settings.call_schedule_group
+        else None
+    )
     pacer = Pacer(time.monotonic, settings.connect_call_rate, DEFAULT_BURST)
-    return CallIntake(connect, requests, pacer, sender=sender)
+    return CallIntake(connect, requests, pacer, sender=sender, later=later, wall_clock=wall_clock)

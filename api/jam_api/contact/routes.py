@@ -13,9 +13,10 @@ from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
 from jam_api.contact.intake import CallIntake, RequestGone, is_request_id
+from jam_api.contact.opening import Opening, department_opening
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
 from jam_api.contact.status import ContactGone, ContactStatusService, OverBudget
-from jam_api.problems import Problem
+from jam_api.problems import Problem, bad_request
 from jam_api.request_body import json_object, required_string
 
 contact_blueprint = Blueprint("contact", __name__)
@@ -42,6 +43,14 @@ def start_contact() -> tuple[Response, int]:
     flow_id = check_flow(required_string(body, "contactFlowId", max_length=100), settings)
     attributes = {**check_attributes(body.get("attributes"), settings), **trusted_attributes(customer)}
     idempotency_key = check_idempotency_key(request.headers.get("Idempotency-Key"))
+    call_when_open = body.get("callWhenOpen", False)
+    if not isinstance(call_when_open, bool):
+        raise bad_request("'callWhenOpen' must be true or false.", field="callWhenOpen")
+    opening = department_opening(
+        attributes.get("department"), dict(settings.department_hours), current_app.extensions["jam.hours"]
+    )
+    if not opening.is_open and not (call_when_open and opening.next_open):
+        raise _department_closed(opening)
 
     limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
     try:
@@ -73,13 +82,35 @@ def start_contact() -> tuple[Response, int]:
     intake: CallIntake = current_app.extensions["jam.call_intake"]()
     try:
         # Placed now when Connect's quota allows, else queued in order (contact/intake.py).
-        answer = intake.submit(customer.subject, request_args, idempotency_key)
+        answer = intake.submit(
+            customer.subject,
+            request_args,
+            idempotency_key,
+            not_before=opening.next_open.timestamp() if opening.next_open else 0.0,
+        )
     except (ClientError, BotoCoreError) as exc:
         if counted:
             limiter.release(customer.subject, idempotency_key)
         current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
         raise problem_for(exc, not_found_field="contactFlowId") from exc
     return jsonify(answer), 202
+
+
+def _department_closed(opening: Opening) -> Problem:
+    next_open = opening.next_open.isoformat() if opening.next_open else None
+    detail = (
+        "This department is closed; ask again with callWhenOpen to be called when it opens."
+        if next_open
+        else "This department is closed and has no opening scheduled."
+    )
+    return Problem(
+        409,
+        "department-closed",
+        "The department is closed",
+        detail,
+        field="attributes.department",
+        extra={"nextOpen": next_open},
+    )
 
 
 # Connect contact ids are UUIDs; anything else cannot exist, so it is "not found" without a Connect call.
