@@ -44,6 +44,9 @@ LOCAL_DEFAULTS = {
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
     "CALL_QUEUE_URL": "empty: no SQS locally; requests that wait stay in the container's SQLite file",
+    "CALL_SCHEDULE_GROUP": "empty: no EventBridge Scheduler locally; a call for the opening waits in SQLite",
+    "CALL_SCHEDULER_ROLE_ARN": "empty: as CALL_SCHEDULE_GROUP",
+    "CALL_QUEUE_ARN": "empty: as CALL_SCHEDULE_GROUP",
 }
 
 
