@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -12,12 +11,14 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
+from jam_api.contact.idempotency import IdempotencyStore, client_token, fingerprint
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
 from jam_api.contact.status import ContactGone, ContactStatusService, OverBudget
 from jam_api.problems import Problem
-from jam_api.request_body import json_object, required_string
+from jam_api.request_body import json_object, reject_unknown_fields, required_string
 
 contact_blueprint = Blueprint("contact", __name__)
+CONTACT_FIELDS = frozenset({"destinationPhoneNumber", "contactFlowId", "attributes"})
 
 
 @contact_blueprint.post("/connect/contact")
@@ -35,12 +36,18 @@ def start_contact() -> tuple[Response, int]:
     verifier: TokenVerifier = current_app.extensions["jam.verifier"]
     customer = Customer.from_claims(verifier.verify(bearer_token()))
     body = json_object()
+    reject_unknown_fields(body, CONTACT_FIELDS)
     destination = check_destination(
         required_string(body, "destinationPhoneNumber", max_length=32), customer, settings
     )
     flow_id = check_flow(required_string(body, "contactFlowId", max_length=100), settings)
-    attributes = {**check_attributes(body.get("attributes"), settings), **trusted_attributes(customer)}
+    chosen = check_attributes(body["attributes"], settings) if "attributes" in body else {}
+    attributes = {**chosen, **trusted_attributes(customer)}
     idempotency_key = check_idempotency_key(request.headers.get("Idempotency-Key"))
+    if idempotency_key:
+        # Before any quota is spent: the same key must come with the same request.
+        keys: IdempotencyStore = current_app.extensions["jam.idempotency"]
+        keys.check(customer.subject, idempotency_key, fingerprint(customer.subject, destination, flow_id, chosen))
 
     limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
     try:
@@ -65,10 +72,9 @@ def start_contact() -> tuple[Response, int]:
     if settings.source_phone_number:
         request_args["SourcePhoneNumber"] = settings.source_phone_number
     if idempotency_key:
-        # Scoped to the customer so two customers' keys can never collide into one call.
-        request_args["ClientToken"] = hashlib.sha256(
-            f"{customer.subject}:{idempotency_key}".encode()
-        ).hexdigest()
+        # From the customer and the key only: the same key with another body reaches Connect under
+        # the same token, and Connect's IdempotencyException becomes our 409 (another container).
+        request_args["ClientToken"] = client_token(customer.subject, idempotency_key)
     try:
         answer = current_app.extensions["jam.connect"].start_outbound_voice_contact(**request_args)
     except (ClientError, BotoCoreError) as exc:
@@ -99,7 +105,7 @@ def contact_status(contactId: str) -> Response:
     contact_id = contactId  # the path parameter keeps the OpenAPI document's and API Gateway's name
     verifier: TokenVerifier = current_app.extensions["jam.verifier"]
     customer = Customer.from_claims(verifier.verify(bearer_token()))
-    if not CONTACT_ID.match(contact_id):
+    if not CONTACT_ID.fullmatch(contact_id):
         raise _contact_not_found(contact_id)
     service: ContactStatusService = current_app.extensions["jam.contact_status"]
     try:

@@ -61,7 +61,7 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
     for name, key, pattern in (("queueId", "QueueIds", QUEUE_ID), ("agentId", "AgentIds", AGENT_ID)):
         value = request.args.get(name)
         if value is not None:
-            if not pattern.match(value):
+            if not pattern.fullmatch(value):
                 raise bad_request(f"'{name}' is not a valid id.", field=name)
             criteria[key] = [value]
     arguments: dict[str, Any] = {
