@@ -49,6 +49,7 @@ def test_authorizer_claims_alone_do_not_authenticate(entry: Stubber) -> None:
     response = lambda_entry.handler(event, None)
     assert response["statusCode"] == "401"
     assert response["headers"]["Content-Type"] == "application/problem+json"
+    assert json.loads(response["body"])["reason"] == "missing-token"
 
 
 def test_contact_through_the_entry_with_a_verified_token(entry: Stubber, make_token: TokenFactory) -> None:
