@@ -57,8 +57,10 @@ def create_app(
     now = now or (lambda: datetime.now(UTC))
     app = Flask(__name__, static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    # Enforced by werkzeug on the bytes read, so a chunked body (no Content-Length) is held to it.
-    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    # Enforced by werkzeug on the bytes read, so a chunked body (no Content-Length) is held to it
+    # too. One byte more than the limit: werkzeug stops a stream at the limit without an error
+    # (LimitedStream.readall), so reading limit + 1 bytes is how request_body sees it was longer.
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES + 1
     connect = connect_client or make_connect_client(settings)
     cache: TtlCache[dict[str, Any]] = TtlCache(
         settings.hours_cache_ttl_seconds, settings.hours_cache_max_entries

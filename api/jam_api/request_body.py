@@ -2,8 +2,8 @@
 
 Limits, for every body on every route:
 
-* size: MAX_BODY_BYTES, enforced by the framework (Flask's MAX_CONTENT_LENGTH, set in create_app),
-  which counts the bytes actually read, so a chunked body without Content-Length is held to it too;
+* size: MAX_BODY_BYTES, enforced on the bytes actually read (Flask's MAX_CONTENT_LENGTH, set in
+  create_app, bounds every stream), so a chunked body without Content-Length is held to it too;
 * nesting: MAX_JSON_DEPTH levels of objects/arrays, checked on the text before it is parsed, so a
   2 KB body nested a thousand deep answers 400 instead of reaching the parser's recursion limit.
   Our bodies are two levels deep (a body and its `attributes`); 32 leaves room for any future field.
@@ -51,8 +51,10 @@ def json_object() -> dict[str, Any]:
         raise body_too_large()
     if not request.is_json:
         raise bad_request("Send the body as application/json.")
-    # Raises werkzeug's RequestEntityTooLarge past MAX_CONTENT_LENGTH (mapped to body_too_large).
+    # Reads at most MAX_CONTENT_LENGTH = MAX_BODY_BYTES + 1 bytes, also from a chunked stream.
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise body_too_large()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
