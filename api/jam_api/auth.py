@@ -115,14 +115,18 @@ def check_claim_types(claims: Mapping[str, Any]) -> None:
         raise refuse("sub", "a non-empty string")
     for name in BOOLEAN_CLAIMS:
         value = claims.get(name)
-        if name in claims and not (isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))):
+        if name in claims and not (
+            isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+        ):
             raise refuse(name, "true or false")
     for name in NUMBER_CLAIMS:
         value = claims.get(name)
         if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
             raise refuse(name, "a number")
     groups = claims.get("cognito:groups")
-    if "cognito:groups" in claims and not (isinstance(groups, list) and all(isinstance(g, str) for g in groups)):
+    if "cognito:groups" in claims and not (
+        isinstance(groups, list) and all(isinstance(g, str) for g in groups)
+    ):
         raise refuse("cognito:groups", "a list of strings")
 
 
@@ -192,5 +196,7 @@ def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized("Send 'Authorization: Bearer <token>' from the signed-in session.", "missing-token")
+        raise unauthorized(
+            "Send 'Authorization: Bearer <token>' from the signed-in session.", "missing-token"
+        )
     return token.strip()

@@ -130,7 +130,8 @@ class Settings:
             sqlite_path=env.get("SQLITE_PATH") or None,
             survey_table=env.get("SURVEY_TABLE") or "SurveyResults",
             refused_number_types=tuple(
-                t.upper() for t in _csv(env.get("REFUSED_NUMBER_TYPES", ",".join(DEFAULT_REFUSED_NUMBER_TYPES)))
+                t.upper()
+                for t in _csv(env.get("REFUSED_NUMBER_TYPES", ",".join(DEFAULT_REFUSED_NUMBER_TYPES)))
             ),
             own_phone_numbers=_csv(env.get("OWN_PHONE_NUMBERS")),
             hours_rate_limit=_named_rate("HOURS_RATE_LIMIT", env.get("HOURS_RATE_LIMIT", "60/60")),
@@ -149,6 +150,8 @@ class Settings:
             raise ConfigError("HOURS_CACHE_TTL_SECONDS must be >= 0")
         unknown = sorted(set(self.refused_number_types) - KNOWN_NUMBER_TYPES)
         if unknown:
-            raise ConfigError(f"REFUSED_NUMBER_TYPES has unknown types {unknown}; known: {sorted(KNOWN_NUMBER_TYPES)}")
+            raise ConfigError(
+                f"REFUSED_NUMBER_TYPES has unknown types {unknown}; known: {sorted(KNOWN_NUMBER_TYPES)}"
+            )
         if self.hours_ids_ttl_seconds <= 0:
             raise ConfigError("HOURS_IDS_TTL_SECONDS must be > 0")

@@ -17,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from jam_core.connect_lambda import events
-from pin_verification import deadline
 from jam_core.connect_lambda.jsonlog import InvocationLog
 from jam_core.connect_lambda.phone import to_e164
 from jam_core.connect_lambda.responses import connect_handler
@@ -25,6 +24,7 @@ from jam_core.connect_lambda.settings import Settings
 from jam_core.tables import pepper, repositories
 from jam_core.tables.pin_hash import matches
 from jam_core.tables.pins import PinRepository
+from pin_verification import deadline
 
 FUNCTION = "pin_verification"
 PARAMETERS = frozenset({"Pin", "PhoneNumber"})  # the Details.Parameters this handler reads

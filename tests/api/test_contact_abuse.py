@@ -67,10 +67,18 @@ def test_another_customer_may_use_the_same_key(
         connect[1],
         ClientToken=client_token(other_sub, key["Idempotency-Key"]),
         DestinationPhoneNumber="+12125550101",
-        Attributes={**BODY["attributes"], "Verified": "true", "CustomerId": other_sub, "CustomerName": "Maria Garcia"},
+        Attributes={
+            **BODY["attributes"],
+            "Verified": "true",
+            "CustomerId": other_sub,
+            "CustomerName": "Maria Garcia",
+        },
     )
     other = make_token(sub=other_sub, phone_number="+12125550101")
-    assert post(client, other, {**BODY, "destinationPhoneNumber": "+12125550101"}, headers=key).status_code == 202
+    assert (
+        post(client, other, {**BODY, "destinationPhoneNumber": "+12125550101"}, headers=key).status_code
+        == 202
+    )
 
 
 def test_connects_idempotency_exception_is_409_not_502(
@@ -98,7 +106,8 @@ def test_the_per_container_store_forgets_old_keys_and_is_bounded() -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "type_name"), [(PREMIUM, "premium-rate"), (TOLL_FREE, "toll-free"), (UK_PREMIUM, "premium-rate")]
+    ("number", "type_name"),
+    [(PREMIUM, "premium-rate"), (TOLL_FREE, "toll-free"), (UK_PREMIUM, "premium-rate")],
 )
 def test_a_verified_number_of_a_refused_type_is_422(
     settings: Settings, connect: Any, make_token: TokenFactory, number: str, type_name: str
@@ -133,13 +142,20 @@ def test_our_own_numbers_are_refused(
     assert "own numbers" in response.get_json()["detail"]
 
 
-def test_refused_number_types_are_configurable(settings: Settings, connect: Any, make_token: TokenFactory) -> None:
+def test_refused_number_types_are_configurable(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
     settings = Settings.from_env({**_env(settings), "REFUSED_NUMBER_TYPES": "premium_rate"})
     client = CheckedClient(create_app(settings, connect_client=connect[0]).test_client())
     expect_start(
         connect[1],
         DestinationPhoneNumber=TOLL_FREE,
-        Attributes={**BODY["attributes"], "Verified": "true", "CustomerId": SUBJECT, "CustomerName": "Maria Garcia"},
+        Attributes={
+            **BODY["attributes"],
+            "Verified": "true",
+            "CustomerId": SUBJECT,
+            "CustomerName": "Maria Garcia",
+        },
     )
     tf = post(client, make_token(phone_number=TOLL_FREE), {**BODY, "destinationPhoneNumber": TOLL_FREE})
     assert tf.status_code == 202

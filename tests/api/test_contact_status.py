@@ -208,7 +208,11 @@ def test_malformed_id_is_404_without_asking_connect(client: CheckedClient, make_
 
 
 def test_token_is_required_and_verified(client: CheckedClient, make_token: TokenFactory) -> None:
-    for token, reason in ((None, "missing-token"), (make_token(exp=1), "expired"), (make_token(aud="another-client"), "wrong-client")):
+    for token, reason in (
+        (None, "missing-token"),
+        (make_token(exp=1), "expired"),
+        (make_token(aud="another-client"), "wrong-client"),
+    ):
         response = get(client, token)
         assert (response.status_code, response.get_json()["reason"]) == (401, reason)
 

@@ -59,7 +59,10 @@ def stub_listing(stubber: Stubber, ids: tuple[str, ...] = (HOURS_ID, OTHER_ID)) 
         "list_hours_of_operations",
         {
             "HoursOfOperationSummaryList": [
-                {"Id": i, "Arn": f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE_ID}/operating-hours/{i}"}
+                {
+                    "Id": i,
+                    "Arn": f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE_ID}/operating-hours/{i}",
+                }
                 for i in ids
             ]
         },
@@ -73,7 +76,11 @@ def stub_fetch(stubber: Stubber) -> None:
 
 
 def app_at(
-    settings: Settings, connect: tuple[Any, Stubber], moment: datetime, clock: list[float], max_entries: int = 16
+    settings: Settings,
+    connect: tuple[Any, Stubber],
+    moment: datetime,
+    clock: list[float],
+    max_entries: int = 16,
 ) -> Flask:
     cache: TtlCache[dict[str, Any]] = TtlCache(60, max_entries, clock=lambda: clock[0])
     directory = HoursDirectory(connect[0], INSTANCE_ID, 900, clock=lambda: clock[0])

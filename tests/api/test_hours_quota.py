@@ -59,7 +59,9 @@ def test_300_unknown_ids_cost_no_connect_call_and_evict_nothing(
     assert len(calls) == 3
     # After the TTL Connect fails: the real id kept its last good answer (stale-while-error).
     clock[0] = 61.0
-    connect[1].add_client_error("describe_hours_of_operation", "InternalServiceException", http_status_code=500)
+    connect[1].add_client_error(
+        "describe_hours_of_operation", "InternalServiceException", http_status_code=500
+    )
     stale = ask(client, HOURS_ID)
     assert stale.status_code == 200
     assert stale.get_json()["name"] == first.get_json()["name"]

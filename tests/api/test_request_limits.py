@@ -32,9 +32,7 @@ def problem(response: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("path", ["/connect/hours", "/connect/contact"])
-def test_a_body_nested_1100_deep_is_400_not_500(
-    app: Flask, make_token: TokenFactory, path: str
-) -> None:
+def test_a_body_nested_1100_deep_is_400_not_500(app: Flask, make_token: TokenFactory, path: str) -> None:
     body = '{"hoursOfOperationId": ' + nested(1100) + "}"
     assert len(body) < MAX_BODY_BYTES  # ~2 KB: under the size limit, so only the depth refuses it
     response = app.test_client().post(
@@ -103,7 +101,9 @@ def post_chunked(port: int, path: str, body: bytes, headers: dict[str, str] | No
 
 def test_a_chunked_body_over_the_limit_is_413(served: int, make_token: TokenFactory) -> None:
     padding = " " * (MAX_BODY_BYTES + 1024)  # valid JSON whitespace: only the size can refuse it
-    body = ('{"destinationPhoneNumber": "+12125550100",' + padding + f'"contactFlowId": "{FLOW_ID}"}}').encode()
+    body = (
+        '{"destinationPhoneNumber": "+12125550100",' + padding + f'"contactFlowId": "{FLOW_ID}"}}'
+    ).encode()
     for path, headers in (
         ("/connect/hours", {}),
         ("/connect/contact", {"Authorization": f"Bearer {make_token()}"}),

@@ -15,11 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import pin_verification.handler
-from jam_core.tables.pin_hash import hash_pin
+import pytest
 from pin_verification import deadline
+
+from jam_core.tables.pin_hash import hash_pin
 from tests.lambdas.conftest import REGION, connect_event
 
 FLOWS = Path(__file__).resolve().parents[2] / "flows"

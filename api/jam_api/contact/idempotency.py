@@ -55,7 +55,10 @@ def key_reused() -> Problem:
 
 class IdempotencyStore:
     def __init__(
-        self, ttl: float = KEY_TTL_SECONDS, max_keys: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic
+        self,
+        ttl: float = KEY_TTL_SECONDS,
+        max_keys: int = MAX_KEYS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._ttl = ttl
         self._max = max_keys

@@ -47,7 +47,9 @@ def start_contact() -> tuple[Response, int]:
     if idempotency_key:
         # Before any quota is spent: the same key must come with the same request.
         keys: IdempotencyStore = current_app.extensions["jam.idempotency"]
-        keys.check(customer.subject, idempotency_key, fingerprint(customer.subject, destination, flow_id, chosen))
+        keys.check(
+            customer.subject, idempotency_key, fingerprint(customer.subject, destination, flow_id, chosen)
+        )
 
     limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
     try:

@@ -80,7 +80,10 @@ def check_callable(number: phonenumbers.PhoneNumber, destination: str, settings:
         raise unprocessable(
             f"We do not call {kind.lower().replace('_', '-')} numbers.", "destinationPhoneNumber"
         )
-    own = {*settings.own_phone_numbers, *([settings.source_phone_number] if settings.source_phone_number else [])}
+    own = {
+        *settings.own_phone_numbers,
+        *([settings.source_phone_number] if settings.source_phone_number else []),
+    }
     if destination in own:
         raise unprocessable("This is one of the contact center's own numbers.", "destinationPhoneNumber")
 

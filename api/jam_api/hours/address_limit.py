@@ -18,7 +18,11 @@ MAX_ADDRESSES = 10_000
 
 class AddressRateLimiter:
     def __init__(
-        self, count: int, seconds: int, clock: Callable[[], float] = time.monotonic, max_addresses: int = MAX_ADDRESSES
+        self,
+        count: int,
+        seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+        max_addresses: int = MAX_ADDRESSES,
     ) -> None:
         self._capacity = float(count)
         self._rate = count / seconds  # tokens per second

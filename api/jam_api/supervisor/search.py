@@ -26,6 +26,7 @@ AGENT_ID = re.compile(r"^[A-Za-z0-9._@+-]{1,100}$")  # user ids on AWS; the twin
 # RFC 3339 date-time, as openapi.json's `format: date-time` (fromisoformat alone takes more forms).
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
 LIMIT = re.compile(r"[0-9]{1,3}")
+QUERY_PARAMETERS = frozenset({"from", "to", "queueId", "agentId", "limit"})
 
 
 def _instant(request: Request, name: str) -> datetime | None:
@@ -37,7 +38,10 @@ def _instant(request: Request, name: str) -> datetime | None:
             raise ValueError(raw)
         value = datetime.fromisoformat(raw.upper())
     except ValueError:
-        raise bad_request(f"'{name}' must be an RFC 3339 date and time with an offset (e.g. 2026-11-25T09:00:00Z).", field=name) from None
+        raise bad_request(
+            f"'{name}' must be an RFC 3339 date and time with an offset (e.g. 2026-11-25T09:00:00Z).",
+            field=name,
+        ) from None
     if value.tzinfo is None:
         raise bad_request(f"'{name}' needs a UTC offset (e.g. Z or -05:00).", field=name)
     return value
@@ -50,6 +54,10 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
             "Amazon Connect's contact search cannot filter by customer number; search by time, queue or agent.",
             field="phone",
         )
+    unknown = sorted(set(request.args) - QUERY_PARAMETERS)
+    if unknown:
+        # Not ignored: a misspelt filter would otherwise silently widen the search.
+        raise bad_request(f"Unknown query parameter '{unknown[0]}'.", field=unknown[0])
     end = _instant(request, "to") or now
     start = _instant(request, "from") or end - DEFAULT_WINDOW
     if start >= end:
