@@ -19,7 +19,8 @@ def source_ip(event: dict[str, Any]) -> str | None:
 
 
 def client_address() -> str:
-    event = request.environ.get("awsgi.event")
+    wsgi_environ = request.environ  # the WSGI environ, not the process environment
+    event = wsgi_environ.get("awsgi.event")
     if isinstance(event, dict):
         return source_ip(event) or "unknown"
     return request.remote_addr or "unknown"

@@ -35,6 +35,10 @@ API_DEFAULTS_ON_AWS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+    "REFUSED_NUMBER_TYPES": "the code's default (premium rate, toll free, shared cost...) is the policy",
+    "OWN_PHONE_NUMBERS": "the instance's numbers are claimed outside the template; SOURCE_PHONE_NUMBER is added",
+    "HOURS_RATE_LIMIT": "tuning knob with a sound default",
+    "HOURS_IDS_TTL_SECONDS": "tuning knob with a sound default",
     "SQLITE_PATH": "the SQLite backend is the local stack's; on AWS DATA_BACKEND is dynamodb",
 }
 # Lambda variables the template leaves unset on purpose, and why.
