@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,16 +25,20 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from jam_core.aws_sdk import clients as sdk
+from jam_core.calls.pacing import Pacer
+from jam_core.tables.call_requests import SqliteCallRequests
 from local_connect.acd import AcdSettings
+from local_connect.call_placer import LocalCallPlacer
 from local_connect.clock import AdjustableClock, Clock
 from local_connect.cognito import api_environment as cognito_environment
 from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
-from local_connect.flow_services import attach
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.runtime_flows import attach
 from local_connect.site_config import site_config
 from local_connect.stack import build_stack
 from scripts.seed import main as seed
@@ -57,6 +62,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--callback-retry-delay", type=float, default=60.0)
     parser.add_argument("--callback-attempts", type=int, default=3)
     parser.add_argument("--throttle", action="store_true", help="Connect's default API quota on /connect-api")
+    parser.add_argument(
+        "--connect-call-rate",
+        type=float,
+        default=2.0,
+        help="StartOutboundVoiceContact requests a second the click-to-call placer may spend",
+    )
     parser.add_argument(
         "--clock-start",
         type=float,
@@ -162,6 +173,21 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
     return runtime, build_stack(mounts), base_url, notes
 
 
+def call_placer(base_url: str, sqlite_path: Path, rate: float) -> LocalCallPlacer:
+    """Places the click-to-calls the API queued (its SQLITE_PATH) through the Connect twin."""
+    connect = sdk.client(
+        "connect",
+        connect_timeout=2.0,
+        read_timeout=10.0,
+        total_attempts=1,  # the placer itself retries, in order, at the quota's pace
+        region_name="us-east-1",
+        endpoint_url=f"{base_url}/connect-api",
+        aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
+    )
+    return LocalCallPlacer(SqliteCallRequests(str(sqlite_path)), connect, Pacer(time.monotonic, rate))
+
+
 def demo_logins(path: Path = REPO_ROOT / "data" / "seed" / "users.json") -> list[str]:
     """ "username / password (phone)" of the local Cognito's demo users, as the seed file lists them."""
     try:
@@ -200,6 +226,8 @@ def main(argv: list[str]) -> int:
     runtime, app, base_url, notes = build(args)
     server = make_server(args.host, args.port, app, threaded=True)
     runtime.start()
+    placer = call_placer(base_url, lambda_database(), args.connect_call_rate)
+    placer.start()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -212,5 +240,6 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         server.server_close()
+        placer.stop()
         runtime.stop()
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from jam_api.auth import TokenVerifier
 from jam_api.config import Settings
 from jam_api.connect_client import make_connect_client
 from jam_api.contact.idempotency import IdempotencyStore
+from jam_api.contact.intake import CallIntake, intake_for
 from jam_api.contact.rate_limit import CallRateLimiter
 from jam_api.contact.routes import contact_blueprint
 from jam_api.contact.status import ContactStatusService
@@ -46,6 +48,7 @@ def create_app(
     survey_summary: SurveySummaryService | None = None,
     hours_limiter: AddressRateLimiter | None = None,
     idempotency: IdempotencyStore | None = None,
+    call_intake: CallIntake | None = None,
 ) -> Flask:
     """Build the API. Collaborators can be passed in (tests); by default they come from settings.
 
@@ -81,9 +84,14 @@ def create_app(
             "jam.hours_limiter": hours_limiter or AddressRateLimiter(*settings.hours_rate_limit),
             "jam.idempotency": idempotency or IdempotencyStore(),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
-            "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
+            "jam.queue_metrics": queue_metrics
+            or QueueMetricsService(connect, settings.connect_instance_id, settings.metrics_queue_ids),
             "jam.survey_summary": survey_summary or SurveySummaryService(settings),
             "jam.now": now,
+            # Built on first use: its table client is not paid for by every cold start.
+            "jam.call_intake": (lambda: call_intake)
+            if call_intake
+            else functools.cache(lambda: intake_for(settings, connect)),
             "jam.contact_status": contact_status
             or ContactStatusService(connect, settings.connect_instance_id, now=now),
         }

@@ -68,6 +68,16 @@ KNOWN_NUMBER_TYPES = frozenset(
 )
 
 
+def _positive_float(value: str, name: str) -> float:
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a number, got {value!r}") from exc
+    if not number > 0:
+        raise ConfigError(f"{name} must be positive, got {value!r}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     region: str = "us-east-1"
@@ -102,6 +112,14 @@ class Settings:
     # instance's hours ids are listed (ListHoursOfOperations).
     hours_rate_limit: tuple[int, int] = (60, 60)
     hours_ids_ttl_seconds: float = 900.0
+    # Click-to-call requests that wait for Connect's outbound quota (api/jam_api/contact/intake.py):
+    # their table (DynamoDB on AWS; the SQLite file locally), the SQS FIFO queue the call placer
+    # drains (AWS only), and the account's StartOutboundVoiceContact quota in requests a second.
+    call_request_table: str = "CallRequests"
+    call_queue_url: str = ""
+    connect_call_rate: float = 2.0
+    # The queues the supervisors' live metrics ask Connect about (the template's; empty = all).
+    metrics_queue_ids: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -136,6 +154,10 @@ class Settings:
             own_phone_numbers=_csv(env.get("OWN_PHONE_NUMBERS")),
             hours_rate_limit=_named_rate("HOURS_RATE_LIMIT", env.get("HOURS_RATE_LIMIT", "60/60")),
             hours_ids_ttl_seconds=float(env.get("HOURS_IDS_TTL_SECONDS", "900")),
+            call_request_table=env.get("CALL_REQUEST_TABLE") or "CallRequests",
+            call_queue_url=env.get("CALL_QUEUE_URL", "").strip(),
+            connect_call_rate=_positive_float(env.get("CONNECT_CALL_RATE", "2"), "CONNECT_CALL_RATE"),
+            metrics_queue_ids=_csv(env.get("METRICS_QUEUE_IDS")),
         )
         settings.check()
         return settings

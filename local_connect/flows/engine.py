@@ -26,7 +26,7 @@ from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_
 from local_connect.flows.lambdas import LambdaInvoker
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.model import Action, Flow
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactCenterServices,
     Prompt,

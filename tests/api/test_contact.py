@@ -316,8 +316,7 @@ def test_repeated_idempotency_key_does_not_use_up_the_rate_limit(
 @pytest.mark.parametrize(
     ("code", "status", "retry_after"),
     [
-        ("ThrottlingException", 429, True),
-        ("LimitExceededException", 503, True),
+        # ThrottlingException and LimitExceededException queue the request (test_call_queue.py).
         ("DestinationNotAllowedException", 403, False),
         ("OutboundContactNotPermittedException", 403, False),
         ("ResourceNotFoundException", 404, False),
@@ -341,9 +340,9 @@ def test_failed_call_gives_the_rate_limit_slot_back(
     app = create_app(settings, connect_client=connect[0], rate_limiter=CallRateLimiter(1, 600))
     client = CheckedClient(app.test_client())
     connect[1].add_client_error(
-        "start_outbound_voice_contact", "LimitExceededException", http_status_code=429
+        "start_outbound_voice_contact", "InternalServiceException", http_status_code=500
     )
-    assert post(client, make_token()).status_code == 503
+    assert post(client, make_token()).status_code == 502
     expect_start(connect[1])
     assert post(client, make_token()).status_code == 202
 
@@ -356,7 +355,9 @@ def test_a_failed_retry_does_not_free_the_slot_of_the_call_it_retried(
     retry = {"Idempotency-Key": "double-click-1"}
     expect_start(connect[1], ClientToken=ANY)
     assert post(client, make_token(), headers=retry).status_code == 202  # the call is placed
-    connect[1].add_client_error("start_outbound_voice_contact", "ThrottlingException", http_status_code=400)
-    assert post(client, make_token(), headers=retry).status_code == 429  # its retry fails
+    connect[1].add_client_error(
+        "start_outbound_voice_contact", "InternalServiceException", http_status_code=500
+    )
+    assert post(client, make_token(), headers=retry).status_code == 502  # its retry fails
     refused = post(client, make_token())  # the placed call still counts
     assert (refused.status_code, refused.get_json()["type"].rsplit("/", 1)[-1]) == (429, "rate-limited")

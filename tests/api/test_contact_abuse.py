@@ -10,6 +10,7 @@ from botocore.stub import ANY
 from jam_api import create_app
 from jam_api.config import ConfigError, Settings
 from jam_api.contact.idempotency import IdempotencyStore, client_token
+from jam_api.problems import Problem
 
 from tests.api.conftest import CheckedClient, TokenFactory
 from tests.api.test_contact import BODY, expect_start, post
@@ -94,15 +95,32 @@ def test_connects_idempotency_exception_is_409_not_502(
 def test_the_per_container_store_forgets_old_keys_and_is_bounded() -> None:
     now = [0.0]
     store = IdempotencyStore(ttl=60, max_keys=2, clock=lambda: now[0])
+    store.check("a", "key-00001", "f2")  # nothing accepted yet: any request may use the key
+    store.remember("a", "key-00001", "f1")
     store.check("a", "key-00001", "f1")
-    store.check("a", "key-00001", "f1")
-    with pytest.raises(Exception, match="different request"):
+    with pytest.raises(Problem, match="different request"):
         store.check("a", "key-00001", "f2")
     now[0] = 61.0
     store.check("a", "key-00001", "f2")  # expired here; Connect still guards it for 7 days
-    store.check("a", "key-00002", "f1")
-    store.check("a", "key-00003", "f1")  # evicts the oldest
-    store.check("a", "key-00001", "f3")
+    store.remember("a", "key-00002", "f1")
+    store.remember("a", "key-00003", "f1")
+    store.remember("a", "key-00004", "f1")  # evicts the oldest
+    store.check("a", "key-00002", "f3")
+
+
+def test_a_refused_request_does_not_bind_the_key(
+    client: CheckedClient, connect: Any, make_token: TokenFactory
+) -> None:
+    key = {"Idempotency-Key": "click-3f2a9c1e"}
+    connect[1].add_client_error(
+        "start_outbound_voice_contact", "InternalServiceException", http_status_code=500
+    )
+    assert (
+        post(client, make_token(), {**BODY, "attributes": {"issue": "billing"}}, headers=key).status_code
+        == 502
+    )
+    expect_start(connect[1], ClientToken=client_token(SUBJECT, key["Idempotency-Key"]))
+    assert post(client, make_token(), headers=key).status_code == 202
 
 
 @pytest.mark.parametrize(

@@ -24,15 +24,20 @@ CHRISTMAS_CLOSED = {
 CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitShort", "Hold")
 
 
+def choose_language(call: ScriptedCaller, language: str) -> None:
+    """Answer the language offer: 2 for Spanish, silence for English."""
+    if language == "es-US":
+        call.press("2")
+    else:
+        call.silence()
+
+
 def inbound(center: FlowHarness, number: str, language: str) -> ScriptedCaller:
     """Dial the inbound flow and pick the language: up to the point the main menu would start."""
     call = center.dial(number)
     call.expect_prompt("Welcome", language="en-US")
     call.expect_prompt("LanguageOffer")
-    if language == "es-US":
-        call.press("2")
-    else:
-        call.silence()
+    choose_language(call, language)
     call.expect_language(language)
     return call
 

@@ -86,3 +86,55 @@ def sdk_calls(root: Path, service: str) -> set[str]:
             if method in ops:
                 found.add(f"{service}:{ops[method]}")
     return found
+
+
+# Import roots of our own packages, as a deployed function sees them (its CodeUri plus jam_core).
+OWN_ROOTS = (REPO, REPO / "api", REPO / "lambdas")
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    for root in OWN_ROOTS:
+        for candidate in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+            if candidate.is_file() and "local_connect" not in candidate.parts:
+                return candidate
+    return None
+
+
+def import_closure(root: Path) -> set[Path]:
+    """The files of `root` (a function's package) and every module of ours they import,
+    transitively: the code a function can run, so the calls its role must allow."""
+    todo = list(python_files(root))
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            for name in names:
+                found = _module_file(name)
+                if found is not None and found not in seen:
+                    todo.append(found)
+    return seen
+
+
+def sdk_calls_of(root: Path, service: str) -> set[str]:
+    """sdk_calls over a function's import closure (its package and the shared modules it uses)."""
+    ops = operations(service)
+    found: set[str] = set()
+    for path in import_closure(root):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            method = node.func.attr
+            if method in ("get_paginator", "get_waiter") and node.args:
+                method = _string(node.args[0]) or ""
+            if method in ops:
+                found.add(f"{service}:{ops[method]}")
+    return found

@@ -2,10 +2,12 @@
 
 Two guards, because on Lambda several containers answer the same customer:
 
-* per container, before any Connect call: the key's request fingerprint (a hash of the customer and
-  the normalised request: E.164 number, flow id, attributes) is remembered for KEY_TTL_SECONDS
-  (at most MAX_KEYS keys, oldest forgotten first); a repeat with another fingerprint is refused
-  without spending Connect quota;
+* per container, before any Connect call: the fingerprint of an accepted request (a hash of the
+  customer and the normalised request: E.164 number, flow id, attributes) is remembered for
+  KEY_TTL_SECONDS (at most MAX_KEYS keys, oldest forgotten first); a repeat of its key with another
+  fingerprint is refused without spending Connect quota;
+* for a request that waits for Connect's quota, the fingerprint is stored with it (CallRequests,
+  contact/intake.py), so every container refuses the reuse of its key;
 * across containers: Connect's own ClientToken check. The ClientToken is derived from the customer
   and the key only (not the body), so the same key with another body reaches Connect under the same
   token and Connect answers IdempotencyException, which connect_errors maps to the same 409.
@@ -67,15 +69,20 @@ class IdempotencyStore:
         self._lock = threading.Lock()
 
     def check(self, customer: str, key: str, request_fingerprint: str) -> None:
-        """Remembers the key's fingerprint on first use; Problem 409 when a later use differs."""
+        """Problem 409 when the key was accepted here with another request's fingerprint."""
         now = self._clock()
         with self._lock:
             seen = self._seen.get((customer, key))
-            if seen is not None and now - seen[1] < self._ttl:
-                if seen[0] != request_fingerprint:
-                    raise key_reused()
-                return
-            self._seen[(customer, key)] = (request_fingerprint, now)
+        if seen is not None and now - seen[1] < self._ttl and seen[0] != request_fingerprint:
+            raise key_reused()
+
+    def remember(self, customer: str, key: str, request_fingerprint: str) -> None:
+        """After the request was accepted (placed or queued): a refused one binds its key to nothing."""
+        now = self._clock()
+        with self._lock:
+            seen = self._seen.get((customer, key))
+            if seen is None or now - seen[1] >= self._ttl:
+                self._seen[(customer, key)] = (request_fingerprint, now)
             self._seen.move_to_end((customer, key))
             while len(self._seen) > self._max:
                 self._seen.popitem(last=False)

@@ -11,7 +11,8 @@ from botocore.exceptions import ClientError
 
 from jam_api.hours.cache import TtlCache
 from jam_api.hours.directory import HoursDirectory
-from jam_core.hours.schedule import DAYS, Override, Slice, status_at
+from jam_core.schedule.arithmetic import DAYS, Override, Slice, status_at
+from jam_core.schedule.connect_read import read_schedule
 
 NOT_FOUND = frozenset({"ResourceNotFoundException", "AccessDeniedException"})
 
@@ -63,15 +64,7 @@ class HoursService:
 
     def _fetch(self, hours_id: str) -> dict[str, Any]:
         try:
-            hours = self._connect.describe_hours_of_operation(
-                InstanceId=self._instance_id, HoursOfOperationId=hours_id
-            )["HoursOfOperation"]
-            overrides: list[dict[str, Any]] = []
-            pages = self._connect.get_paginator("list_hours_of_operation_overrides").paginate(
-                InstanceId=self._instance_id, HoursOfOperationId=hours_id
-            )
-            for page in pages:
-                overrides += page.get("HoursOfOperationOverrideList", [])
+            return read_schedule(self._connect, self._instance_id, hours_id)
         except ClientError as exc:
             # On AWS the API's role may read the template's hours only (sam/template.yaml), so any
             # other id is refused before Connect looks it up: to the site that is "not found" too,
@@ -79,7 +72,6 @@ class HoursService:
             if exc.response.get("Error", {}).get("Code") in NOT_FOUND:
                 raise HoursNotFound(hours_id) from exc
             raise
-        return {**hours, "Overrides": overrides}
 
 
 def _hhmm(value: Any) -> str:
