@@ -34,7 +34,8 @@ class Problem(Exception):
         self.field = field
         self.retry_after = retry_after
         self.headers = dict(headers or {})
-        self.extra = dict(extra or {})  # RFC 9457 extension members (e.g. nextOpen)
+        # Further members (RFC 9457 allows extensions), e.g. a 401's machine-readable `reason`.
+        self.extra = dict(extra or {})
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -47,8 +48,7 @@ class Problem(Exception):
             body["field"] = self.field
         if self.retry_after is not None:
             body["retryAfter"] = self.retry_after
-        body.update(self.extra)
-        return body
+        return {**body, **self.extra}
 
     def response(self) -> Response:
         response = jsonify(self.body())

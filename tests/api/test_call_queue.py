@@ -217,3 +217,24 @@ def test_an_open_department_or_one_without_hours_is_called_at_once(
     client, _ = _closed_app(settings, connect, _Hours(True, None), Clock())
     connect[1].add_response("start_outbound_voice_contact", {"ContactId": "contact-now"}, {**ANY_START})
     assert post(client, make_token()).get_json() == {"contactId": "contact-now"}
+
+
+def test_a_waiting_requests_key_reused_with_another_body_is_409_in_any_container(
+    settings: Settings, connect: Any, make_token: TokenFactory
+) -> None:
+    # The request waits with its fingerprint in the (shared) table: another container, which has
+    # never seen the key, still refuses its reuse with another body, and answers a true retry.
+    pacer = Pacer(Clock(), rate=2.0, burst=5)
+    first_container, _ = _app(settings, connect, pacer, Clock())
+    connect[1].add_client_error("start_outbound_voice_contact", "ThrottlingException", http_status_code=400)
+    key = {"Idempotency-Key": "click-3f2a9c1e"}
+    waiting = post(first_container, make_token(), headers=key).get_json()
+    assert waiting["state"] == "scheduled"
+
+    other_container, _ = _app(settings, connect, Pacer(Clock(), rate=2.0, burst=5), Clock())
+    other_body = {**BODY, "attributes": {**BODY["attributes"], "issue": "billing"}}
+    refused = post(other_container, make_token(), other_body, headers=key)  # no Connect call stubbed
+    assert refused.status_code == 409
+    assert refused.get_json()["type"].endswith("/idempotency-key-reused")
+    retried = post(other_container, make_token(), headers=key).get_json()
+    assert retried["contactId"] == waiting["contactId"]

@@ -212,9 +212,13 @@ def test_malformed_id_is_404_without_asking_connect(client: CheckedClient, make_
 
 
 def test_token_is_required_and_verified(client: CheckedClient, make_token: TokenFactory) -> None:
-    assert get(client, None).status_code == 401
-    assert get(client, make_token(exp=1)).status_code == 401
-    assert get(client, make_token(aud="another-client")).status_code == 401
+    for token, reason in (
+        (None, "missing-token"),
+        (make_token(exp=1), "expired"),
+        (make_token(aud="another-client"), "wrong-client"),
+    ):
+        response = get(client, token)
+        assert (response.status_code, response.get_json()["reason"]) == (401, reason)
 
 
 def test_polling_within_two_seconds_reads_connect_once(

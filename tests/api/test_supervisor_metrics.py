@@ -156,6 +156,7 @@ def test_sign_in_required(app: Flask) -> None:
     response = get(app)
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["reason"] == "missing-token"
 
 
 def test_connect_throttling_is_a_429_with_retry_after(

@@ -176,6 +176,8 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
     assert len(every_hours) == 3
     assert grants["connect:DescribeHoursOfOperation"] == every_hours
     assert grants["connect:ListHoursOfOperationOverrides"] == every_hours
+    # Which hours ids exist (unknown ids answer 404 without a call): the instance's list only.
+    assert grants["connect:ListHoursOfOperations"] == [INSTANCE_ARN]
     contacts = [{"Fn::Sub": ["${Instance}/contact/*", {"Instance": INSTANCE_ARN}]}]
     assert grants["connect:StartOutboundVoiceContact"] == contacts
     # The call status reads contacts of this instance only, and names the template's queues.

@@ -170,6 +170,20 @@ def connect_with_flows(states: Mapping[str, tuple[str, str]] | None = None) -> t
 
 
 def stub_hours(stubber: Stubber) -> None:
+    # The API lists the instance's hours ids once (unknown ids cost no Connect call).
+    stubber.add_response(
+        "list_hours_of_operations",
+        {
+            "HoursOfOperationSummaryList": [
+                {
+                    "Id": i,
+                    "Arn": f"arn:aws:connect:us-east-1:{ACCOUNT}:instance/{INSTANCE_ID}/operating-hours/{i}",
+                }
+                for i in HOURS_IDS.values()
+            ]
+        },
+        {"InstanceId": INSTANCE_ID, "MaxResults": 1000},
+    )
     for output, hours_id in HOURS_IDS.items():
         expected = {"InstanceId": INSTANCE_ID, "HoursOfOperationId": hours_id}
         stubber.add_response(

@@ -39,6 +39,10 @@ API_DEFAULTS_ON_AWS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+    "REFUSED_NUMBER_TYPES": "the code's default (premium rate, toll free, shared cost...) is the policy",
+    "OWN_PHONE_NUMBERS": "the instance's numbers are claimed outside the template; SOURCE_PHONE_NUMBER is added",
+    "HOURS_RATE_LIMIT": "tuning knob with a sound default",
+    "HOURS_IDS_TTL_SECONDS": "tuning knob with a sound default",
 }
 # Declared empty on AWS (the code's AWS default) only so `sam local start-api --env-vars` can set
 # them: SAM CLI overrides only variables the template declares (tests/iac/test_sam_local.py).

@@ -99,6 +99,11 @@ class CallIntake:
         request_id = request_id_for(customer, idempotency_key)
         known = self._requests.get(request_id)
         if known is not None:  # a retry of a request that already waited
+            if fingerprint and known.fingerprint and known.fingerprint != fingerprint:
+                # The same Idempotency-Key with another request (stored, so every container sees it).
+                from jam_api.contact.idempotency import key_reused
+
+                raise key_reused()
             if known.state == SCHEDULED:
                 return self.accepted_view(known)
             return {"contactId": known.request_id}
