@@ -72,6 +72,8 @@ export interface CallRequest {
   destinationPhoneNumber: string;
   contactFlowId: string;
   attributes: { department: string; issue: string; language: "en-US" | "es-US"; note?: string };
+  /** The department is closed: call at its next opening instead (the API answers 409 otherwise). */
+  callWhenOpen?: boolean;
 }
 
 export function requestCall(

@@ -5,7 +5,7 @@
 import { type Ref, useEffect, useRef, useState } from "react";
 import { ApiError, type ContactStatus, fetchContactStatus } from "../api";
 import { type MessageKey, useI18n } from "../i18n";
-import { duration } from "../time/format";
+import { duration, dayAndTime } from "../time/format";
 
 /** What the page shows: "placing" until the API first answers, then the API's state. */
 export interface LiveStatus {
@@ -20,6 +20,8 @@ export interface LiveStatus {
   disconnectedAt?: string | null;
   /** Connect's code for how it ended, once it has. */
   disconnectReason?: string | null;
+  /** While scheduled: when the contact center expects to place the call (ISO 8601). */
+  estimatedCallAt?: string | null;
   /** Why the status may be stale or has stopped: the last known state stays on screen. */
   problem?: "unauthorized" | "not-found" | "busy" | "unreachable" | null;
 }
@@ -56,6 +58,7 @@ export function useContactStatus(apiBase: string, idToken: string | null, contac
           connectedToAgentAt: answer.connectedToAgentAt,
           disconnectedAt: answer.disconnectedAt,
           disconnectReason: answer.disconnectReason ?? null,
+          estimatedCallAt: answer.state === "scheduled" ? answer.estimatedCallAt ?? null : null,
           problem: null,
         });
         if (answer.state === "ended" || answer.state === "failed") next = null;
@@ -171,8 +174,13 @@ function CallSummary({ status }: { status: LiveStatus }) {
   );
 }
 
+/** The visitor's own time zone: "we call you at" is read where they are. */
+function localZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
 export function CallStatusView({ status, contactId, phoneNumber, statusRef }: { status: LiveStatus; contactId: string; phoneNumber: string; statusRef?: Ref<HTMLDivElement> }) {
-  const { t } = useI18n();
+  const { lang, t } = useI18n();
   const outcome = status.state === "ended" ? outcomeOf(status.disconnectReason) : status.state === "failed" ? "failed" : null;
   const steps: { key: LiveStatus["state"]; text: string }[] = [
     // A request waiting for Connect's outbound quota stands where "placing" would.
@@ -209,6 +217,9 @@ export function CallStatusView({ status, contactId, phoneNumber, statusRef }: { 
         <p>{shown[current].text}</p>
         {(status.state === "placing" || status.state === "requested") && <p>{t("statusUnknownLive", { number: phoneNumber })}</p>}
         {(waiting || status.state === "scheduled") && status.position ? <p>{t("statusPosition", { position: status.position })}</p> : null}
+        {status.state === "scheduled" && status.estimatedCallAt ? (
+          <p data-testid="call-at">{t("statusCallAt", { when: dayAndTime(Date.parse(status.estimatedCallAt), lang, localZone()) })}</p>
+        ) : null}
         {waiting && status.estimatedWaitSeconds ? <p>{t("statusWait", { time: duration(status.estimatedWaitSeconds * 1000) })}</p> : null}
         {(outcome === "no-answer" || outcome === "busy" || outcome === "failed") && <p>{t("outcomeTryAgain")}</p>}
       </div>

@@ -106,6 +106,34 @@ describe("Get a call", () => {
     expect(calls).toHaveLength(0);
   });
 
+  test("closed department: 'call me when you open' asks the API for a call at the opening", async () => {
+    const { fetcher, calls } = fakeFetch((url, init) =>
+      init?.method === "POST"
+        ? json({ contactId: "req-1", state: "scheduled", estimatedCallAt: "2026-01-19T13:00:00+00:00" }, 202)
+        : json({
+            contactId: "req-1",
+            state: "scheduled",
+            queueName: null,
+            initiatedAt: null,
+            enqueuedAt: null,
+            connectedToAgentAt: null,
+            disconnectedAt: null,
+            positionInQueue: null,
+            estimatedWaitSeconds: null,
+            estimatedCallAt: "2026-01-19T13:00:00+00:00",
+            asOf: "2026-01-18T17:00:00+00:00",
+          }),
+    );
+    page(SUNDAY_NOON, fetcher);
+    const user = await fillIn();
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Call me when you open" }));
+    const posts = calls.filter((c) => c.init.method === "POST");
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(String(posts[0].init.body))).toMatchObject({ callWhenOpen: true, attributes: { department: "sales" } });
+    expect(await screen.findByTestId("call-at")).toHaveTextContent(/We expect to call you/);
+  });
+
   test("a customer without a verified number is led to verify it", () => {
     const { fetcher } = fakeFetch(() => json({}));
     page(THURSDAY_NOON, fetcher, { ...maria, phoneNumber: "+12025550103", phoneVerified: false });

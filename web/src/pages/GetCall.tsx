@@ -107,7 +107,7 @@ function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
     );
   }
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: FormEvent, callWhenOpen = false) => {
     event.preventDefault();
     if (pending.current || !chosen || !issue || !session.idToken || !session.phoneNumber) return;
     pending.current = true; // set synchronously: a second click in the same tick is ignored
@@ -122,6 +122,7 @@ function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
           destinationPhoneNumber: session.phoneNumber,
           contactFlowId: config.webIngressContactFlowId,
           attributes: { department: chosen.id, issue, language: callLanguage, ...(note.trim() ? { note: note.trim() } : {}) },
+          ...(callWhenOpen ? { callWhenOpen: true } : {}),
         },
         fetcher,
       );
@@ -244,6 +245,22 @@ function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
               {submitting ? t("calling") : t("callMe")}
             </button>
           </div>
+          {closed && chosen && status?.nextOpen ? (
+            <div className="control mt-3">
+              <button
+                type="button"
+                className={`button is-link is-light${submitting ? " is-loading" : ""}`}
+                disabled={submitting || needsVerification || waiting || !issue}
+                aria-describedby="call-when-open-hint"
+                onClick={(event) => void submit(event, true)}
+              >
+                {t("callWhenOpen")}
+              </button>
+              <p className="help" id="call-when-open-hint">
+                {t("callWhenOpenHint", { department: chosen.label[lang] })}
+              </p>
+            </div>
+          ) : null}
           {!issue && (
             <p className="help" id="choose-hint">
               {t("chooseDepartmentIssue")}
