@@ -7,6 +7,7 @@ import sys
 
 COMMANDS = {
     "serve": ("local_connect.server", "start the whole local contact center"),
+    "check": ("local_connect.flows.check", "check flow files (or the template's flows): problems by action"),
     "call": ("local_connect.flows.cli", "call a flow from the terminal: prompts printed, digits typed"),
     "phone": ("local_connect.phone.cli", "a terminal test phone against a running local stack"),
     "token": ("local_connect.cognito.cli", "print a local ID token for a demo user (what the API expects)"),

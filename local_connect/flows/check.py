@@ -3,7 +3,8 @@
     python -m local_connect.flows.check                   # every flow the template maps (make flows-check)
     python -m local_connect.flows.check export.json ...   # any files: problems and unsupported blocks
 
-Exit status 1 when a flow has errors; unsupported action types and warnings are reported only.
+Exit status 1 when a flow has errors (a file that is not UTF-8 JSON is one: one line says why, never a
+traceback); unsupported action types and warnings are reported only.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             try:
                 reports.append(load_flow_file(path, key=path.name).report)
-            except OSError as exc:
-                print(f"{path}: {exc}")
+            except OSError as exc:  # missing, a directory, unreadable
+                print(f"{path}: cannot read: {exc.strerror or exc}")
                 return 1
     for report in reports:
         print(report)

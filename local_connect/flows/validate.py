@@ -20,7 +20,7 @@ from local_connect.flows.catalog import (
     STAFFING_METRICS,
     ActionSpec,
 )
-from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, ParsedDocument
+from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, ParsedDocument, shape_problems
 
 # The Flow Language's limits on a flow and on action identifiers.
 MAX_ACTIONS = 250
@@ -111,6 +111,8 @@ def validate(parsed: ParsedDocument) -> Report:
     elif flow.start_action not in flow.actions:
         report.add(ERROR, None, f"StartAction {flow.start_action!r} is not an action of the flow")
     for action in flow:
+        for message in shape_problems(action.raw):  # what the forgiving parse dropped
+            report.add(ERROR, action.identifier, message)
         _check_action(action, flow, report)
     _check_reachability(flow, report)
     return report
