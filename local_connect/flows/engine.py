@@ -200,11 +200,11 @@ class FlowEngine:
         session = self.sessions.get(contact_id)
         if session is None or not session.active:
             return
-        session.burst_start = None  # the caller's keys, not the flow, made this run
         for key in keys:
             waiting = session.waiting
             if waiting is None or waiting.kind != "input":
                 return
+            session.burst_start = None  # the caller's key, not the flow, makes this run
             self._on_wait_event(session, waiting, functools.partial(self._input_key, session, waiting, key))
 
     def stop(self, contact_id: str) -> None:
@@ -777,8 +777,8 @@ class FlowEngine:
                 if "QueueTimeAdjustmentSeconds" in params
                 else None
             )
-            if priority is not None and priority < 1:
-                raise ValueError("priority must be 1 or more")
+            if priority is not None and not 1 <= priority <= 99:  # the validator's range
+                raise BadParameter(f"QueuePriority must be from 1 to 99, got {priority}")
             self.services.set_routing(session.contact_id, priority=priority, time_adjustment=adjustment)
         except Exception:
             return self._error(session, action, "NoMatchingError")
