@@ -625,7 +625,8 @@ class FlowEngine:
         arn = references.resolve_value(scope, params.get("LambdaFunctionARN"))
         raw = params.get("LambdaInvocationAttributes") or {}
         parameters = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
-        timeout = float(params.get("InvocationTimeLimitSeconds") or 3)
+        raw_timeout = params.get("InvocationTimeLimitSeconds")
+        timeout = self._number(session, raw_timeout, "InvocationTimeLimitSeconds") if raw_timeout else 3.0
         response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
         try:
             result = self.lambdas.invoke(arn, self.lambda_event(session, parameters, scope), timeout)

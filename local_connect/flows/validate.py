@@ -211,7 +211,7 @@ def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None
                 ident,
                 "CheckHoursOfOperation needs exactly an Equals True and an Equals False condition",
             )
-    if action.type == "CheckMetricData" and action.parameters.get("MetricType") in STAFFING_METRICS:
+    if action.type == "CheckMetricData" and str(action.parameters.get("MetricType")) in STAFFING_METRICS:
         for branch in transitions.conditions:
             if (branch.condition.operator, list(branch.condition.operands)) != ("NumberGreaterThan", ["0"]):
                 report.add(ERROR, ident, "a staffing metric only takes the condition NumberGreaterThan 0")
@@ -336,7 +336,7 @@ def _attributes(params: Any) -> Iterable[str]:
 
 def _lambda(params: Any) -> Iterable[str]:
     limit = params.get("InvocationTimeLimitSeconds")
-    if limit is not None and not (_positive_number(limit) and float(limit) <= 8):
+    if limit is not None and not (_positive_number(limit) and (_is_reference(limit) or float(limit) <= 8)):
         yield f"InvocationTimeLimitSeconds must be between 1 and 8, got {limit!r}"
     invocation = params.get("InvocationType")
     if invocation is not None and invocation not in ("SYNCHRONOUS", "ASYNCHRONOUS"):
@@ -357,13 +357,13 @@ def _routing(params: Any) -> Iterable[str]:
         try:
             if not 1 <= int(priority) <= 99:
                 raise ValueError
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             yield f"QueuePriority must be a whole number from 1 to 99, got {priority!r}"
     adjustment = params.get("QueueTimeAdjustmentSeconds")
     if adjustment is not None and not _is_reference(adjustment):
         try:
             int(adjustment)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             yield f"QueueTimeAdjustmentSeconds must be an integer, got {adjustment!r}"
 
 
@@ -390,7 +390,7 @@ def _loop(params: Any) -> Iterable[str]:
 
 def _metric(params: Any) -> Iterable[str]:
     metric = params.get("MetricType")
-    if metric is not None and metric not in CHECK_METRICS:
+    if metric is not None and (not isinstance(metric, str) or metric not in CHECK_METRICS):
         yield f"MetricType {metric!r} is not one of {sorted(CHECK_METRICS)}"
 
 
@@ -404,7 +404,7 @@ def _callback(params: Any) -> Iterable[str]:
 def _iterative(params: Any) -> Iterable[str]:
     interval = params.get("InterruptFrequencySeconds")
     if interval is not None and not (
-        _is_reference(interval) or (str(interval).isdigit() and int(interval) > 0)
+        _is_reference(interval) or (str(interval).isdecimal() and int(interval) > 0)
     ):
         yield f"InterruptFrequencySeconds must be a whole number of seconds, got {interval!r}"
     messages = params.get("Messages")

@@ -414,3 +414,49 @@ def test_a_missing_file_is_one_line_too(tmp_path: Path) -> None:
     result = run_check("local_connect", "check", str(tmp_path / "nowhere.json"))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stdout.strip() == f"{tmp_path / 'nowhere.json'}: cannot read: No such file or directory"
+
+
+@pytest.mark.parametrize(
+    ("type_", "parameters", "named"),
+    [
+        ("CheckMetricData", {"MetricType": []}, "MetricType [] is not one of"),
+        (
+            "UpdateContactRoutingBehavior",
+            {"QueuePriority": 1e400},
+            "QueuePriority must be a whole number from 1 to 99",
+        ),
+        (
+            "UpdateContactRoutingBehavior",
+            {"QueueTimeAdjustmentSeconds": -1e400},
+            "QueueTimeAdjustmentSeconds must be an integer",
+        ),
+        (
+            "MessageParticipantIteratively",
+            {"Messages": [{"Text": "a"}], "InterruptFrequencySeconds": "²"},
+            "InterruptFrequencySeconds must be a whole number of seconds, got '²'",
+        ),
+    ],
+)
+def test_values_that_once_crashed_the_validator_are_named(
+    type_: str, parameters: dict[str, Any], named: str
+) -> None:
+    """Each of these raised TypeError, OverflowError or ValueError out of the strict load."""
+    broken = action("x", type_, parameters, NextAction="bye")
+    with pytest.raises(FlowError) as refused:
+        load_flow(document(broken, BYE), key="F", strict=True)
+    assert named in str(refused.value)
+
+
+def test_a_dynamic_lambda_time_limit_is_accepted() -> None:
+    """It raised ValueError (float("$.Attributes.t")); the validator's rule lets a reference through."""
+    lambda_call = action(
+        "x",
+        "InvokeLambdaFunction",
+        {
+            "LambdaFunctionARN": "arn:aws:lambda:us-east-1:1:function:f",
+            "InvocationTimeLimitSeconds": "$.Attributes.t",
+        },
+        NextAction="bye",
+        Errors=[{"ErrorType": "NoMatchingError", "NextAction": "bye"}],
+    )
+    assert "InvocationTimeLimitSeconds" not in str(load_flow(document(lambda_call, BYE), key="F").report)

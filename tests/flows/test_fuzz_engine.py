@@ -1,0 +1,350 @@
+"""Property-based fuzz of the flow engine: random flow graphs built from the action catalog, with
+mutated parameters (wrong types, missing keys, huge and negative numbers, unicode) and wrong shapes,
+run for a random caller (keys, silence, waiting, hanging up at any point) and random Lambda answers.
+
+What must hold for every example: loading never raises (a strict load only FlowError), no exception
+escapes the engine (nor is swallowed by the scheduler), the engine never reports an internal error,
+every event returns after a bounded number of timers, and every call ends: by itself, or when the
+caller hangs up, leaving nothing scheduled.
+
+Bounded for `make test`: FUZZ_EXAMPLES examples (300 by default, derandomized so CI runs the same
+ones; set FUZZ_EXAMPLES=5000 for a longer hunt with fresh examples).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from local_connect.clock import ManualClock, Scheduler
+from local_connect.definitions import Definitions, load_definitions
+from local_connect.flows import engine as engine_module
+from local_connect.flows.engine import FlowEngine
+from local_connect.flows.loader import FlowError, FlowLibrary, load_flow
+from local_connect.flows.memory import InMemoryCenter
+from local_connect.flows.services import ContactCenterServices
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+SILENCES = 40  # after the caller's script, at most this many silences before the caller hangs up
+TIMERS_PER_EVENT = engine_module.STEP_BUDGET + 10  # a timer runs at least one action
+
+
+# ---------------------------------------------------------------- the catalog, in one place
+@dataclass(frozen=True)
+class Shape:
+    parameters: tuple[str, ...]
+    errors: tuple[str, ...]
+    operators: tuple[str, ...]
+
+
+def catalog() -> dict[str, Shape]:
+    """The action types the engine runs, as the fuzzer needs them (the only use of the catalog)."""
+    from local_connect.flows.catalog import SPECS
+
+    return {name: Shape(spec.parameters, spec.errors, spec.operators) for name, spec in SPECS.items()}
+
+
+def unsupported_types() -> list[str]:
+    from local_connect.flows.catalog import KNOWN_UNSUPPORTED
+
+    return sorted(KNOWN_UNSUPPORTED)[:5]
+
+
+CATALOG = catalog()
+DEFINITIONS = load_definitions()
+
+
+def contact_center(definitions: Definitions, clock: ManualClock) -> Any:
+    """The in-memory contact center the engine runs against (the only use of memory.py)."""
+    return InMemoryCenter(definitions, clock)
+
+
+# ---------------------------------------------------------------- values
+QUEUE = next(iter(DEFINITIONS.queues.values())).arn
+HOURS = next(iter(DEFINITIONS.hours.values())).arn
+PHONE = {"PhoneNumberValidation": {"NumberFormat": "Local", "CountryCode": "US"}}
+# A value each parameter plausibly has, so the fuzzer gets past the first check of each action.
+PLAUSIBLE: dict[str, list[Any]] = {
+    "Text": ["hello $.Attributes.a", "<>"],
+    "SSML": ["<speak>hi</speak>"],
+    "PromptId": ["arn:aws:connect:prompt/1"],
+    "Media": [{"Uri": "s3://bucket/a.wav", "SourceType": "S3", "MediaType": "Audio"}],
+    "LanguageCode": ["en-US", "es-US"],
+    "Messages": [[{"Text": "one"}, {"Text": "two"}], [{"PromptId": "p"}]],
+    "InterruptFrequencySeconds": ["2", "0"],
+    "InputTimeLimitSeconds": ["3", "0", "$.Attributes.t"],
+    "StoreInput": ["True", "False"],
+    "InputValidation": [
+        PHONE,
+        {"CustomValidation": {"MaximumLength": "4"}},
+        {"PhoneNumberValidation": {"NumberFormat": "E164"}},
+    ],
+    "DTMFConfiguration": [
+        {"InputTerminationSequence": "#", "InterdigitTimeLimitSeconds": "2"},
+        {"InputTerminationSequence": "*"},
+    ],
+    "Attributes": [{"a": "1", "t": "0"}, {"b": "$.Attributes.a"}],
+    "ComparisonValue": ["$.Attributes.a", "$.StoredCustomerInput", "1"],
+    "LambdaFunctionARN": ["arn:aws:lambda:us-east-1:1:function:fuzz"],
+    "InvocationTimeLimitSeconds": ["3"],
+    "ResponseValidation": [{"ResponseType": "STRING_MAP"}, {"ResponseType": "JSON"}],
+    "LambdaInvocationAttributes": [{"x": "$.Attributes.a"}],
+    "QueueId": [QUEUE, "$.Attributes.a"],
+    "HoursOfOperationId": [HOURS],
+    "MetricType": ["NumberOfAgentsAvailable", "NumberOfContactsInQueue"],
+    "QueuePriority": ["5", "$.Attributes.a"],
+    "QueueTimeAdjustmentSeconds": ["30"],
+    "TextToSpeechVoice": ["Joanna", "Lupe"],
+    "TextToSpeechEngine": ["Neural"],
+    "EventHooks": [{"CustomerQueue": "Fuzz"}, {"CustomerRemaining": "arn:flow/Fuzz"}],
+    "CallbackNumber": ["+12025550143", "$.CustomerEndpoint.Address", "12"],
+    "InitialCallDelaySeconds": ["5"],
+    "MaximumConnectionAttempts": ["2"],
+    "RetryDelaySeconds": ["60"],
+    "ContactFlowId": ["Fuzz", "arn:flow/Fuzz"],
+    "LoopCount": ["2", "0", "100"],
+    "TimeoutSeconds": ["0", "5"],
+    "TimeLimitSeconds": ["1"],
+    "FlowLoggingBehavior": ["Enabled"],
+    "RecordingBehavior": [{"RecordedParticipants": ["Customer"]}],
+    "TargetContact": ["Current"],
+    "Name": ["a task"],
+}
+ODD_TEXT = [
+    "",
+    "0",
+    "-1",
+    "1e999",
+    "-1e999",
+    "NaN",
+    "Infinity",
+    "٣",
+    "²",
+    "1_0",
+    "True",
+    "$.",
+    "$.Attributes",
+    "$.External.x.y",
+    "x" * 300,
+]
+leaves = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(ODD_TEXT),
+    st.text(max_size=8),
+)
+json_values = st.recursive(
+    leaves,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+RESULTS = [
+    "ContinueLooping",
+    "DoneLooping",
+    "True",
+    "False",
+    "WaitCompleted",
+    "MessagesInterrupted",
+    "1",
+    "2",
+    "#",
+    "50",
+    "100",
+    "Timeout",
+]
+
+
+@st.composite
+def parameters(draw: st.DrawFn, names: tuple[str, ...]) -> Any:
+    if draw(st.integers(0, 30)) == 0:
+        return draw(json_values)  # Parameters that are not an object at all
+    params: dict[str, Any] = {}
+    for name in names:
+        choice = draw(st.sampled_from(["absent", "plausible", "plausible", "mutated"]))
+        if choice == "plausible" and name in PLAUSIBLE:
+            params[name] = draw(st.sampled_from(PLAUSIBLE[name]))
+        elif choice == "mutated":
+            params[name] = draw(json_values)
+    if draw(st.booleans()) and draw(st.booleans()):
+        params[draw(st.text(max_size=6))] = draw(json_values)  # a key no action takes
+    return params
+
+
+@st.composite
+def transitions(draw: st.DrawFn, shape: Shape, ids: list[str]) -> Any:
+    if draw(st.integers(0, 30)) == 0:
+        return draw(json_values)  # Transitions that are not an object
+    targets = st.sampled_from([*ids, "nowhere", ""])
+    result: dict[str, Any] = {}
+    if draw(st.integers(0, 5)):
+        result["NextAction"] = draw(targets)
+    operators = st.sampled_from([*shape.operators, "Equals", "TextContains", "Bogus"])
+    condition = st.fixed_dictionaries(
+        {
+            "NextAction": targets,
+            "Condition": st.fixed_dictionaries(
+                {
+                    "Operator": operators,
+                    "Operands": st.lists(st.sampled_from(RESULTS) | st.text(max_size=4), max_size=2),
+                }
+            ),
+        }
+    )
+    error = st.fixed_dictionaries(
+        {"ErrorType": st.sampled_from([*shape.errors, "NoMatchingError", "Bogus"]), "NextAction": targets}
+    )
+    if draw(st.integers(0, 2)):
+        result["Conditions"] = draw(
+            json_values if draw(st.integers(0, 15)) == 0 else st.lists(condition, max_size=3)
+        )
+    if draw(st.integers(0, 2)):
+        result["Errors"] = draw(json_values if draw(st.integers(0, 15)) == 0 else st.lists(error, max_size=3))
+    return result
+
+
+@st.composite
+def flows(draw: st.DrawFn) -> dict[str, Any]:
+    count = draw(st.integers(1, 7))
+    ids = [f"a{i}" for i in range(count)]
+    actions: list[Any] = []
+    for identifier in ids:
+        type_ = draw(
+            st.sampled_from(sorted(CATALOG))
+            if draw(st.integers(0, 12))
+            else st.sampled_from([*unsupported_types(), "", "NoSuchType"])
+        )
+        shape = CATALOG.get(type_, Shape(("Text",), ("NoMatchingError",), ()))
+        actions.append(
+            {
+                "Identifier": identifier,
+                "Type": type_,
+                "Parameters": draw(parameters(shape.parameters)),
+                "Transitions": draw(transitions(shape, ids)),
+            }
+        )
+    if draw(st.integers(0, 20)) == 0:
+        actions.append(draw(json_values))  # an entry of Actions that is not an action
+    start = (
+        draw(st.sampled_from(ids))
+        if draw(st.integers(0, 20))
+        else draw(st.sampled_from(["", "nowhere", None]))
+    )
+    return {"Version": "2019-10-30", "StartAction": start, "Actions": actions}
+
+
+caller_events = st.lists(
+    st.one_of(
+        st.tuples(st.just("press"), st.text(alphabet="0123456789*#", min_size=1, max_size=12)),
+        st.tuples(st.just("silence"), st.just("")),
+        st.tuples(st.just("wait"), st.sampled_from(["0", "0.5", "3", "61", "3600"])),
+        st.tuples(st.just("hangup"), st.just("")),
+    ),
+    max_size=10,
+)
+
+
+# ---------------------------------------------------------------- the engine under test
+class FuzzLambdas:
+    """Lambda answers drawn by hypothesis: a string map, JSON, something else, or a failure."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self.data = data
+
+    def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
+        answer = self.data.draw(
+            st.one_of(
+                st.dictionaries(st.sampled_from(["a", "t", "x"]), st.sampled_from(ODD_TEXT)),
+                json_values,
+                st.just(RuntimeError),
+            ),
+            label="lambda answer",
+        )
+        if answer is RuntimeError:
+            raise RuntimeError("the Lambda failed")
+        return answer
+
+
+def run_events(scheduler: Scheduler, clock: ManualClock, until: float | None) -> None:
+    """Fire due timers (moving the clock to each, up to `until`; None: only the next one), bounded."""
+    ran = 0
+    while (due := scheduler.next_due()) is not None and (until is None or due <= until):
+        clock.set(max(due, clock.now()))
+        while scheduler.run_next():
+            ran += 1
+            assert ran <= TIMERS_PER_EVENT, "an event ran more timers than the step budget allows: a hang"
+        if until is None:
+            return
+    if until is not None:
+        clock.set(max(until, clock.now()))
+
+
+@pytest.mark.timeout(max(120, EXAMPLES // 10))  # a hang fails the test instead of stalling make test
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize="FUZZ_EXAMPLES" not in os.environ,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    document=flows(),
+    script=caller_events,
+    channel=st.sampled_from(["VOICE", "VOICE", "CHAT"]),
+    data=st.data(),
+)
+def test_no_flow_and_no_caller_crashes_or_hangs_the_engine(
+    document: dict[str, Any], script: list[tuple[str, str]], channel: str, data: st.DataObject
+) -> None:
+    try:
+        load_flow(document, key="Fuzz", arn="arn:flow/Fuzz", strict=True)
+        event("strict load: accepted")
+    except FlowError as refused:
+        assert refused.report.errors  # refused, with the reason named
+        event("strict load: refused")
+    flow = load_flow(document, key="Fuzz", arn="arn:flow/Fuzz").flow  # lenient: never raises
+
+    clock = ManualClock()
+    scheduler = Scheduler(clock)
+    center = contact_center(DEFINITIONS, clock)
+    services: ContactCenterServices = center
+    engine = FlowEngine(services, scheduler, FlowLibrary({"Fuzz": flow}), FuzzLambdas(data))
+    contact = center.new_contact("+12025550199", method="INBOUND", channel=channel, attributes={"a": "1"})
+
+    engine.start(contact.id, "Fuzz")
+    hung_up = False
+    for kind, value in script:
+        if kind == "press":
+            engine.digits(contact.id, value)
+        elif kind == "silence":
+            run_events(scheduler, clock, None)
+        elif kind == "wait":
+            run_events(scheduler, clock, clock.now() + float(value))
+        else:
+            engine.stop(contact.id)
+            hung_up = True
+            break
+    for _ in range(SILENCES):  # a silent caller from here on
+        if hung_up or contact.id not in engine.sessions:
+            break
+        run_events(scheduler, clock, None)
+    ended_by_flow = contact.id not in engine.sessions
+    engine.stop(contact.id)  # the caller hangs up, if the flow has not ended the call
+
+    session = engine.session(contact.id)
+    assert session is not None
+    spun = any("loops without waiting" in p for p in engine.problems)
+    event("call ended: " + ("step budget" if spun else "by the flow" if ended_by_flow else "caller hung up"))
+    for type_ in sorted({flow.actions[a].type for key, a in session.trace if a in flow.actions}):
+        event(f"ran {type_ or '(no type)'}")
+
+    assert not scheduler.errors, scheduler.errors  # an exception in a timer (swallowed by run_due)
+    assert not [p for p in engine.problems if engine_module.INTERNAL_ERROR in p]
+    assert contact.id not in engine.sessions and scheduler.pending() == 0  # the call has ended
