@@ -32,7 +32,7 @@ from local_connect.flows.services import ContactCenterServices
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 SILENCES = 40  # after the caller's script, at most this many silences before the caller hangs up
-TIMERS_PER_EVENT = engine_module.STEP_BUDGET + 10  # a timer runs at least one action
+TIMERS_PER_EVENT = engine_module.STEP_BUDGET + 10  # at one instant (a timer runs at least one action)
 
 
 # ---------------------------------------------------------------- the catalog, in one place
@@ -162,81 +162,104 @@ RESULTS = [
 ]
 
 
+def mutated(draw: st.DrawFn, chaos: int) -> bool:
+    """Whether to break this part: `chaos` in 20 (each example draws its own chaos level).
+
+    Hypothesis favours the simplest choice (0, False, the first element), so every choice here is
+    written with the simplest answer meaning "the plausible flow": otherwise most examples die at
+    their first action."""
+    return chaos > 0 and draw(st.integers(0, 19)) >= 20 - chaos
+
+
 @st.composite
-def parameters(draw: st.DrawFn, names: tuple[str, ...]) -> Any:
-    if draw(st.integers(0, 30)) == 0:
+def parameters(draw: st.DrawFn, names: tuple[str, ...], chaos: int) -> Any:
+    if mutated(draw, chaos) and draw(st.booleans()):
         return draw(json_values)  # Parameters that are not an object at all
     params: dict[str, Any] = {}
     for name in names:
-        choice = draw(st.sampled_from(["absent", "plausible", "plausible", "mutated"]))
-        if choice == "plausible" and name in PLAUSIBLE:
+        if mutated(draw, chaos):
+            params[name] = draw(json_values)  # wrong type, huge, negative, unicode, nested...
+        elif name in PLAUSIBLE and draw(st.integers(0, 3)) != 3:
             params[name] = draw(st.sampled_from(PLAUSIBLE[name]))
-        elif choice == "mutated":
-            params[name] = draw(json_values)
-    if draw(st.booleans()) and draw(st.booleans()):
+    if mutated(draw, chaos):
         params[draw(st.text(max_size=6))] = draw(json_values)  # a key no action takes
     return params
 
 
 @st.composite
-def transitions(draw: st.DrawFn, shape: Shape, ids: list[str]) -> Any:
-    if draw(st.integers(0, 30)) == 0:
+def transitions(draw: st.DrawFn, shape: Shape, ids: list[str], position: int, chaos: int) -> Any:
+    if mutated(draw, chaos) and draw(st.booleans()):
         return draw(json_values)  # Transitions that are not an object
-    targets = st.sampled_from([*ids, "nowhere", ""])
+    junk = st.sampled_from(["nowhere", "", 7])
+
+    def target() -> Any:
+        """Any action or the end; the simplest choice is the next one (a chain that runs them all)."""
+        if mutated(draw, chaos):
+            return draw(junk)
+        offset = draw(st.integers(0, len(ids) - 1))
+        return ids[(position + 1 + offset) % len(ids)]
+
     result: dict[str, Any] = {}
-    if draw(st.integers(0, 5)):
-        result["NextAction"] = draw(targets)
-    operators = st.sampled_from([*shape.operators, "Equals", "TextContains", "Bogus"])
-    condition = st.fixed_dictionaries(
-        {
-            "NextAction": targets,
-            "Condition": st.fixed_dictionaries(
-                {
-                    "Operator": operators,
-                    "Operands": st.lists(st.sampled_from(RESULTS) | st.text(max_size=4), max_size=2),
-                }
-            ),
-        }
-    )
-    error = st.fixed_dictionaries(
-        {"ErrorType": st.sampled_from([*shape.errors, "NoMatchingError", "Bogus"]), "NextAction": targets}
-    )
-    if draw(st.integers(0, 2)):
-        result["Conditions"] = draw(
-            json_values if draw(st.integers(0, 15)) == 0 else st.lists(condition, max_size=3)
+    if draw(st.integers(0, 5)) != 5:
+        result["NextAction"] = target()
+    operators = [*shape.operators] or ["Equals"]
+    conditions = []
+    for _ in range(draw(st.integers(1, 3)) if shape.operators or mutated(draw, chaos) else 0):
+        operator = (
+            draw(st.sampled_from(["TextContains", "Bogus", ""]))
+            if mutated(draw, chaos)
+            else draw(st.sampled_from(operators))
         )
-    if draw(st.integers(0, 2)):
-        result["Errors"] = draw(json_values if draw(st.integers(0, 15)) == 0 else st.lists(error, max_size=3))
+        operands = (
+            draw(st.lists(st.text(max_size=4), max_size=2))
+            if mutated(draw, chaos)
+            else [draw(st.sampled_from(RESULTS))]
+        )
+        conditions.append({"NextAction": target(), "Condition": {"Operator": operator, "Operands": operands}})
+    if conditions:
+        result["Conditions"] = conditions
+    if mutated(draw, chaos):
+        result["Conditions"] = draw(json_values)
+    declared = [name for name in shape.errors if draw(st.integers(0, 7)) != 7]  # mostly all of them
+    if "NoMatchingError" not in shape.errors and not draw(st.booleans()):
+        declared.append("NoMatchingError")  # what an unsupported type or a bad parameter takes
+    errors = [{"ErrorType": name, "NextAction": target()} for name in declared]
+    if mutated(draw, chaos):
+        errors.append(
+            {"ErrorType": draw(st.sampled_from(["NoMatchingError", "Bogus", ""])), "NextAction": target()}
+        )
+    if errors:
+        result["Errors"] = errors
+    if mutated(draw, chaos):
+        result["Errors"] = draw(json_values)
     return result
 
 
 @st.composite
 def flows(draw: st.DrawFn) -> dict[str, Any]:
-    count = draw(st.integers(1, 7))
-    ids = [f"a{i}" for i in range(count)]
-    actions: list[Any] = []
-    for identifier in ids:
+    chaos = draw(st.sampled_from([0, 1, 4, 10]))
+    ids = [*(f"a{i}" for i in range(draw(st.integers(1, 7)))), "end"]
+    actions: list[Any] = [
+        {"Identifier": "end", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}}
+    ]
+    for position, identifier in enumerate(ids[:-1]):
+        odd_type = mutated(draw, chaos) and draw(st.booleans())
         type_ = draw(
-            st.sampled_from(sorted(CATALOG))
-            if draw(st.integers(0, 12))
-            else st.sampled_from([*unsupported_types(), "", "NoSuchType"])
+            st.sampled_from([*unsupported_types(), "", "NoSuchType"] if odd_type else sorted(CATALOG))
         )
         shape = CATALOG.get(type_, Shape(("Text",), ("NoMatchingError",), ()))
         actions.append(
             {
                 "Identifier": identifier,
                 "Type": type_,
-                "Parameters": draw(parameters(shape.parameters)),
-                "Transitions": draw(transitions(shape, ids)),
+                "Parameters": draw(parameters(shape.parameters, chaos)),
+                "Transitions": draw(transitions(shape, ids, position, chaos)),
             }
         )
-    if draw(st.integers(0, 20)) == 0:
+    if mutated(draw, chaos) and draw(st.booleans()):
         actions.append(draw(json_values))  # an entry of Actions that is not an action
-    start = (
-        draw(st.sampled_from(ids))
-        if draw(st.integers(0, 20))
-        else draw(st.sampled_from(["", "nowhere", None]))
-    )
+    odd_start = mutated(draw, chaos) and draw(st.booleans())
+    start = draw(st.sampled_from(["", "nowhere", None]) if odd_start else st.sampled_from(ids[:-1]))
     return {"Version": "2019-10-30", "StartAction": start, "Actions": actions}
 
 
@@ -273,13 +296,17 @@ class FuzzLambdas:
 
 
 def run_events(scheduler: Scheduler, clock: ManualClock, until: float | None) -> None:
-    """Fire due timers (moving the clock to each, up to `until`; None: only the next one), bounded."""
-    ran = 0
+    """Fire due timers, moving the clock to each (up to `until`; None: only the next instant).
+
+    A hang is a flow that keeps timers falling due without time passing: more timers at one
+    instant than the step budget allows actions fails the test (a flow that lets time pass, like a
+    prompt loop during a long wait, may run any number of timers)."""
     while (due := scheduler.next_due()) is not None and (until is None or due <= until):
         clock.set(max(due, clock.now()))
+        at_this_instant = 0
         while scheduler.run_next():
-            ran += 1
-            assert ran <= TIMERS_PER_EVENT, "an event ran more timers than the step budget allows: a hang"
+            at_this_instant += 1
+            assert at_this_instant <= TIMERS_PER_EVENT, "timers keep falling due without time passing: a hang"
         if until is None:
             return
     if until is not None:
@@ -344,6 +371,10 @@ def test_no_flow_and_no_caller_crashes_or_hangs_the_engine(
     event("call ended: " + ("step budget" if spun else "by the flow" if ended_by_flow else "caller hung up"))
     for type_ in sorted({flow.actions[a].type for key, a in session.trace if a in flow.actions}):
         event(f"ran {type_ or '(no type)'}")
+    steps = len(session.trace)
+    event(
+        "actions run: " + ("1" if steps <= 1 else "2-5" if steps <= 5 else "6-50" if steps <= 50 else "more")
+    )
 
     assert not scheduler.errors, scheduler.errors  # an exception in a timer (swallowed by run_due)
     assert not [p for p in engine.problems if engine_module.INTERNAL_ERROR in p]
