@@ -45,10 +45,12 @@ DEFAULT_INPUT_SECONDS = 5.0
 # action that takes time on a real call (a prompt, input, a Wait) moves the clock, and no flow of the
 # template or the corpus comes near 1000 actions in one second. The budget is per contact and starts
 # again when the caller presses a key or a flow is started for the contact: those are the caller's
-# doing, not the flow's. With the budget, one event runs at most STEP_BUDGET actions, so the runtime
-# lock that the event holds is released after a bounded burst.
+# doing, not the flow's.
 STEP_BUDGET = 1000
 PROGRESS_SECONDS = 1.0
+# Actions run in one go before the rest of the run is put on a timer due at once: a bound on how
+# long one event holds the runtime lock (well above the longest zero-time chain of a real flow).
+SLICE_STEPS = 100
 # The longest timer a flow parameter can set: a huge number ("1e308") would otherwise put a timer
 # past any date the clock and the hours can represent. No real flow waits a week in one action.
 MAX_SECONDS = 7 * 24 * 3600.0
@@ -76,7 +78,7 @@ Outcome = Go | str
 class Waiting:
     """What a suspended session waits for."""
 
-    kind: str  # "input" | "iterate" | "wait"
+    kind: str  # "input" | "iterate" | "wait" | "continue" (a long run, carried on by a timer)
     action: Action
     timers: list[Timer] = field(default_factory=list)
     digits: str = ""
@@ -250,7 +252,11 @@ class FlowEngine:
         return session.burst_steps > STEP_BUDGET
 
     def _run(self, session: Session) -> None:
+        ran = 0
         while session.active and session.action_id is not None and session.waiting is None:
+            ran += 1
+            if ran > SLICE_STEPS and self._pause(session):
+                return
             if self._over_budget(session):
                 self._problem(
                     session,
@@ -279,6 +285,23 @@ class FlowEngine:
                 return
             # WAIT: the session now has `waiting`, so the loop ends and an event resumes it.
             # CONTINUE: the session is at the start of another flow; keep running.
+
+    def _pause(self, session: Session) -> bool:
+        """Carry on from a timer due now, so whoever runs this event (an HTTP handler, the timer
+        thread) gives the runtime lock up between slices of a long run of zero-time actions."""
+        action = session.flow.action(session.action_id or "")
+        if action is None:
+            return False  # the loop ends the flow
+        waiting = Waiting("continue", action)
+        session.waiting = waiting
+
+        def carry_on() -> None:
+            if session.waiting is waiting and session.active:
+                session.waiting = None
+                self._run(session)
+
+        waiting.timers.append(self.scheduler.call_later(0, lambda: self._guard(session, carry_on)))
+        return True
 
     def _execute(self, session: Session, action: Action) -> Outcome:
         handler = self._handlers.get(action.type)

@@ -256,6 +256,8 @@ def test_a_flow_that_never_waits_is_stopped(tmp_path: Path) -> None:
     ]
     tested = harness(tmp_path, ("F", flow))
     call = tested.dial(STRANGER, "F")
+    assert call.session.waiting is not None and call.session.waiting.kind == "continue"  # a slice ran
+    tested.run_timers()  # the rest of the run, slice by slice, until the step budget ends it
     call.expect_disconnected()
     assert any("loops without waiting" in p for p in tested.engine.problems)
 

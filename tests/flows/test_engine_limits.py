@@ -306,6 +306,7 @@ def live_runtime(tmp_path: Path, database: Path) -> Any:
         strict=True,
     ).flow
     engine.library.add(spin)
+    engine.library.add(load_flow(document(*COMPARE_UPDATE_COMPARE), key="SpinInOneRun", strict=True).flow)
     with runtime.lock:
         contact_id = runtime.switchboard.dial(STRANGER, INBOUND_NUMBER)
     runtime.start()
@@ -322,13 +323,14 @@ def wait_for(condition: Any, seconds: float = 5.0) -> bool:
     return False
 
 
+@pytest.mark.parametrize("flow", ["Spin", "SpinInOneRun"])  # a timer chain; one long run of actions
 def test_another_thread_takes_the_runtime_lock_while_a_flow_spins(
-    live_runtime: Any, monkeypatch: pytest.MonkeyPatch
+    live_runtime: Any, monkeypatch: pytest.MonkeyPatch, flow: str
 ) -> None:
     runtime, engine, contact_id = live_runtime
     monkeypatch.setattr(engine_module, "STEP_BUDGET", 10**9)  # a spin the budget has not caught yet
     with runtime.lock:
-        session = engine.start(contact_id, "Spin")
+        session = engine.start(contact_id, flow)
     assert wait_for(lambda: len(session.trace) > 500)  # the driver thread runs it, timer by timer
     waits = []
     for _ in range(20):
