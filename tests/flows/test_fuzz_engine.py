@@ -27,7 +27,6 @@ from local_connect.definitions import Definitions, load_definitions
 from local_connect.flows import engine as engine_module
 from local_connect.flows.engine import FlowEngine
 from local_connect.flows.loader import FlowError, FlowLibrary, load_flow
-from local_connect.flows.memory import InMemoryCenter
 from local_connect.flows.services import ContactCenterServices
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
@@ -43,25 +42,23 @@ class Shape:
     operators: tuple[str, ...]
 
 
-def catalog() -> dict[str, Shape]:
-    """The action types the engine runs, as the fuzzer needs them (the only use of the catalog)."""
-    from local_connect.flows.catalog import SPECS
+def catalog() -> tuple[dict[str, Shape], list[str]]:
+    """The action types the engine runs, as the fuzzer needs them, and a few real Connect types it
+    does not run (the only use of the catalog module)."""
+    from local_connect.flows.catalog import KNOWN_UNSUPPORTED, SPECS
 
-    return {name: Shape(spec.parameters, spec.errors, spec.operators) for name, spec in SPECS.items()}
-
-
-def unsupported_types() -> list[str]:
-    from local_connect.flows.catalog import KNOWN_UNSUPPORTED
-
-    return sorted(KNOWN_UNSUPPORTED)[:5]
+    shapes = {name: Shape(spec.parameters, spec.errors, spec.operators) for name, spec in SPECS.items()}
+    return shapes, sorted(KNOWN_UNSUPPORTED)[:5]
 
 
-CATALOG = catalog()
+CATALOG, UNSUPPORTED = catalog()
 DEFINITIONS = load_definitions()
 
 
 def contact_center(definitions: Definitions, clock: ManualClock) -> Any:
     """The in-memory contact center the engine runs against (the only use of memory.py)."""
+    from local_connect.flows.memory import InMemoryCenter
+
     return InMemoryCenter(definitions, clock)
 
 
@@ -244,9 +241,7 @@ def flows(draw: st.DrawFn) -> dict[str, Any]:
     ]
     for position, identifier in enumerate(ids[:-1]):
         odd_type = mutated(draw, chaos) and draw(st.booleans())
-        type_ = draw(
-            st.sampled_from([*unsupported_types(), "", "NoSuchType"] if odd_type else sorted(CATALOG))
-        )
+        type_ = draw(st.sampled_from([*UNSUPPORTED, "", "NoSuchType"] if odd_type else sorted(CATALOG)))
         shape = CATALOG.get(type_, Shape(("Text",), ("NoMatchingError",), ()))
         actions.append(
             {
