@@ -78,7 +78,13 @@ class DeskNotifier:
             return
         channel = self.channels.get(f"agent:{event.agent}")
         if event.kind == "agent_state":
-            channel.publish("state", state=event.data["state"], contactId=event.contact_id)
+            channel.publish(
+                "state",
+                state=event.data["state"],
+                contactId=event.contact_id,
+                reason=event.data.get("reason"),
+                detail=event.data.get("detail"),
+            )
         elif event.kind == "offered" and event.contact_id:
             contact = self.center.contact(event.contact_id)
             channel.publish(
@@ -90,6 +96,7 @@ class DeskNotifier:
             "connected",
             "missed",
             "rejected",
+            "offer_withdrawn",
             "hold",
             "resumed",
             "dial_customer",

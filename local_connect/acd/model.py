@@ -132,6 +132,11 @@ class Agent:
     state_since: float = 0.0
     idle_since: float = 0.0  # when they last became free: the longest idle gets the next offer
     contact_id: str | None = None
+    # Why the agent is in this state when the system put them there (Missed, Offline after a lost
+    # desk): a code for programs and a sentence for the agent that says how to recover.
+    state_reason: str | None = None
+    state_detail: str | None = None
+    desk_seen: float | None = None  # last heartbeat of a desk page watching this agent (None: none)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -140,5 +145,7 @@ class Agent:
             "routingProfileId": self.routing_profile_id,
             "state": str(self.state),
             "stateSince": self.state_since,
+            "stateReason": self.state_reason,
+            "stateDetail": self.state_detail,
             "contactId": self.contact_id,
         }

@@ -59,6 +59,34 @@ def agent_state(username: str) -> Response:
     return jsonify(state.locked(change))
 
 
+@agents_blueprint.post("/agents/<username>/heartbeat")
+def heartbeat(username: str) -> Response:
+    """The desk page is open: sent every few seconds; silence past the desk timeout sets Offline."""
+    state = local_state()
+
+    def beat() -> dict[str, Any]:
+        agent = state.runtime.center.desk_heartbeat(username)
+        return {
+            "state": str(agent.state),
+            "stateReason": agent.state_reason,
+            "stateDetail": agent.state_detail,
+        }
+
+    return jsonify(state.locked(beat))
+
+
+@agents_blueprint.post("/agents/<username>/sign-out")
+def sign_out(username: str) -> Response:
+    """The agent signed out or closed the desk (sent with navigator.sendBeacon on pagehide)."""
+    state = local_state()
+
+    def leave() -> dict[str, Any]:
+        state.runtime.center.sign_out(username)
+        return agent_view(state, username)
+
+    return jsonify(state.locked(leave))
+
+
 @agents_blueprint.post("/agents/<username>/contacts/<contact_id>/<action>")
 def agent_action(username: str, contact_id: str, action: str) -> Response:
     sent = body()

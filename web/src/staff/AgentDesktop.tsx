@@ -39,6 +39,23 @@ function useAgent(desk: LocalDesk | null, username: string) {
   return { view, setView, error, setError };
 }
 
+/** Presence: heartbeats while the desk is open, sign-out when the page goes away (sign-out, tab closed). */
+const HEARTBEAT_MS = 10_000;
+function useDeskPresence(desk: LocalDesk | null, username: string) {
+  useEffect(() => {
+    if (!desk || !username) return;
+    const beat = () => void desk.heartbeat(username).catch(() => undefined);
+    beat();
+    const timer = setInterval(beat, HEARTBEAT_MS);
+    const leave = () => desk.signOutBeacon(username);
+    window.addEventListener("pagehide", leave);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener("pagehide", leave);
+    };
+  }, [desk, username]);
+}
+
 /** While connected: pick another queue (names from the runtime's queue list) and transfer to it. */
 function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; contact: DeskContact; busy: boolean; onTransfer: (queue: { id: string; name: string }) => void }) {
   const { lang } = useI18n();
@@ -137,6 +154,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
   const desk = useMemo(() => (config.localRuntime ? new LocalDesk(config.localRuntime, fetcher) : null), [config.localRuntime, fetcher]);
   const isStaff = session.groups.includes("agent") || session.groups.includes("supervisor");
   const { view, setView, error, setError } = useAgent(isStaff ? desk : null, session.username);
+  useDeskPresence(isStaff ? desk : null, session.username);
   const [busy, setBusy] = useState(false);
   // The last transfer of this desk: where the contact went, or why it did not go.
   const [transfer, setTransfer] = useState<{ contactId: string; queue: string; error: DeskError | null } | null>(null);
@@ -216,6 +234,11 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               <p>
                 {s("state")}: <strong data-testid="agent-state">{view.state}</strong>
               </p>
+              {view.stateDetail && (view.state === "Missed" || view.state === "Offline") && (
+                <p className="notification is-warning is-light mt-2" data-testid="agent-state-detail">
+                  {view.stateDetail}
+                </p>
+              )}
               <div className="buttons mt-3">
                 {(view.state === "Offline" || view.state === "Missed") && (
                   <button type="button" className="button is-success" disabled={busy} onClick={() => run(() => desk.setState(username, "Available"))}>

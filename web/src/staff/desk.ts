@@ -32,6 +32,9 @@ export interface AgentView {
   name: string;
   state: string;
   stateSince: number;
+  /** Why the system put the agent in this state (Missed, Offline after a lost desk), and what to do. */
+  stateReason?: string | null;
+  stateDetail?: string | null;
   contactId: string | null;
   contact: DeskContact | null;
   queues: { id: string; name: string; priority: number; delay: number }[];
@@ -106,6 +109,18 @@ export class LocalDesk {
    * there and the agent goes to after-contact work, as on Connect. */
   transfer(username: string, contactId: string, queueId: string) {
     return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/transfer`, { queueId });
+  }
+
+  /** The desk is open: the runtime sets the agent Offline when these stop (docs/LOCAL-API.md). */
+  heartbeat(username: string) {
+    return this.post<{ state: string }>(`/agents/${encodeURIComponent(username)}/heartbeat`);
+  }
+
+  /** Signing out or closing the desk: Offline at once (a beacon survives the page going away). */
+  signOutBeacon(username: string) {
+    const url = `${this.base}/agents/${encodeURIComponent(username)}/sign-out`;
+    if (typeof navigator !== "undefined" && typeof navigator.sendBeacon === "function") navigator.sendBeacon(url);
+    else void this.fetcher(url, { method: "POST", keepalive: true }).catch(() => undefined);
   }
 
   completeAfterContactWork(username: string) {

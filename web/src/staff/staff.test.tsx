@@ -106,7 +106,7 @@ describe("agent desktop: transfer to another queue", () => {
     await user.selectOptions(picker, "Support - Technical");
     await user.click(transfer);
     await waitFor(() => expect(screen.getByTestId("agent-state")).toHaveTextContent("After contact work"));
-    const sent = calls.filter((c) => c.init.method === "POST");
+    const sent = calls.filter((c) => c.init.method === "POST" && !c.url.endsWith("/heartbeat"));
     expect(sent.map((c) => [c.url, c.init.body])).toEqual([["http://stack.test/local/agents/agent.sales/contacts/c-1/transfer", JSON.stringify({ queueId: "q-5" })]]);
     expect(screen.getByRole("status")).toHaveTextContent("After contact workTransferred to Support - Technical.");
     expect(screen.queryByLabelText("Transfer to another queue")).not.toBeInTheDocument();
@@ -130,7 +130,7 @@ describe("agent desktop: transfer to another queue", () => {
     expect(screen.getByRole("button", { name: "Transfer" })).toHaveFocus();
     await user.keyboard("{Enter}");
     expect(await screen.findByRole("alert")).toHaveTextContent("The transfer to Sales - Upgrades did not go through: contact c-1 is DISCONNECTED, not CONNECTED");
-    expect(calls.filter((c) => c.init.method === "POST").map((c) => c.init.body)).toEqual([JSON.stringify({ queueId: "q-2" })]);
+    expect(calls.filter((c) => c.init.method === "POST" && !c.url.endsWith("/heartbeat")).map((c) => c.init.body)).toEqual([JSON.stringify({ queueId: "q-2" })]);
     expect(screen.getByTestId("agent-state")).toHaveTextContent("On contact");
     expect(screen.getByLabelText("Transfer to another queue")).toBeInTheDocument();
   });
@@ -172,3 +172,29 @@ describe("AWS: the CCP's contact becomes the same screen pop", () => {
 function ScreenPopProbe({ contact }: { contact: import("./desk").DeskContact }) {
   return <ScreenPop contact={contact} config={config} />;
 }
+
+describe("agent desktop: presence", () => {
+  test("the desk sends heartbeats, signs out when the page goes away and shows why it went Offline", async () => {
+    const idle = { ...offered("Offline"), contactId: null, contact: null, stateReason: "desk_lost", stateDetail: "Set to Offline: your desk stopped answering for 30 s. Choose Available to take calls again." };
+    const { fetcher, calls } = fakeFetch((url) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/heartbeat")) return json({ state: "Offline" });
+      return json(idle);
+    });
+    const beacons: string[] = [];
+    const original = navigator.sendBeacon;
+    navigator.sendBeacon = (url: string | URL) => {
+      beacons.push(String(url));
+      return true;
+    };
+    try {
+      renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+      expect(await screen.findByTestId("agent-state-detail")).toHaveTextContent("stopped answering for 30 s. Choose Available");
+      await waitFor(() => expect(calls.some((c) => c.init.method === "POST" && c.url === "http://stack.test/local/agents/agent.sales/heartbeat")).toBe(true));
+      window.dispatchEvent(new Event("pagehide"));
+      expect(beacons).toEqual(["http://stack.test/local/agents/agent.sales/sign-out"]);
+    } finally {
+      navigator.sendBeacon = original;
+    }
+  });
+});
