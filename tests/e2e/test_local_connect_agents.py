@@ -100,3 +100,27 @@ def test_missed_says_why_and_how_to_recover(stack: StackProcess) -> None:
     phone.do("hangup")
     assert desk.do("state", {"state": "Available"})["stateDetail"] is None
     desk.do("state", {"state": "Offline"})
+
+
+JOHN = "+12025550101"  # demo PIN 2468 (data/seed/pins.json)
+
+
+@pytest.mark.parametrize(("pin", "verified_by"), [("2468#", "pin"), ("1111#", None)])
+def test_the_screen_pop_says_a_caller_passed_the_pin(
+    stack: StackProcess, pin: str, verified_by: str | None
+) -> None:
+    desk = Desk(stack, "agent.accounts")
+    desk.available()
+    phone = Phone(stack, JOHN)
+    contact_id = phone.do("dial", {"to": INBOUND_NUMBER})["contactId"]
+    phone.answer_prompt("LanguageOffer", "1")
+    phone.answer_prompt("MainMenu", "2")
+    phone.answer_prompt("PinPrompt", pin)
+    phone.answer_prompt("AccountsMenu", "1")
+    offer = desk.wait("offer")["contact"]
+    assert offer["contactId"] == contact_id
+    pop = offer["screenPop"]
+    assert pop["verifiedBy"] == verified_by
+    assert pop["verified"] == ("true" if verified_by else None)
+    phone.do("hangup")
+    desk.do("state", {"state": "Offline"})

@@ -6,11 +6,21 @@ export interface ScreenPop {
   lastName: string | null;
   vip: string | null;
   verified: string | null;
+  /** How the caller proved who they are (null: not verified). */
+  verifiedBy?: "website" | "pin" | null;
   issue: string | null;
   language: string | null;
   customerId: string | null;
   phoneNumber: string | null;
   previousContacts: { contactId: string; initiationMethod: string; initiatedAt: number; queueId: string | null; agent: string | null; disconnectReason: string | null }[];
+}
+
+/** "website": the API set `Verified` from the signed-in customer's token; "pin": the inbound flow's
+ * `pin-save` stored the PIN Lambda's answer as `PinVerified` (local_connect/desk.py does the same). */
+export function verifiedBy(attributes: Record<string, string>): "website" | "pin" | null {
+  if (attributes.Verified === "true") return "website";
+  if (attributes.PinVerified === "true") return "pin";
+  return null;
 }
 
 export interface DeskContact {

@@ -53,7 +53,7 @@ describe("agent desktop", () => {
     });
     renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
     const pop = await screen.findByTestId("screen-pop");
-    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
+    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified (website)");
     expect(pop).toHaveTextContent("Sales / A new order");
     expect(pop).toHaveTextContent("es-US");
     expect(pop).toHaveTextContent("Router blinking");
@@ -163,7 +163,7 @@ describe("AWS: the CCP's contact becomes the same screen pop", () => {
     expect(contact.screenPop).toMatchObject({ vip: "true", verified: "true", issue: "upgrade", language: "es-US", phoneNumber: "+12025550100", firstName: null });
     renderPage(<ScreenPopProbe contact={contact} />);
     const pop = screen.getByTestId("screen-pop");
-    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
+    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified (website)");
     expect(pop).toHaveTextContent("Sales / Upgrade");
     expect(pop).toHaveTextContent("Sales - Upgrades");
   });
@@ -196,5 +196,19 @@ describe("agent desktop: presence", () => {
     } finally {
       navigator.sendBeacon = original;
     }
+  });
+});
+
+describe("screen pop: how the caller was verified", () => {
+  const base = offered("On contact").contact!;
+  const cases: [string, Record<string, string>, string][] = [
+    ["a PIN in the IVR", { PinVerified: "true", PinLocked: "false" }, "Verified (PIN)"],
+    ["the website", { Verified: "true" }, "Verified (website)"],
+    ["nothing", { PinVerified: "false" }, "Not verified"],
+  ];
+  test.each(cases)("%s", (_, attributes, label) => {
+    const contact = { ...base, attributes, screenPop: { ...base.screenPop, verified: null, verifiedBy: undefined } };
+    renderPage(<ScreenPop contact={contact} config={config} />);
+    expect(screen.getByTestId("verified")).toHaveTextContent(label);
   });
 });
