@@ -254,6 +254,12 @@ class ContactCenter:
         self.store.save(contact)
         return contact
 
+    def set_disconnect_flow(self, contact_id: str, flow_ref: str | None) -> None:
+        """The contact's CustomerRemaining hook (kept on the contact record's row, not shown in it)."""
+        contact = self.contact(contact_id)
+        contact.disconnect_flow = flow_ref
+        self.store.save(contact)
+
     def record_survey(self, contact_id: str, answers: dict[str, str]) -> None:
         contact = self.contact(contact_id)
         contact.survey.update(answers)
@@ -291,10 +297,14 @@ class ContactCenter:
         initial_delay: float = 0.0,
         max_attempts: int | None = None,
         retry_delay: float | None = None,
+        creation_flow: bool = False,
     ) -> Contact:
         """A queued callback that keeps the caller's place (same enqueue time and priority).
 
         With an initial delay it waits (SCHEDULED) before it joins the queue, still in its place.
+        With a creation flow (CreateCallbackContact's ContactFlowId) it stays IN_FLOW: that flow runs
+        on the callback contact and queues it (TransferContactToQueue); the initial delay is ignored,
+        as the API reference says.
         """
         original = self.contact(contact_id)
         target = self.queue(queue_id or original.queue_id or "")
@@ -311,6 +321,10 @@ class ContactCenter:
         if max_attempts is not None:
             callback.callback_max_attempts = max(1, max_attempts)
         callback.callback_retry_delay = retry_delay
+        if creation_flow:
+            self._save(callback)
+            self.emit("callback_created", callback.id, queue=target.id, previous=original.id)
+            return callback
         if initial_delay > 0:
             callback.state = ContactState.SCHEDULED
             callback.next_attempt_at = self.now + initial_delay

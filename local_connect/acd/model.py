@@ -81,6 +81,10 @@ class Contact:
     description: str | None = None
     language: str | None = None  # the contact's LanguageCode, as a flow set it
     callback_retry_delay: float | None = None  # per callback (CreateCallbackContact); else the setting
+    # The contact's CustomerRemaining event hook ("Set disconnect flow"): a flow id/ARN run when the
+    # agent hangs up first. Event hooks belong to a contact, so a callback (a new contact) has none
+    # unless a flow run on it sets one; kept with the contact so a queued callback keeps it on restart.
+    disconnect_flow: str | None = None
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
