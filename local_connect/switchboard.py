@@ -132,7 +132,7 @@ class Switchboard:
             call.ring_timer.cancel()
         contact = self.center.contact(call.contact_id)
         self._tell(number, "answered", contactId=call.contact_id)
-        if contact.state is ContactState.DIALING:  # a queued callback: the agent is already there
+        if contact.state is ContactState.DIALING:  # a callback or outbound call: the agent is there
             call.phase = "agent"
             self.center.callback_answered(call.contact_id)
         elif call.flow is not None:
@@ -354,7 +354,7 @@ class Switchboard:
     def _on_center_event(self, event: CenterEvent) -> None:
         call = self.calls.get(event.contact_id or "")
         kind = event.kind
-        if kind == "dial_customer" and event.contact_id:
+        if kind == "dial_customer" and event.contact_id:  # a queued callback or an agent's outbound call
             contact = self.center.contact(event.contact_id)
             call = self.calls[contact.id] = Call(contact.id, contact.customer_number)
             self._ring(call)

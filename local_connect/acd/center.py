@@ -652,18 +652,57 @@ class ContactCenter:
         self._cancel_offer(contact_id)
         self._unoffer(username, contact_id, reason="rejected")
 
+    def start_outbound(self, username: str, number: str, caller_id: str) -> Contact:
+        """The agent dials a number from the desk: an OUTBOUND contact, the agent On contact at once.
+
+        As the CCP does (Connect admin guide, contact-initiation-methods, "Outbound": an agent-initiated
+        call to an external number): the contact is in the routing profile's default outbound queue
+        (its metrics and caller id) and the customer's phone rings; on answer they are connected. An
+        agent may dial when not busy with a contact; in after-contact work that work is closed first.
+        """
+        agent = self.agent(username)
+        if agent.state in (AgentState.INCOMING, AgentState.ON_CONTACT):
+            raise InvalidTransition(f"{username} is {agent.state}: finish the contact first")
+        if agent.state is AgentState.AFTER_CONTACT_WORK:
+            self._close_after_contact_work(agent)
+        profile = next(
+            (rp for rp in self.definitions.routing_profiles.values() if rp.id == agent.routing_profile_id),
+            None,
+        )
+        outbound_queue = (
+            self.definitions.queues[profile.default_outbound_queue_logical_id].id if profile else None
+        )
+        contact = self.new_contact(InitiationMethod.OUTBOUND, number, caller_id, queue_id=outbound_queue)
+        contact.agent_username = username
+        contact.state = ContactState.DIALING
+        self._save(contact)
+        self._set_agent(agent, AgentState.ON_CONTACT, contact_id=contact.id)
+        self.emit("dial_customer", contact.id, username, number=number, attempt=1)
+        return contact
+
     def callback_answered(self, contact_id: str) -> None:
+        """The customer answered the call an agent is waiting on (a queued callback, an outbound call)."""
         contact = self.contact(contact_id)
         if contact.state is not ContactState.DIALING:
             raise InvalidTransition(f"contact {contact_id} is {contact.state}, not dialling")
         self._connect(self.agent(contact.agent_username or ""), contact)
 
     def callback_not_answered(self, contact_id: str) -> None:
-        """No answer: the agent moves on; retry after a delay, or record the callback as failed."""
+        """No answer: the agent moves on; retry after a delay, or record the callback as failed.
+
+        An agent's outbound call is not retried: it ends (CUSTOMER_NOT_ANSWERED) and the agent goes to
+        after-contact work, as when they hang up.
+        """
         contact = self.contact(contact_id)
         if contact.state is not ContactState.DIALING:
             return
         agent = self.agents.get(contact.agent_username or "")
+        if contact.initiation_method is InitiationMethod.OUTBOUND:
+            if agent is not None:
+                self._set_agent(agent, AgentState.AFTER_CONTACT_WORK, contact_id=contact.id)
+            self._keys.pop(contact.id, None)
+            self._finish(contact, DisconnectReason.CUSTOMER_NOT_ANSWERED, "the customer did not answer")
+            return
         if agent is not None:
             self._set_agent(agent, AgentState.AFTER_CONTACT_WORK, contact_id=None)
         contact.agent_username = None

@@ -9,6 +9,7 @@ from typing import Any
 
 class InitiationMethod(StrEnum):
     INBOUND = "INBOUND"
+    OUTBOUND = "OUTBOUND"  # an agent dialled the customer from their desk (the CCP on AWS)
     API = "API"  # StartOutboundVoiceContact
     CALLBACK = "CALLBACK"
     TRANSFER = "TRANSFER"

@@ -10,7 +10,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
+import requests
 
+from local_connect.definitions import load_definitions
 from local_connect.numbers import INBOUND_NUMBER
 from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
 from tests.e2e.test_local_connect_calls import Desk, Phone
@@ -124,3 +126,42 @@ def test_the_screen_pop_says_a_caller_passed_the_pin(
     assert pop["verified"] == ("true" if verified_by else None)
     phone.do("hangup")
     desk.do("state", {"state": "Offline"})
+
+
+def test_an_agent_calls_a_customer_the_phone_rings_and_the_record_is_outbound(stack: StackProcess) -> None:
+    defs = load_definitions()
+    desk = Desk(stack, "agent.sales")
+    phone = Phone(stack, JOHN)
+    view = desk.do("dial", {"number": JOHN})
+    assert view["state"] == "On contact" and view["contact"]["initiationMethod"] == "OUTBOUND"
+    contact_id = view["contact"]["contactId"]
+    ringing = phone.wait("ringing")
+    assert ringing["contactId"] == contact_id and ringing["method"] == "OUTBOUND"
+    assert ringing["caller"] == INBOUND_NUMBER  # the instance's claimed number (no queue caller id)
+    phone.do("answer")
+    assert phone.wait("connected")["agent"] == "Sam Sales"
+    assert desk.wait("connected")["contactId"] == contact_id
+    desk.contact(contact_id, "end")
+    phone.wait("call_ended")
+    record = stack.get(f"/local/contacts/{contact_id}")
+    assert record["InitiationMethod"] == "OUTBOUND" and record["CustomerEndpoint"] == JOHN
+    assert record["SystemEndpoint"] == INBOUND_NUMBER and record["Agent"] == "agent.sales"
+    sales = defs.routing_profiles["SalesRoutingProfile"]
+    assert record["QueueId"] == defs.queues[sales.default_outbound_queue_logical_id].id
+    assert record["DisconnectReason"] == "AGENT_DISCONNECT" and record["ConnectedToAgentTimestamp"]
+
+    # Calling the customer on screen back from after-contact work, who does not answer this time.
+    again = desk.do("dial", {"number": view["contact"]["customerNumber"]})
+    second = again["contact"]["contactId"]
+    phone.wait("ringing", contactId=second)
+    phone.do("hangup")  # declines
+    desk.wait("state", state="After contact work", contactId=second)
+    assert stack.get(f"/local/contacts/{second}")["DisconnectReason"] == "CUSTOMER_NOT_ANSWERED"
+    assert desk.do("after-contact-work/complete")["state"] == "Available"
+    desk.do("state", {"state": "Offline"})
+
+
+def test_dialling_a_bad_number_is_refused_with_the_reason(stack: StackProcess) -> None:
+    answer = requests.post(f"{stack.local}/agents/agent.sales/dial", json={"number": "12345"}, timeout=10)
+    assert answer.status_code == 409 and "E.164" in answer.json()["detail"]
+    assert stack.get("/local/agents/agent.sales")["state"] == "Offline"

@@ -121,6 +121,39 @@ function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; co
   );
 }
 
+/** Outbound: the agent dials a number (E.164); the runtime rings that phone with an OUTBOUND contact. */
+function DialForm({ busy, onDial }: { busy: boolean; onDial: (number: string) => void }) {
+  const { lang } = useI18n();
+  const s = (key: StaffKey) => staffText(lang, key);
+  const [number, setNumber] = useState("");
+  return (
+    <form
+      className="mt-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (number.trim()) onDial(number.trim());
+      }}
+    >
+      <label className="label" htmlFor="dial-number">
+        {s("dialTitle")}
+      </label>
+      <div className="field has-addons">
+        <div className="control is-expanded">
+          <input id="dial-number" className="input" type="tel" inputMode="tel" autoComplete="off" value={number} aria-describedby="dial-help" onChange={(event) => setNumber(event.target.value)} />
+        </div>
+        <div className="control">
+          <button type="submit" className="button is-success" disabled={busy || !number.trim()}>
+            {s("dial")}
+          </button>
+        </div>
+      </div>
+      <p className="help" id="dial-help">
+        {s("dialHelp")}
+      </p>
+    </form>
+  );
+}
+
 /** AWS: the Amazon Connect CCP (calls, state, controls) beside our screen pop. */
 function CcpDesktop({ config, ccpUrl }: { config: SiteConfig; ccpUrl: string }) {
   const { lang } = useI18n();
@@ -251,6 +284,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
                   </button>
                 )}
               </div>
+              {["Available", "Offline", "Missed", "After contact work"].includes(view.state) && <DialForm busy={busy} onDial={(number) => void run(() => desk.dial(username, number))} />}
               <h3 className="title is-6 mt-3">{s("yourQueues")}</h3>
               <ul>
                 {view.queues.map((q) => (
@@ -302,9 +336,16 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               <p>{s("noContact")}</p>
             )}
             {view.state === "After contact work" && (
-              <button type="button" className="button is-link" disabled={busy} onClick={() => run(() => desk.completeAfterContactWork(username))}>
-                {s("completeAcw")}
-              </button>
+              <div className="buttons">
+                <button type="button" className="button is-link" disabled={busy} onClick={() => run(() => desk.completeAfterContactWork(username))}>
+                  {s("completeAcw")}
+                </button>
+                {contact && (
+                  <button type="button" className="button is-success is-light" disabled={busy} onClick={() => run(() => desk.dial(username, contact.customerNumber))}>
+                    {s("callBack", { number: contact.customerNumber })}
+                  </button>
+                )}
+              </div>
             )}
           </div>
         </div>

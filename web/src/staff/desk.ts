@@ -121,6 +121,11 @@ export class LocalDesk {
     return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/transfer`, { queueId });
   }
 
+  /** Call a number (E.164) from the desk: an OUTBOUND contact; the agent is On contact while it rings. */
+  dial(username: string, number: string) {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/dial`, { number });
+  }
+
   /** The desk is open: the runtime sets the agent Offline when these stop (docs/LOCAL-API.md). */
   heartbeat(username: string) {
     return this.post<{ state: string }>(`/agents/${encodeURIComponent(username)}/heartbeat`);

@@ -212,3 +212,32 @@ describe("screen pop: how the caller was verified", () => {
     expect(screen.getByTestId("verified")).toHaveTextContent(label);
   });
 });
+
+describe("agent desktop: outbound calls", () => {
+  test("the agent dials a number, and calls the customer on screen back from after-contact work", async () => {
+    let view: AgentView = { ...offered("Available"), contactId: null, contact: null };
+    const { fetcher, calls } = fakeFetch((url, init) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/heartbeat")) return json({ state: view.state });
+      if (init.method === "POST" && url.endsWith("/dial")) {
+        const base = offered("On contact");
+        view = { ...base, contact: { ...base.contact!, initiationMethod: "OUTBOUND", state: "DIALING" } };
+      }
+      return json(view);
+    });
+    renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText("Call a number"), "+12025550101");
+    await user.click(screen.getByRole("button", { name: "Call" }));
+    await waitFor(() => expect(screen.getByTestId("agent-state")).toHaveTextContent("On contact"));
+    const dialled = calls.filter((c) => c.url.endsWith("/dial")).map((c) => c.init.body);
+    expect(dialled).toEqual([JSON.stringify({ number: "+12025550101" })]);
+    expect(screen.getByTestId("screen-pop")).toHaveTextContent("OUTBOUND");
+    expect(screen.queryByLabelText("Call a number")).not.toBeInTheDocument(); // busy on a contact
+
+    view = offered("After contact work");
+    await user.click(screen.getByRole("button", { name: "End contact" }));
+    await user.click(await screen.findByRole("button", { name: "Call back +12025550100" }));
+    expect(calls.filter((c) => c.url.endsWith("/dial")).map((c) => c.init.body)[1]).toBe(JSON.stringify({ number: "+12025550100" }));
+  });
+});
