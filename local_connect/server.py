@@ -35,10 +35,10 @@ from local_connect.cognito import api_environment as cognito_environment
 from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
-from local_connect.flow_services import attach
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.runtime_flows import attach
 from local_connect.site_config import site_config
 from local_connect.stack import build_stack
 from scripts.seed import main as seed

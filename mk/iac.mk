@@ -6,7 +6,7 @@
 # No Docker and no python3.12 are needed: sam/build/Makefile builds every function and the API's
 # dependency layer (arm64 / CPython 3.12 wheels fetched by pip), see docs/DEPLOY.md.
 
-.PHONY: iac-tools iac-validate iac-build deploy
+.PHONY: iac-tools iac-validate iac-build deploy smoke
 
 SAM_VERSION := 1.170.0
 CHECKOV_VERSION := 3.3.30
@@ -51,6 +51,10 @@ iac-validate: python-deps iac-tools ## sam validate --lint (source and built tem
 
 TEST_TARGETS += iac-validate
 
+# tests/iac/test_sam_local.py reads the template with SAM CLI's own local API reader, so SAM CLI is
+# installed before pytest runs (make test runs pytest before iac-validate; make check runs it too).
+pytest check: $(SAM_STAMP)
+
 # `make deploy` (stack and region from samconfig.toml), or e.g.
 #   make deploy STACK=jam-prod REGION=us-west-2 DEPLOY_ARGS='--parameter-overrides Stage=prod PhoneNumberCountryCode=US'
 # Build, deploy, then upload the site with its config.json, load the seed data and point the
@@ -61,3 +65,10 @@ DEPLOY_TARGET := $(if $(STACK),--stack-name $(STACK)) $(if $(REGION),--region $(
 deploy: python-deps site iac-build ## deploy to AWS: make deploy STACK=jam-dev (docs/DEPLOY.md)
 	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(DEPLOY_TARGET) $(DEPLOY_ARGS)
 	$(BIN)/python -m scripts.deploy_post $(DEPLOY_TARGET)
+
+# First-deploy smoke (scripts/smoke.py, docs/DEPLOY.md): flows published, hours through the real API
+# URL, and with NUMBER= one click-to-call (the ID token comes from the environment: TOKEN=...).
+#   make smoke [STACK=jam-prod] [REGION=us-west-2] [NUMBER=+12025550100 TOKEN=eyJ...]
+NUMBER ?=
+smoke: python-deps ## check a deployed stack: make smoke STACK=jam-dev [NUMBER=+1... TOKEN=<ID token>]
+	$(BIN)/python -m scripts.smoke $(DEPLOY_TARGET) $(if $(NUMBER),--number $(NUMBER))

@@ -64,7 +64,8 @@ def create_app(
             "jam.verifier": verifier or TokenVerifier(settings),
             "jam.hours": hours_service or HoursService(connect, settings.connect_instance_id, cache, now),
             "jam.rate_limiter": rate_limiter or CallRateLimiter(*settings.call_rate_limit),
-            "jam.queue_metrics": queue_metrics or QueueMetricsService(connect, settings.connect_instance_id),
+            "jam.queue_metrics": queue_metrics
+            or QueueMetricsService(connect, settings.connect_instance_id, settings.metrics_queue_ids),
             "jam.survey_summary": survey_summary or SurveySummaryService(settings),
             "jam.now": now,
             # Built on first use: its table client is not paid for by every cold start.

@@ -72,6 +72,8 @@ class Settings:
     call_request_table: str = "CallRequests"
     call_queue_url: str = ""
     connect_call_rate: float = 2.0
+    # The queues the supervisors' live metrics ask Connect about (the template's; empty = all).
+    metrics_queue_ids: tuple[str, ...] = ()
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -102,6 +104,7 @@ class Settings:
             call_request_table=env.get("CALL_REQUEST_TABLE") or "CallRequests",
             call_queue_url=env.get("CALL_QUEUE_URL", "").strip(),
             connect_call_rate=_positive_float(env.get("CONNECT_CALL_RATE", "2"), "CONNECT_CALL_RATE"),
+            metrics_queue_ids=_csv(env.get("METRICS_QUEUE_IDS")),
         )
         settings.check()
         return settings

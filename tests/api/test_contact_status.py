@@ -58,6 +58,7 @@ def described(
         contact["AgentInfo"] = {"Id": "agent-1", "ConnectedToAgentTimestamp": CONNECTED}
     if disconnected:
         contact["DisconnectTimestamp"] = DISCONNECTED
+        contact["DisconnectReason"] = "CUSTOMER_DISCONNECT"
     return {"Contact": contact}
 
 
@@ -115,6 +116,7 @@ def test_owner_sees_the_call_in_queue_with_position_and_wait(
         "enqueuedAt": "2026-01-05T20:00:40+00:00",
         "connectedToAgentAt": None,
         "disconnectedAt": None,
+        "disconnectReason": None,
         "positionInQueue": 3,
         "estimatedWaitSeconds": 125.4,
     }
@@ -178,6 +180,8 @@ def test_each_state_and_no_queue_metrics_outside_the_queue(
     assert body["queueName"] == ("Support - Devices" if flags.get("enqueued") else None)
     for key in ("enqueuedAt", "connectedToAgentAt", "disconnectedAt"):
         assert body[key] == timestamps.get(key), key
+    # How it ended is said once it has ended, never while it goes on.
+    assert body["disconnectReason"] == ("CUSTOMER_DISCONNECT" if state == "ended" else None)
 
 
 def test_another_customers_call_is_404_like_an_unknown_one(

@@ -51,7 +51,7 @@ def test_the_agent_calls_a_customer_from_the_desk_and_the_test_phone_rings(
     assert_accessible(desk)
     desk.get_by_role("button", name="Call", exact=True).click()
     expect(desk.get_by_test_id("agent-state")).to_have_text("On contact")
-    expect(desk.get_by_test_id("screen-pop")).to_contain_text("OUTBOUND")
+    expect(desk.get_by_test_id("screen-pop")).to_contain_text("Outbound call")
     expect(phone.locator("#status")).to_have_text(f"Ringing: {INBOUND_NUMBER} (OUTBOUND)")
     shot(desk, "desk-outbound-ringing")
     phone.get_by_role("button", name="Answer").click()
@@ -64,7 +64,8 @@ def test_the_agent_calls_a_customer_from_the_desk_and_the_test_phone_rings(
     record = next(c for c in stack.get("/local/contacts")["contacts"] if c["InitiationMethod"] == "OUTBOUND")
     assert record["CustomerEndpoint"] == JOHN and record["Agent"] == AGENT
     assert record["DisconnectReason"] == "AGENT_DISCONNECT" and record["ConnectedToAgentTimestamp"]
-    desk.get_by_role("button", name="Done: ready for the next contact").click()
+    desk.get_by_label("Outcome (disposition code)").select_option("RESOLVED")
+    desk.get_by_role("button", name="Save and finish").click()
     expect(desk.get_by_test_id("agent-state")).to_have_text("Available")
     desk.context.close()
     phone.close()

@@ -20,6 +20,7 @@ from tests.flows.calls import (
     NOT_A_NUMBER,
     STRANGER,
     UMA,
+    choose_language,
     inbound,
     to_main_menu,
 )
@@ -345,10 +346,22 @@ def test_an_empty_prompts_table_routes_straight_to_support(center: FlowHarness, 
     call.expect_prompts(*CUSTOMER_QUEUE_OPENING)
 
 
-def test_prompts_failing_after_the_language_choice_route_to_support(center: FlowHarness) -> None:
+def test_prompts_failing_after_the_language_choice_route_to_support(
+    center: FlowHarness, language: str
+) -> None:
     center.lambdas.fail("PromptsFunction", after=1)
-    call = inbound(center, STRANGER, "es-US")
+    call = inbound(center, STRANGER, language)
     call.expect_queue("Support - Technical")
+
+
+def test_prompts_failing_after_the_language_choice_and_no_queue_ends_the_call(
+    center: FlowHarness, language: str
+) -> None:
+    center.lambdas.fail("PromptsFunction", after=1)
+    center.center.fail("set_routing")  # the fallback queue cannot be set either
+    call = inbound(center, STRANGER, language)
+    call.expect_disconnected()
+    call.expect_silence()
 
 
 def test_customer_lookup_down_treats_the_caller_as_unknown(center: FlowHarness, language: str) -> None:
@@ -366,12 +379,13 @@ def test_attributes_that_cannot_be_saved_skip_the_greeting(center: FlowHarness, 
     call.expect_prompt("MainMenu")
 
 
-def test_vip_priority_failure_keeps_normal_priority(center: FlowHarness) -> None:
+def test_vip_priority_failure_keeps_normal_priority(center: FlowHarness, language: str) -> None:
     call = center.dial(MARIA)
     call.skip_prompts()
     center.center.fail("set_routing")
-    call.silence()
-    call.expect_prompts("WelcomeBack", "MainMenu")
+    choose_language(call, language)
+    call.expect_prompt("WelcomeBack", language=language)
+    call.expect_prompt("MainMenu", language=language)
     call.press("3")
     call.skip_prompts()
     call.press("1")
@@ -422,20 +436,24 @@ def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness, lan
     call.expect_queue("Support - Technical", priority=1)
 
 
+MENUS_AFTER_THE_LANGUAGE = [
+    ((), "MainMenu", "DefaultRouting"),
+    (("1",), "SalesMenu", "DefaultRouting"),
+    (("2",), "AccountsMenu", "DefaultRouting"),
+    (("3",), "SupportMenu", "DefaultRouting"),
+    (("2",), "PinPrompt", "AccountsMenu"),
+    (("3", "1"), "CallbackOffer", "Goodbye"),
+]
+
+
 @pytest.mark.parametrize(
-    ("path", "failing_prompt", "outcome"),
-    [
-        ((), "LanguageOffer", "MainMenu"),  # the language offer cannot be played: English it is
-        ((), "MainMenu", "DefaultRouting"),
-        (("1",), "SalesMenu", "DefaultRouting"),
-        (("2",), "AccountsMenu", "DefaultRouting"),
-        (("3",), "SupportMenu", "DefaultRouting"),
-        (("2",), "PinPrompt", "AccountsMenu"),
-        (("3", "1"), "CallbackOffer", "Goodbye"),
-    ],
+    ("path", "failing_prompt", "outcome", "language"),
+    # The language offer cannot be played: English it is (a Spanish call cannot get that far).
+    [((), "LanguageOffer", "MainMenu", "en-US")]
+    + [(*menu, language) for menu in MENUS_AFTER_THE_LANGUAGE for language in ("en-US", "es-US")],
 )
 def test_a_menu_that_cannot_be_played_takes_its_default(
-    center: FlowHarness, path: tuple[str, ...], failing_prompt: str, outcome: str
+    center: FlowHarness, path: tuple[str, ...], failing_prompt: str, outcome: str, language: str
 ) -> None:
     center.center.failing_prompts.add(failing_prompt)
     if failing_prompt == "CallbackOffer":
@@ -443,13 +461,14 @@ def test_a_menu_that_cannot_be_played_takes_its_default(
     call = center.dial(JOHN if failing_prompt == "PinPrompt" else STRANGER)
     call.skip_prompts()
     if failing_prompt != "LanguageOffer":
-        call.silence()
+        choose_language(call, language)
     for key in path:
         call.skip_prompts()
         call.press(key)
     heard = [p.prompt_id for p in call.prompts]
     assert failing_prompt not in heard
     assert outcome in heard
+    assert call.prompts[-1].language == language
     assert any("prompt could not be played" in p for p in center.engine.problems)
 
 
@@ -462,7 +481,9 @@ def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness, lang
     assert not center.engine.problems
 
 
-def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness, language: str) -> None:
+def test_callback_number_that_cannot_be_saved_ends_the_call(center: FlowHarness, language: str) -> None:
+    # UpdateContactCallbackNumber declares only InvalidCallbackNumber and CallbackNumberNotDialable
+    # (reference and every export): a failure to store the number has no branch, so the call ends.
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, STRANGER, language)
     call.press("1")
@@ -471,7 +492,8 @@ def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness, langu
     call.skip_prompts()
     center.center.fail("update_contact_data")
     call.press("1")
-    call.expect_prompts("CallbackFailed", "Goodbye")
+    call.expect_silence()
+    call.expect_disconnected()
     assert center.center.callbacks == []
 
 
@@ -608,15 +630,20 @@ def test_when_connect_cannot_answer_the_lambdas_fallback_gives_the_message_witho
     call.expect_attributes(NextOpenKnown="false", NextOpenSpoken="")
 
 
-def test_when_the_next_opening_cannot_be_kept_the_message_has_no_time(center: FlowHarness) -> None:
-    call = closed_call(center, "2026-01-10 23:30", "1")
+def test_when_the_next_opening_cannot_be_kept_the_message_has_no_time(
+    center: FlowHarness, language: str
+) -> None:
+    call = closed_call(center, "2026-01-10 23:30", "1", language)
     center.center.fail("update_attributes")
     call.press("1")
-    call.expect_prompts("ClosedSalesGeneric", "CallbackOffer")
+    call.expect_prompt("ClosedSalesGeneric", language=language)
+    call.expect_prompt("CallbackOffer", language=language)
 
 
-def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(center: FlowHarness) -> None:
-    call = closed_call(center, "2026-01-10 23:30", "1")
+def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(
+    center: FlowHarness, language: str
+) -> None:
+    call = closed_call(center, "2026-01-10 23:30", "1", language)
     center.lambdas.fail("PromptsFunction")
     call.press("1")
     call.expect_queue("Support - Technical")

@@ -32,7 +32,7 @@ from tests.iac.template_facts import (
 
 # The one statement that cannot name a resource, and why (also said in the template).
 RESOURCE_WILDCARD_ALLOWED = {
-    ("CognitoSmsRole", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
+    ("CognitoSmsPolicy", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
 }
 
 

@@ -32,9 +32,6 @@ BUILD_DIR = TEMPLATE_PATH.parent / "build"
 API_DEFAULTS_ON_AWS = {
     "AWS_REGION": "set by the Lambda runtime",
     "AWS_DEFAULT_REGION": "set by the Lambda runtime",
-    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
-    "JWKS_URL": "derived from COGNITO_ISSUER",
-    "OUTBOUND_QUEUE_ID": "the web ingress flow sets the queue; SOURCE_PHONE_NUMBER is the caller id",
     "ALLOWED_COUNTRIES": "the code's default (US, CA, MX, PR) is the policy",
     "ALLOWED_ATTRIBUTE_KEYS": "the code's default is the contract with the web ingress flow",
     "STAFF_GROUPS": "the code's default (supervisor) matches the user pool's groups",
@@ -42,6 +39,13 @@ API_DEFAULTS_ON_AWS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+}
+# Declared empty on AWS (the code's AWS default) only so `sam local start-api --env-vars` can set
+# them: SAM CLI overrides only variables the template declares (tests/iac/test_sam_local.py).
+API_EMPTY_ON_AWS = {
+    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
+    "JWKS_URL": "derived from COGNITO_ISSUER",
+    "OUTBOUND_QUEUE_ID": "the web ingress flow sets the queue; SOURCE_PHONE_NUMBER is the caller id",
     "SQLITE_PATH": "the SQLite backend is the local stack's; on AWS DATA_BACKEND is dynamodb",
 }
 # Lambda variables the template leaves unset on purpose, and why.
@@ -253,6 +257,8 @@ def test_api_environment_sets_every_variable_the_api_reads_without_a_default(
     assert env["ALLOWED_CONTACT_FLOW_IDS"] == {
         "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": ["WebIngressFlow", "ContactFlowArn"]}]}]
     }
+    for name in API_EMPTY_ON_AWS:
+        assert env[name] == "", name
 
 
 def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, Mapping[str, Any]]) -> None:
@@ -271,6 +277,8 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
         "CALL_REQUEST_TABLE": "jam-CallRequestsTable-1",
         "CALL_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/jam-call-requests.fifo",
         "CONNECT_CALL_RATE": "2",
+        "METRICS_QUEUE_IDS": "q-1,q-2,q-3,q-4,q-5,q-6",
+        **dict.fromkeys(API_EMPTY_ON_AWS, ""),
     }
     env = environment(resources["ApiFunction"])
     assert set(env) == set(values), "update the stand-in values with the template"
@@ -278,6 +286,8 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
     assert (
         settings.jwks_url == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC/.well-known/jwks.json"
     )
+    assert (settings.connect_endpoint_url, settings.outbound_queue_id, settings.sqlite_path) == (None,) * 3
+    assert len(settings.metrics_queue_ids) == 6
     app = create_app(settings, connect_client=object())
     assert app.test_client().get("/openapi.json").status_code == 200
 
@@ -406,11 +416,18 @@ def test_api_stage_has_throttling_access_logs_and_site_only_cors(
     assert "$context.requestId" in api["AccessLogSetting"]["Format"]
     origin = api["Cors"]["AllowOrigin"]
     assert "*" not in str(origin)
+    # The site's origin, unless ApiCorsOrigin names another (sam local start-api's dev server).
     assert origin == {
         "Fn::If": [
-            "HasSiteDomain",
-            {"Fn::Sub": "'https://${SiteDomainName}'"},
-            {"Fn::Sub": "'https://${SiteDistribution.DomainName}'"},
+            "HasApiCorsOrigin",
+            {"Fn::Sub": "'${ApiCorsOrigin}'"},
+            {
+                "Fn::If": [
+                    "HasSiteDomain",
+                    {"Fn::Sub": "'https://${SiteDomainName}'"},
+                    {"Fn::Sub": "'https://${SiteDistribution.DomainName}'"},
+                ]
+            },
         ]
     }
     for response in api["GatewayResponses"].values():
@@ -600,7 +617,10 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
     template: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
 ) -> None:
     origin = template["Outputs"]["SiteUrl"]["Value"]
-    assert environment(resources["ApiFunction"])["ALLOWED_ORIGINS"] == origin
+    assert template["Parameters"]["ApiCorsOrigin"]["Default"] == ""  # deployed: the site's origin
+    assert environment(resources["ApiFunction"])["ALLOWED_ORIGINS"] == {
+        "Fn::If": ["HasApiCorsOrigin", {"Ref": "ApiCorsOrigin"}, origin]
+    }
     assert resources["SiteApprovedOrigin"]["Properties"]["Origin"] == origin
     assert resources["SiteApprovedOrigin"]["Properties"]["InstanceId"] == INSTANCE_ARN
     condition, custom, default = origin["Fn::If"]
