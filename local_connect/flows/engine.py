@@ -894,6 +894,9 @@ class FlowEngine:
                 initial_delay=float(params.get("InitialCallDelaySeconds") or 0),
                 max_attempts=int(params.get("MaximumConnectionAttempts") or 1),
                 retry_delay=float(params.get("RetryDelaySeconds") or 600),
+                creation_flow=self._value(session, params["ContactFlowId"])
+                if params.get("ContactFlowId")
+                else None,
             )
             self.services.create_callback(session.contact_id, request)
         except Exception as exc:
