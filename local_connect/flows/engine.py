@@ -14,6 +14,7 @@ import functools
 import logging
 import math
 import random
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,20 @@ DEFAULT_INPUT_SECONDS = 5.0
 # again when the caller presses a key or a flow is started for the contact: those are the caller's
 # doing, not the flow's.
 STEP_BUDGET = 1000
+# SSML pauses in prompts (Amazon Polly's <break time="…"/>), for how long a prompt takes to say.
+BREAK_TIME = re.compile(r"""<break\b[^>]*\btime\s*=\s*["']\s*([0-9.]+)\s*(ms|s)\s*["']""", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+MAX_BREAK_SECONDS = 10.0
+
+
+def _break_seconds(match: re.Match[str]) -> float:
+    try:
+        value = float(match.group(1))
+    except ValueError:
+        return 0.0
+    return value / 1000 if match.group(2).lower() == "ms" else value
+
+
 PROGRESS_SECONDS = 1.0
 # Actions run in one go before the rest of the run is put on a timer due at once: a bound on how
 # long one event holds the runtime lock (well above the longest zero-time chain of a real flow).
@@ -459,8 +474,12 @@ class FlowEngine:
         return text
 
     def _seconds(self, text: str) -> float:
-        """How long a prompt takes to say (the engine's stand-in for audio length)."""
-        return max(1.0, len(text.split()) * self.seconds_per_word)
+        """How long a prompt takes to say (the engine's stand-in for audio length): its words at
+        `seconds_per_word`, plus the SSML pauses it asks for (<break time="3s"/> or "500ms"; Amazon
+        Polly caps one break at 10 s, https://docs.aws.amazon.com/polly/latest/dg/break-tag.html)."""
+        pauses = sum(min(MAX_BREAK_SECONDS, _break_seconds(m)) for m in BREAK_TIME.finditer(text))
+        words = len(TAG.sub(" ", text).split())
+        return max(1.0, words * self.seconds_per_word + pauses)
 
     # ------------------------------------------------------------------ prompts and input
     def _message(self, session: Session, action: Action) -> Outcome:
