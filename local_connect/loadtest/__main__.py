@@ -10,7 +10,7 @@ from local_connect.definitions import REPO_ROOT
 from local_connect.loadtest.callers import CallerSettings
 from local_connect.loadtest.capacity import Peak
 from local_connect.loadtest.client import PollCadence
-from local_connect.loadtest.report import markdown, text
+from local_connect.loadtest.report import kept_notes, markdown, text
 from local_connect.loadtest.run import LoadSettings, run
 
 
@@ -24,6 +24,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--ramp", type=float, default=30.0, help="callers start evenly over this many seconds"
     )
     parser.add_argument("--max-calls", type=int, default=100_000, help="calls in all, a bound besides time")
+    parser.add_argument(
+        "--events",
+        choices=("sse", "poll"),
+        default="sse",
+        help="callers read events by SSE stream or by poll",
+    )
     parser.add_argument("--poll-timeout", type=float, default=25.0, help="long-poll seconds; 0 = quick looks")
     parser.add_argument("--poll-interval", type=float, default=1.0, help="seconds between quick looks")
     parser.add_argument(
@@ -48,14 +54,16 @@ def main(argv: list[str]) -> int:
         ramp=min(args.ramp, args.duration),
         max_calls=args.max_calls,
         seed=args.seed,
-        callers_settings=CallerSettings(cadence=PollCadence(args.poll_timeout, args.poll_interval)),
+        callers_settings=CallerSettings(
+            cadence=PollCadence(args.poll_timeout, args.poll_interval, args.events == "sse")
+        ),
         peak=Peak(
             args.calls_per_hour, args.ivr_seconds, args.queue_seconds, args.talk_seconds, args.survey_seconds
         ),
     )
     result = run(settings)
     print(text(result))
-    args.report.write_text(markdown(result), encoding="utf-8")
+    args.report.write_text(markdown(result) + kept_notes(args.report), encoding="utf-8")
     print(f"\nwritten: {args.report}")
     return 0
 

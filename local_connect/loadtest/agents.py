@@ -25,7 +25,7 @@ async def run_agent(
 ) -> None:
     loop = asyncio.get_running_loop()
     path = f"/local/agents/{username}"
-    desk = Channel(http, path, PollCadence(timeout=10.0))
+    desk = Channel(http, path, PollCadence(timeout=10.0, sse=False))
     await desk.open()
     await http.post(f"{path}/state", "agent_state", {"state": "Available"})
     while loop.time() < stop_at:

@@ -110,14 +110,22 @@ class Caller:
         self.token: str | None = None
 
     async def run(self, start_after: float) -> None:
+        try:
+            await self.calls(start_after)
+        finally:
+            self.phone.close()
+
+    async def calls(self, start_after: float) -> None:
         loop = asyncio.get_running_loop()
         await asyncio.sleep(start_after)
         while loop.time() < self.c.stop_at and self.c.take_call():
             scenario = self.c.settings.mix.draw(self.rng)
             self.c.tally.call_started(scenario)
-            outcome = "error"
+            outcome = "cut_by_the_run_bound"  # cancelled: still busy when the run's last bound passed
             try:
                 outcome = await self.call(scenario)
+            except Exception as error:  # a bug or an answer we did not expect: counted, never hidden
+                outcome = f"error_{type(error).__name__}"
             finally:
                 if outcome not in ("callback_requested",):
                     await self.c.http.post(f"{self.path}/hangup", "hangup")
@@ -230,11 +238,12 @@ class Caller:
         loop = asyncio.get_running_loop()
         deadline = min(self.c.stop_at, loop.time() + 30)
         if not await self.answer_prompt("ConfirmNumber", "1", deadline):
-            return "callback_not_confirmed"
-        ended = await self.phone.wait({"call_ended"}, deadline)
-        if ended is None:
-            return "callback_not_confirmed"
+            return "callback_offer_timed_out"  # our key came after the offer's 5 s input limit
+        confirmed = await self.phone.wait({"prompt"}, deadline, "CallbackConfirmed")
+        if confirmed is None or confirmed["type"] != "prompt":
+            return "callback_refused"  # CreateCallbackContact failed (e.g. the queue is at capacity)
         self.c.tally.callbacks_requested += 1
+        await self.phone.wait({"call_ended"}, deadline)  # the flow says goodbye and hangs up
         # The callback waits in the queue in the caller's place; an agent taking it rings this phone.
         ringing = await self.phone.wait({"ringing"}, self.c.stop_at)
         if ringing is None or ringing["type"] != "ringing":

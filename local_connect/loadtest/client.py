@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -87,11 +89,13 @@ class Http:
 
 @dataclass(frozen=True)
 class PollCadence:
-    """How a channel is read: long polls of `timeout` s (the server holds them, up to 30), or, with
-    timeout 0, a quick look every `interval` s (fewer open connections, more requests)."""
+    """How a channel is read: one Server-Sent Events stream held open (`sse`, the lightest: no
+    request per event), long polls of `timeout` s (the server holds them, up to 30), or, with
+    timeout 0, a quick look every `interval` s."""
 
     timeout: float = 25.0
     interval: float = 1.0
+    sse: bool = True
 
 
 class Channel:
@@ -101,15 +105,53 @@ class Channel:
         self.http = http
         self.path = path
         self.cadence = cadence
-        self.seen = 0
+        self.seen = 0  # the last event received
+        self.floor = 0  # events up to here belong to earlier calls
         self.pending: deque[dict[str, Any]] = deque()
+        self._arrived = asyncio.Event()
+        self._stream: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Start after what the channel already holds (a redial must not see its last call's events)."""
         status, data = await self.http.get(self.path, "channel")
         if status == 200 and isinstance(data, dict):
-            self.seen = max(self.seen, int(data.get("last") or 0))
+            self.floor = max(self.floor, int(data.get("last") or 0))
+            self.seen = max(self.seen, self.floor)
         self.pending.clear()
+        if self.cadence.sse and self._stream is None:
+            self._stream = asyncio.create_task(self._read_stream())
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.cancel()
+            self._stream = None
+
+    def _receive(self, event: dict[str, Any]) -> None:
+        seq = int(event["seq"])
+        if seq > self.seen:
+            self.seen = seq
+            if seq > self.floor:
+                self.pending.append(event)
+                self._arrived.set()
+
+    async def _read_stream(self) -> None:
+        """The SSE stream (`Accept: text/event-stream`), resumed after `seen` if it drops."""
+        while True:
+            try:
+                async with self.http.session.get(
+                    f"{self.http.base_url}{self.path}/events",
+                    params={"after": self.seen},
+                    headers={"Accept": "text/event-stream"},
+                    timeout=aiohttp.ClientTimeout(total=None, sock_connect=60, sock_read=60),
+                ) as answer:
+                    self.http.tally.statuses[answer.status] += 1
+                    async for raw in answer.content:
+                        line = raw.decode().rstrip("\r\n")
+                        if line.startswith("data: "):
+                            self._receive(json.loads(line[6:]))
+            except (aiohttp.ClientError, TimeoutError, ValueError) as error:
+                self.http.tally.client_errors[f"stream: {type(error).__name__}"] += 1
+            await asyncio.sleep(1.0)
 
     async def next(self, deadline: float) -> dict[str, Any] | None:
         """The next event, or None when `deadline` (loop time) passes first."""
@@ -118,6 +160,11 @@ class Channel:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return None
+            if self.cadence.sse:
+                self._arrived.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._arrived.wait(), remaining)
+                continue
             wait = min(self.cadence.timeout, remaining)
             if self.cadence.timeout <= 0:
                 await asyncio.sleep(min(self.cadence.interval, remaining))
@@ -132,9 +179,7 @@ class Channel:
                 await asyncio.sleep(1.0)  # the server is struggling: do not add a storm of retries
                 continue
             for event in data.get("events", []):
-                if int(event["seq"]) > self.seen:
-                    self.seen = int(event["seq"])
-                    self.pending.append(event)
+                self._receive(event)
         return self.pending.popleft()
 
     async def wait(

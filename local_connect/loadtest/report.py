@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 from datetime import UTC, datetime
+from pathlib import Path
 
 from local_connect.loadtest.capacity import Peak, table_markdown, table_text
 from local_connect.loadtest.run import Result, summary
@@ -81,6 +82,19 @@ assumption: {peak_text(peak)}. Change it with `--calls-per-hour`, `--talk-second
 
 {table_markdown(result.needs)}
 """
+
+
+KEPT_MARKER = "<!-- make loadtest keeps what follows: notes written by hand -->"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written part of an existing report (after KEPT_MARKER), so a re-run keeps it."""
+    try:
+        existing = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    _, marker, notes = existing.partition(KEPT_MARKER)
+    return f"\n{marker}{notes}" if marker else ""
 
 
 def text(result: Result) -> str:

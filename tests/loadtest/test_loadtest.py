@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from local_connect.loadtest.__main__ import main
+from local_connect.loadtest.report import KEPT_MARKER
 from local_connect.loadtest.run import LoadSettings, run
 
 pytestmark = pytest.mark.timeout(240)
@@ -37,6 +38,7 @@ def test_a_small_run_counts_calls_and_what_they_cost(tmp_path: Path) -> None:
 
 def test_the_command_writes_the_capacity_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "CAPACITY.md"
+    report.write_text(f"old numbers\n{KEPT_MARKER}\n## Scaling notes by hand\n", encoding="utf-8")
     args = [
         "--callers",
         "5",
@@ -57,3 +59,4 @@ def test_the_command_writes_the_capacity_report(tmp_path: Path, capsys: pytest.C
     assert "3,600 calls in the peak hour" in text
     assert "| Connect concurrent active calls |" in text
     assert "calls started" in capsys.readouterr().out
+    assert "old numbers" not in text and text.endswith(f"{KEPT_MARKER}\n## Scaling notes by hand\n")
