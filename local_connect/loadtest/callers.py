@@ -237,11 +237,17 @@ class Caller:
     async def take_callback(self) -> str:
         loop = asyncio.get_running_loop()
         deadline = min(self.c.stop_at, loop.time() + 30)
-        if not await self.answer_prompt("ConfirmNumber", "1", deadline):
-            return "callback_offer_timed_out"  # our key came after the offer's 5 s input limit
-        confirmed = await self.phone.wait({"prompt"}, deadline, "CallbackConfirmed")
-        if confirmed is None or confirmed["type"] != "prompt":
-            return "callback_refused"  # CreateCallbackContact failed (e.g. the queue is at capacity)
+        while True:  # in queue the flow asks to confirm the number; when the queue is full it does not
+            event = await self.phone.wait({"prompt"}, deadline)
+            if event is None or event["type"] == "call_ended":
+                return "callback_not_created"  # our key came late, or the flow ended the call
+            prompt = event.get("promptId")
+            if prompt == "ConfirmNumber":
+                await self.digits("1")  # call me back on this number
+            elif prompt == "CallbackFailed":
+                return "callback_not_created"
+            elif prompt == "CallbackConfirmed":
+                break
         self.c.tally.callbacks_requested += 1
         await self.phone.wait({"call_ended"}, deadline)  # the flow says goodbye and hangs up
         # The callback waits in the queue in the caller's place; an agent taking it rings this phone.
