@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,6 +57,8 @@ _local = threading.local()
 # connection that read the schema and then tries to write gets SQLITE_BUSY_SNAPSHOT at once (no
 # busy wait). Threads of one process take turns opening; across processes BEGIN IMMEDIATE waits.
 _opening = threading.Lock()
+# Called with every new connection (the local stack's load counters watch its statements).
+OPEN_HOOKS: list[Callable[[sqlite3.Connection], None]] = []
 
 
 def connection(path: str) -> sqlite3.Connection:
@@ -83,6 +85,8 @@ def _open(path: str) -> sqlite3.Connection:
     conn.execute("PRAGMA busy_timeout=5000")
     conn.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
     _add_missing_columns(conn)
+    for hook in OPEN_HOOKS:
+        hook(conn)
     return conn
 
 

@@ -24,6 +24,7 @@ and its agent set Offline, so a closed tab never leaves an Available agent that 
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -42,6 +43,7 @@ from local_connect.acd.model import (
 from local_connect.acd.queues import QueueKey, WaitingLine
 from local_connect.acd.store import ContactStore
 from local_connect.clock import Clock, Scheduler, Timer
+from local_connect.counters import COUNTERS
 from local_connect.definitions import Definitions, Queue
 
 
@@ -450,6 +452,7 @@ class ContactCenter:
 
     def _dispatch(self) -> None:
         """Offer waiting work to free agents, the longest idle first."""
+        started, started_cpu = time.perf_counter(), time.thread_time()
         free = sorted(
             (a for a in self.agents.values() if a.state is AgentState.AVAILABLE), key=lambda a: a.idle_since
         )
@@ -457,6 +460,8 @@ class ContactCenter:
             contact = self.best_contact_for(agent)
             if contact is not None:
                 self._offer(agent, contact)
+        if free:  # a decision was made (with nobody free there is nothing to decide)
+            COUNTERS.routed(time.perf_counter() - started, time.thread_time() - started_cpu)
 
     def _offer(self, agent: Agent, contact: Contact) -> None:
         assert contact.queue_id is not None

@@ -41,6 +41,7 @@ from local_connect.connect_api.models import (
 from local_connect.connect_api.params import Params, e164, json_body, offset_token
 from local_connect.connect_api.throttle import Throttle
 from local_connect.connect_api.urls import match
+from local_connect.counters import COUNTERS
 
 Handler = Callable[[ConnectBackend, dict[str, str], Request, dict[str, Any]], dict[str, Any]]
 
@@ -334,6 +335,7 @@ def create_app(
             if found is None:
                 raise UnknownOperationException(f"No Connect operation for {request.method} {request.path}")
             operation, params = found
+            COUNTERS.connect_called(operation)
             if throttle is not None and not throttle.allow(operation):
                 raise ThrottlingException("Rate exceeded")
             body = json_body(request)

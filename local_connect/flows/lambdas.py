@@ -25,6 +25,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Protocol
 
+from local_connect.counters import COUNTERS
 from local_connect.definitions import Definitions, Function
 
 
@@ -115,6 +116,7 @@ class InProcessLambdas:
         with _environment(environment):
             result = loaded.handler(dict(event), None)
         elapsed = time.perf_counter() - started
+        COUNTERS.lambda_invoked(function.logical_id, elapsed)
         if elapsed > timeout:
             raise LambdaFailure(f"{function.logical_id} took {elapsed:.2f}s, over its {timeout:g}s limit")
         return result

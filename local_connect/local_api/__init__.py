@@ -21,11 +21,12 @@ from local_connect.local_api.center import center_blueprint
 from local_connect.local_api.http_io import errors_blueprint
 from local_connect.local_api.phones import phones_blueprint
 from local_connect.local_api.state import LocalApiState, install
+from local_connect.local_api.stats import stats_blueprint
 from local_connect.runtime import Runtime
 from local_connect.speech import Speech
 
 DEMO_CUSTOMERS = REPO_ROOT / "data" / "seed" / "customers.json"
-BLUEPRINTS = (errors_blueprint, center_blueprint, phones_blueprint, agents_blueprint)
+BLUEPRINTS = (errors_blueprint, center_blueprint, phones_blueprint, agents_blueprint, stats_blueprint)
 
 
 def demo_customers(path: Path = DEMO_CUSTOMERS) -> list[dict[str, str]]:

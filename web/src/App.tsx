@@ -1,6 +1,6 @@
 import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { SiteConfig } from "./config";
-import { useAllHours } from "./hours";
+import { useAllHours } from "./useAllHours";
 import { type MessageKey, savedLang, type Translate, useI18n } from "./i18n";
 import { GetCall } from "./pages/GetCall";
 import { Home } from "./pages/Home";

@@ -8,7 +8,7 @@ import { useClock } from "../clock";
 import { CallStatusView, isFinished, useContactStatus } from "../components/CallStatus";
 import { SignInGate } from "../components/SignInGate";
 import type { SiteConfig } from "../config";
-import type { DepartmentHours } from "../hours";
+import type { DepartmentHours } from "../useAllHours";
 import { isMessageKey, type Translate, useI18n } from "../i18n";
 import { Link } from "../router";
 import { useSession } from "../session";

@@ -1,7 +1,7 @@
 import { WeekTable } from "../components/WeekTable";
 import { DepartmentStatus } from "../components/DepartmentStatus";
 import type { SiteConfig } from "../config";
-import type { DepartmentHours } from "../hours";
+import type { DepartmentHours } from "../useAllHours";
 import { useI18n } from "../i18n";
 import { Link } from "../router";
 import { zoneName } from "../time/format";

@@ -1,4 +1,4 @@
-// Hours of operation for every department, fetched once and again when a period boundary
+// The site's hook for every department's hours of operation, fetched once and again when a period boundary
 // passes (an opening or closing the API computed), or every five minutes for new overrides.
 
 import { useCallback, useEffect, useRef, useState } from "react";
