@@ -64,6 +64,11 @@ class RuntimeFlowServices:
             contact.language = values["LanguageCode"]
         self.center.store.save(contact)
 
+    def tag_contact(self, contact_id: str, tags: Mapping[str, str]) -> None:
+        contact = self._contact(contact_id)
+        contact.tags.update(tags)
+        self.center.store.save(contact)
+
     # ---- the caller's ear
     def say(self, prompt: Prompt) -> None:
         self.switchboard.say(

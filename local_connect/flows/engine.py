@@ -134,6 +134,13 @@ class Session:
     burst_start: float | None = None  # when the clock last moved by PROGRESS_SECONDS (step budget)
     burst_steps: int = 0  # actions run since burst_start
     log: list[dict[str, Any]] = field(default_factory=list)  # flow logs, when logging is enabled
+    # UpdateFlowAttributes: "attributes on the current flow ... not carried over to the subsequent
+    # flows" ($.FlowAttributes.<name>); cleared whenever another flow starts for the contact.
+    flow_attributes: dict[str, str] = field(default_factory=dict)
+    # Accepted and recorded, not simulated (the ACD routes by queue, priority and age only; no media
+    # is streamed to Kinesis Video Streams): UpdateContactRoutingCriteria, UpdateContactMediaStreaming.
+    routing_criteria: Mapping[str, Any] = field(default_factory=dict)
+    media_streaming: Mapping[str, Any] = field(default_factory=dict)
 
 
 class FlowEngine:
@@ -190,6 +197,12 @@ class FlowEngine:
             "Wait": self._wait,
             "UpdateFlowLoggingBehavior": self._logging,
             "UpdateContactRecordingBehavior": self._recording,
+            "UpdateFlowAttributes": self._flow_attributes,
+            "TagContact": self._tag_contact,
+            "UpdateContactRoutingCriteria": self._routing_criteria,
+            "UpdateContactMediaStreamingBehavior": self._media_streaming,
+            "CheckOutboundCallStatus": self._outbound_call_status,
+            "ResumeContact": self._resume_contact,
         }
         missing = set(SPECS) - set(self._handlers)
         assert not missing, f"catalogued action types without a handler: {missing}"
@@ -207,6 +220,7 @@ class FlowEngine:
                 session.waiting = None
             session.flow, session.action_id = target, target.start_action
             session.active, session.disconnected = True, False
+            session.flow_attributes = {}
         self.sessions[contact_id] = session
         session.burst_start = None  # a new flow for the contact: the step budget starts again
         self._guard(session, lambda: self._run(session))
@@ -426,6 +440,7 @@ class FlowEngine:
             "CustomerCallbackNumber": session.callback_number or contact.customer_number,
             "StoredCustomerInput": session.stored_input or "",
             "Attributes": attributes,
+            "FlowAttributes": dict(session.flow_attributes),
             "External": session.external,
             "Queue": queue or {},
             "Metrics": session.metrics,
@@ -612,6 +627,25 @@ class FlowEngine:
         session.attributes.update(values)
         return self._next(action)
 
+    def _flow_attributes(self, session: Session, action: Action) -> Outcome:
+        # UpdateFlowAttributes: values are FlowAttribute objects ({"Value": ...} in exports; a bare
+        # string is taken as the value). "Either all attributes are set or none are set": every value
+        # is resolved before any is stored; a bad one fails the action (NoMatchingError, as exports
+        # declare) and none is set.
+        raw = _mapping(action.parameters.get("FlowAttributes"), "FlowAttributes")
+        scope = self.scope(session)
+        values: dict[str, str] = {}
+        for name, attribute in raw.items():
+            if isinstance(attribute, Mapping):
+                if "Value" not in attribute:
+                    raise BadParameter(f"flow attribute {name!r} has no Value")
+                attribute = attribute["Value"]
+            if isinstance(attribute, Mapping | list):
+                raise BadParameter(f"flow attribute {name!r} must be a text value")
+            values[str(name)] = references.resolve_value(scope, attribute)
+        session.flow_attributes.update(values)
+        return self._next(action)
+
     def _compare(self, session: Session, action: Action) -> Outcome:
         value = self._value(session, action.parameters.get("ComparisonValue"))
         return self._branch_on(session, action, value)
@@ -642,6 +676,7 @@ class FlowEngine:
         """The event Amazon Connect sends to a Lambda from a flow (`scope`: the session's, if built)."""
         scope = scope if scope is not None else self.scope(session)
         queue = scope["Queue"] or None
+        contact = self.services.contact_data(session.contact_id)
         return {
             "Name": "ContactFlowEvent",
             "Details": {
@@ -661,7 +696,7 @@ class FlowEngine:
                     "Queue": {"ARN": queue.get("ARN"), "Name": queue.get("Name")} if queue else None,
                     "References": {},
                     "SystemEndpoint": scope["SystemEndpoint"],
-                    "Tags": {},
+                    "Tags": dict(contact.tags),
                 },
                 "Parameters": dict(parameters),
             },
@@ -741,6 +776,7 @@ class FlowEngine:
             session.action_id = None
             return STOP
         session.flow, session.action_id = flow, flow.start_action
+        session.flow_attributes = {}
         return CONTINUE
 
     def _hours_arn(self, session: Session, action: Action) -> str:
@@ -923,6 +959,72 @@ class FlowEngine:
             return self._error(session, action, "NoMatchingError")
         return self._next(action)
 
+    def _tag_contact(self, session: Session, action: Action) -> Outcome:
+        # TagContact (flow language reference, contact-actions-tagcontact): user-defined tags on the
+        # contact, keys and values static or dynamic. The reference lists no error; exports declare
+        # NoMatchingError, taken here when the tags cannot be set. Connect's limits on tags (count,
+        # lengths, the aws: prefix) are not enforced: the page we read does not state them.
+        raw = _mapping(action.parameters.get("Tags"), "Tags")
+        scope = self.scope(session)
+        tags = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
+        try:
+            self.services.tag_contact(session.contact_id, tags)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _routing_criteria(self, session: Session, action: Action) -> Outcome:
+        # Recorded, not simulated: the local ACD has no agent proficiencies, so criteria never change
+        # which agent gets the contact (docs/FLOW-LANGUAGE.md says so).
+        criteria = _mapping(action.parameters.get("RoutingCriteria"), "RoutingCriteria")
+        steps = criteria.get("Steps", [])
+        if not isinstance(steps, list):
+            raise BadParameter(f"RoutingCriteria.Steps must be a list, got {steps!r}")
+        session.routing_criteria = dict(criteria)
+        return self._next(action)
+
+    def _media_streaming(self, session: Session, action: Action) -> Outcome:
+        # Voice only (admin guide, Start/Stop media streaming): other channels take the error branch.
+        # Recorded, not simulated: no audio goes to Kinesis Video Streams locally.
+        if self.services.contact_data(session.contact_id).channel != "VOICE":
+            return self._error(session, action, "NoMatchingError")
+        params = action.parameters
+        state = str(params.get("MediaStreamingState", ""))
+        if state not in ("Enabled", "Disabled"):
+            raise BadParameter(f"MediaStreamingState must be Enabled or Disabled, got {state!r}")
+        session.media_streaming = {
+            "MediaStreamingState": state,
+            "MediaStreamType": params.get("MediaStreamType"),
+            "Participants": params.get("Participants"),
+        }
+        return self._next(action)
+
+    def _outbound_call_status(self, session: Session, action: Action) -> Outcome:
+        # CheckOutboundCallStatus "works with outbound campaigns only" and is voice only (Check call
+        # progress block: chat, task and email take Error). The runtime has no campaigns; the calls it
+        # places itself (InitiationMethod API or OUTBOUND) reach test phones, which a person answers,
+        # so the result is CallAnswered: answering machine detection (VoicemailBeep, VoicemailNoBeep,
+        # NotDetected) is not simulated. Any other contact takes the error branch.
+        contact = self.services.contact_data(session.contact_id)
+        if contact.channel != "VOICE" or contact.initiation_method not in ("API", "OUTBOUND"):
+            self._problem(
+                session,
+                action.identifier,
+                f"CheckOutboundCallStatus on a {contact.initiation_method} {contact.channel} contact, "
+                "not an outbound call; error branch",
+            )
+            return self._error(session, action, "NoMatchingError")
+        return self._branch_on(session, action, "CallAnswered")
+
+    def _resume_contact(self, session: Session, action: Action) -> Outcome:
+        # ResumeContact resumes a paused task (admin guide, Resume contact: voice, chat and email take
+        # the Error branch). Nothing pauses a contact locally (no PauseContact), so no contact is ever
+        # paused and every run takes the error branch, naming why.
+        contact = self.services.contact_data(session.contact_id)
+        reason = "not a task contact" if contact.channel != "TASK" else "the contact is not paused"
+        self._problem(session, action.identifier, f"ResumeContact: {reason}; error branch")
+        return self._error(session, action, "NoMatchingError")
+
     def _logging(self, session: Session, action: Action) -> Outcome:
         session.logging = str(action.parameters.get("FlowLoggingBehavior")) == "Enabled"
         return self._next(action)
@@ -948,6 +1050,7 @@ class FlowEngine:
         if self.coverage is not None:
             self.coverage.take(session.flow.key, action.identifier, NEXT, session.language)
         session.flow, session.action_id = flow, flow.start_action
+        session.flow_attributes = {}
         return CONTINUE
 
     def _wait(self, session: Session, action: Action) -> Outcome:

@@ -48,6 +48,7 @@ class MemoryContact:
     previous_contact_id: str | None = None
     channel: str = "VOICE"
     initial_contact_id: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -172,6 +173,10 @@ class InMemoryCenter:
     def update_contact_data(self, contact_id: str, values: Mapping[str, str]) -> None:
         self._check("update_contact_data")
         self._contact(contact_id).contact_values.update(values)
+
+    def tag_contact(self, contact_id: str, tags: Mapping[str, str]) -> None:
+        self._check("tag_contact")
+        self._contact(contact_id).tags.update(tags)
 
     def say(self, prompt: Prompt) -> None:
         self._check("say")

@@ -164,6 +164,15 @@ def test_contact_data_set_by_a_flow(side: Center) -> None:
     assert (data.name, data.description, data.language) == ("Maria's call", "devices", "es-US")
 
 
+def test_tags_merge_into_the_contact(side: Center) -> None:
+    """TagContact: the tags are part of the contact (the Lambda event's Tags, the contact record)."""
+    contact_id = side.call(CALLER)
+    assert side.services.contact_data(contact_id).tags == {}
+    side.services.tag_contact(contact_id, {"Department": "devices", "Tier": "1"})
+    side.services.tag_contact(contact_id, {"Tier": "2"})
+    assert side.services.contact_data(contact_id).tags == {"Department": "devices", "Tier": "2"}
+
+
 def test_the_agent_who_answered_is_part_of_the_contact(side: Center) -> None:
     """$.Agent.UserName in the survey (disconnect) flow: the survey results name the agent."""
     contact_id = side.call(CALLER)
