@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from local_connect.clock import Scheduler, Timer
-from local_connect.definitions import ContactFlowDef
+from local_connect.definitions import MODULE_FLOW_TYPE, ContactFlowDef
 from local_connect.flows import references
 from local_connect.flows.catalog import CHECK_METRICS, SPECS, STAFFING_METRICS
 from local_connect.flows.conditions import first_match
@@ -63,6 +63,9 @@ def _break_seconds(match: re.Match[str]) -> float:
 
 
 PROGRESS_SECONDS = 1.0
+# InvokeFlowModule is allowed in CONTACT_FLOW only (catalog), so a module cannot invoke a module in a
+# flow that validates; a leniently loaded one could recurse, and the return stack is bounded here.
+MAX_MODULE_DEPTH = 10
 # Actions run in one go before the rest of the run is put on a timer due at once: a bound on how
 # long one event holds the runtime lock (well above the longest zero-time chain of a real flow).
 SLICE_STEPS = 100
@@ -105,6 +108,13 @@ class Waiting:
         self.timers.clear()
 
 
+@dataclass(frozen=True)
+class ModuleReturn:
+    flow: Flow
+    action: Action  # the InvokeFlowModule action; its NextAction is where the flow carries on
+    flow_attributes: dict[str, str]
+
+
 @dataclass
 class Session:
     contact_id: str
@@ -139,6 +149,9 @@ class Session:
     flow_attributes: dict[str, str] = field(default_factory=dict)
     # Accepted and recorded, not simulated (the ACD routes by queue, priority and age only; no media
     # is streamed to Kinesis Video Streams): UpdateContactRoutingCriteria, UpdateContactMediaStreaming.
+    # InvokeFlowModule: where each running module returns to (the invoking flow, the invoking action,
+    # that flow's flow attributes); EndFlowModuleExecution pops it.
+    modules: list[ModuleReturn] = field(default_factory=list)
     routing_criteria: Mapping[str, Any] = field(default_factory=dict)
     media_streaming: Mapping[str, Any] = field(default_factory=dict)
 
@@ -203,6 +216,8 @@ class FlowEngine:
             "UpdateContactMediaStreamingBehavior": self._media_streaming,
             "CheckOutboundCallStatus": self._outbound_call_status,
             "ResumeContact": self._resume_contact,
+            "InvokeFlowModule": self._invoke_module,
+            "EndFlowModuleExecution": self._end_module,
         }
         missing = set(SPECS) - set(self._handlers)
         assert not missing, f"catalogued action types without a handler: {missing}"
@@ -220,7 +235,7 @@ class FlowEngine:
                 session.waiting = None
             session.flow, session.action_id = target, target.start_action
             session.active, session.disconnected = True, False
-            session.flow_attributes = {}
+            session.flow_attributes, session.modules = {}, []
         self.sessions[contact_id] = session
         session.burst_start = None  # a new flow for the contact: the step budget starts again
         self._guard(session, lambda: self._run(session))
@@ -776,7 +791,7 @@ class FlowEngine:
             session.action_id = None
             return STOP
         session.flow, session.action_id = flow, flow.start_action
-        session.flow_attributes = {}
+        session.flow_attributes, session.modules = {}, []
         return CONTINUE
 
     def _hours_arn(self, session: Session, action: Action) -> str:
@@ -1050,7 +1065,42 @@ class FlowEngine:
         if self.coverage is not None:
             self.coverage.take(session.flow.key, action.identifier, NEXT, session.language)
         session.flow, session.action_id = flow, flow.start_action
+        session.flow_attributes, session.modules = {}, []
+        return CONTINUE
+
+    def _invoke_module(self, session: Session, action: Action) -> Outcome:
+        # InvokeFlowModule (flow language reference, flow-language-actions-invoke-flow-module): runs
+        # the module (a FLOW_MODULE document, by ID or ARN) and carries on at this action's NextAction
+        # when the module reaches EndFlowModuleExecution ("Return"). A reference to no module takes
+        # NoMatchingError. Modules run with their own flow attributes; the invoking flow's come back
+        # on return (not settled: the reference does not say what a module sees of them).
+        ref = self._value(session, action.parameters.get("FlowModuleId"))
+        module = self.library.find(ref) if ref else None
+        if module is None or module.flow_type != MODULE_FLOW_TYPE:
+            self._problem(session, action.identifier, f"no flow module {ref!r}")
+            return self._error(session, action, "NoMatchingError")
+        if len(session.modules) >= MAX_MODULE_DEPTH:
+            self._problem(session, action.identifier, f"modules nested deeper than {MAX_MODULE_DEPTH}")
+            return self._error(session, action, "NoMatchingError")
+        session.modules.append(ModuleReturn(session.flow, action, session.flow_attributes))
+        session.flow, session.action_id = module, module.start_action
         session.flow_attributes = {}
+        return CONTINUE
+
+    def _end_module(self, session: Session, action: Action) -> Outcome:
+        # EndFlowModuleExecution: "ends the current module execution without disconnecting the
+        # contact": back to the invoking flow at the InvokeFlowModule's NextAction.
+        if not session.modules:
+            # A module started as a flow (only a lenient load allows it): nothing to return to, so
+            # the flow ends without disconnecting, as the action promises.
+            self._problem(
+                session, action.identifier, "EndFlowModuleExecution outside a module; ending the flow"
+            )
+            self._finish(session, disconnect=False)
+            return STOP
+        back = session.modules.pop()
+        session.flow, session.flow_attributes = back.flow, back.flow_attributes
+        self._take(session, back.action, self._next(back.action))
         return CONTINUE
 
     def _wait(self, session: Session, action: Action) -> Outcome:
