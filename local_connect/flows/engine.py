@@ -23,7 +23,7 @@ from typing import Any
 from local_connect.clock import Scheduler, Timer
 from local_connect.definitions import MODULE_FLOW_TYPE, ContactFlowDef
 from local_connect.flows import references
-from local_connect.flows.catalog import CHECK_METRICS, SPECS, STAFFING_METRICS
+from local_connect.flows.catalog import CATALOG, CHECK_METRICS, SPECS, STAFFING_METRICS
 from local_connect.flows.conditions import first_match
 from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_label
 from local_connect.flows.lambdas import LambdaInvoker
@@ -350,7 +350,20 @@ class FlowEngine:
     def _execute(self, session: Session, action: Action) -> Outcome:
         handler = self._handlers.get(action.type)
         if handler is None:
-            self._problem(session, action.identifier, f"action type {action.type} is not supported locally")
+            # A type the engine does not run: its NoMatchingError branch ("if no other Error
+            # matches", the error every such action documents), named in a problem line. One that
+            # needs a service the runtime does not model says which.
+            spec = CATALOG.actions.get(action.type)
+            needs = (
+                f": it needs {spec.service}, which the local runtime does not model"
+                if spec and spec.service
+                else ""
+            )
+            self._problem(
+                session,
+                action.identifier,
+                f"action type {action.type} is not supported locally{needs}; error branch",
+            )
             return self._error(session, action, "NoMatchingError")
         try:
             return handler(session, action)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from local_connect.acd.model import Contact, InitiationMethod
 from local_connect.acd.store import ContactStore
 from tests.flows.calls import STRANGER
@@ -222,3 +224,39 @@ def test_resume_contact_takes_the_error_branch_when_nothing_is_paused(tmp_path: 
     assert [p.text for p in task.prompts] == ["error"]
     assert any("not a task contact" in p for p in tested.engine.problems)
     assert any("the contact is not paused" in p for p in tested.engine.problems)
+
+
+@pytest.mark.parametrize(
+    ("action_type", "parameters", "service"),
+    [
+        (
+            "GetCustomerProfile",
+            {"ProfileRequestData": {"PhoneNumber": "$.CustomerEndpoint.Address"}},
+            "Profiles",
+        ),
+        ("CreateCase", {"LinkContactToCase": "true", "CaseTemplateId": "t-1"}, "Cases"),
+        ("CheckVoiceId", {"CheckVoiceIdOption": "voiceAuthentication"}, "Voice ID"),
+        ("CreateWisdomSession", {"WisdomAssistantArn": "arn:aws:wisdom:assistant/a"}, "Q in Connect"),
+    ],
+)
+def test_actions_of_services_the_runtime_does_not_model_take_their_error_branch(
+    tmp_path: Path, action_type: str, parameters: dict[str, Any], service: str
+) -> None:
+    flow = [
+        action(
+            "service",
+            action_type,
+            parameters,
+            NextAction="done",
+            Errors=errors("error"),
+        ),
+        say("done", "done", "bye"),
+        say("error", "error", "bye"),
+        BYE,
+    ]
+    tested = harness(tmp_path, ("F", flow))
+    call = tested.dial(STRANGER, "F")
+    assert [p.text for p in call.prompts] == ["error"]
+    [problem] = [p for p in tested.engine.problems if p.startswith(call.contact_id)]
+    assert f"action type {action_type} is not supported locally" in problem
+    assert service in problem
