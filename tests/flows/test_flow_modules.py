@@ -10,14 +10,19 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from local_connect.definitions import MODULE_FLOW_TYPE, TEMPLATE_PATH, load_definitions, load_template
 from local_connect.flows.loader import FlowError, FlowLibrary, load_flow
 from local_connect.flows.testing import FlowHarness
+from local_connect.runtime import Runtime, RuntimeOptions
 from scripts.render_flows import RenderError, render
 from tests.flows.calls import STRANGER
 from tests.flows.test_engine import BYE, action, say
+from tests.local_connect.servers import serving
 
 MODULE_RESOURCE = """
   GreetingModule:
@@ -156,3 +161,37 @@ def test_render_inlines_a_module_file_like_a_flow(template: Path) -> None:
     (template.parent.parent / "flows" / "greeting-module.json").unlink()
     with pytest.raises(RenderError, match=r"GreetingModule: .*does not exist"):
         render(load_template(template), template)
+
+
+def test_the_connect_twin_describes_the_module(template: Path, tmp_path: Path) -> None:
+    definitions = load_definitions(template)
+    module = definitions.modules["GreetingModule"]
+    runtime = Runtime(RuntimeOptions(db_path=tmp_path / "connect.sqlite3"), definitions)
+    try:
+        with serving(runtime.connect_app()) as base:
+            client = boto3.client(
+                "connect",
+                region_name="eu-west-2",
+                endpoint_url=base,
+                aws_access_key_id="local",
+                aws_secret_access_key="local",
+                config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+            )
+            for ref in (module.id, module.arn):
+                described = client.describe_contact_flow_module(
+                    InstanceId=definitions.instance_id, ContactFlowModuleId=ref
+                )["ContactFlowModule"]
+                assert (described["Id"], described["Arn"], described["Name"]) == (
+                    module.id,
+                    module.arn,
+                    "Greeting",
+                )
+                assert (described["State"], described["Status"]) == ("ACTIVE", "PUBLISHED")
+                assert json.loads(described["Content"]) == document(MODULE)
+            with pytest.raises(ClientError) as missing:
+                client.describe_contact_flow_module(
+                    InstanceId=definitions.instance_id, ContactFlowModuleId="nope"
+                )
+            assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    finally:
+        runtime.stop()
