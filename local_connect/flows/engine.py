@@ -216,6 +216,7 @@ class FlowEngine:
             "UpdateContactMediaStreamingBehavior": self._media_streaming,
             "CheckOutboundCallStatus": self._outbound_call_status,
             "ResumeContact": self._resume_contact,
+            "DequeueContactAndTransferToQueue": self._queue_to_queue,
             "InvokeFlowModule": self._invoke_module,
             "EndFlowModuleExecution": self._end_module,
         }
@@ -806,6 +807,34 @@ class FlowEngine:
         session.flow, session.action_id = flow, flow.start_action
         session.flow_attributes, session.modules = {}, []
         return CONTINUE
+
+    def _queue_to_queue(self, session: Session, action: Action) -> Outcome:
+        # DequeueContactAndTransferToQueue (customer queue flow): a new contact segment waits in the
+        # queue and this flow carries on at NextAction for it. AgentId (an agent's queue) is not
+        # modelled: the local ACD has no agent queues, so it takes NoMatchingError, named.
+        params = action.parameters
+        if params.get("AgentId") and not params.get("QueueId"):
+            self._problem(
+                session, action.identifier, "agent queues (AgentId) are not modelled locally; error branch"
+            )
+            return self._error(session, action, "NoMatchingError")
+        ref = self._value(session, params["QueueId"]) if params.get("QueueId") else ""
+        try:
+            if not ref:
+                raise ServiceError("NoMatchingError", "no queue to transfer to")
+            queue = self.services.queue(ref)
+            new_id = self.services.queue_to_queue(session.contact_id, queue.arn)
+        except Exception as exc:
+            error_type = getattr(exc, "error_type", None)
+            error_type = error_type if error_type == "QueueAtCapacity" else "NoMatchingError"
+            self._problem(session, action.identifier, f"queue-to-queue transfer failed: {error_type}: {exc}")
+            return self._error(session, action, error_type)
+        # The session follows the new segment: its keys, timers and hooks are now that contact's.
+        self.sessions.pop(session.contact_id, None)
+        session.contact_id = new_id
+        self.sessions[new_id] = session
+        session.target_queue = queue.arn
+        return self._next(action)
 
     def _hours_arn(self, session: Session, action: Action) -> str:
         raw = action.parameters.get("HoursOfOperationId")

@@ -221,6 +221,13 @@ class ContactCenterServices(Protocol):
         """TransferContactToQueue: put the contact in line. Raises ServiceError("QueueAtCapacity")."""
         ...
 
+    def queue_to_queue(self, contact_id: str, queue_arn: str) -> str:
+        """DequeueContactAndTransferToQueue: the waiting contact leaves its queue; a new TRANSFER
+        contact (this one its previous contact) waits in `queue_arn`. Returns the new contact's id.
+        ServiceError("QueueAtCapacity") when the queue is full, "NoMatchingError" when the contact is
+        not waiting in a queue."""
+        ...
+
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         """CreateCallbackContact: a queued callback keeping the caller's place; returns its id."""
         ...

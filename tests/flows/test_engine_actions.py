@@ -260,3 +260,54 @@ def test_actions_of_services_the_runtime_does_not_model_take_their_error_branch(
     [problem] = [p for p in tested.engine.problems if p.startswith(call.contact_id)]
     assert f"action type {action_type} is not supported locally" in problem
     assert service in problem
+
+
+def queue_to_queue_flow(params: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        action(
+            "move",
+            "DequeueContactAndTransferToQueue",
+            params,
+            NextAction="moved",
+            Errors=[
+                {"ErrorType": "QueueAtCapacity", "NextAction": "full"},
+                {"ErrorType": NO_MATCH, "NextAction": "error"},
+            ],
+        ),
+        say("moved", "now waiting in $.Queue.Name as $.ContactId", "end"),
+        say("full", "full", "end"),
+        say("error", "error", "end"),
+        action("end", "EndFlowExecution"),
+    ]
+
+
+def test_a_queue_to_queue_transfer_carries_the_flow_on_for_the_new_segment(tmp_path: Path) -> None:
+    tested = harness(tmp_path, ("Q", queue_to_queue_flow({"QueueId": "$.Attributes.target"})))
+    devices, technical = tested.queue_arn("Support - Devices"), tested.queue_arn("Support - Technical")
+    caller = tested.center.new_contact(STRANGER, attributes={"target": technical})
+    tested.center.transfer_to_queue(caller.id, devices)
+    tested.engine.start(caller.id, "Q")  # the customer queue flow of the waiting caller
+    [moved] = [c for c in tested.center.contacts.values() if c.previous_contact_id == caller.id]
+    assert caller.state == "transferred" and moved.state == "queued" and moved.queue_arn == technical
+    assert [p.text for p in moved.prompts] == [f"now waiting in Support - Technical as {moved.id}"]
+    assert tested.engine.session(caller.id) is None  # the session follows the new segment
+
+
+def test_a_queue_to_queue_transfer_takes_its_documented_errors(tmp_path: Path) -> None:
+    tested = harness(
+        tmp_path,
+        ("Q", queue_to_queue_flow({"QueueId": "$.Attributes.target"})),
+        ("A", queue_to_queue_flow({"AgentId": "agent-1"})),
+    )
+    devices, technical = tested.queue_arn("Support - Devices"), tested.queue_arn("Support - Technical")
+    heard = []
+    for flow, queue_first, full in (("Q", True, True), ("Q", False, False), ("A", True, False)):
+        tested.center.capacity = {technical: 0} if full else {}
+        caller = tested.center.new_contact(STRANGER, attributes={"target": technical})
+        if queue_first:
+            tested.center.transfer_to_queue(caller.id, devices)
+        tested.engine.start(caller.id, flow)
+        heard.append([p.text for p in caller.prompts])
+    # Full target queue; a contact not waiting in a queue; an agent's queue (not modelled).
+    assert heard == [["full"], ["error"], ["error"]]
+    assert any("AgentId" in p for p in tested.engine.problems)
