@@ -124,6 +124,9 @@ class Function:
     environment: Mapping[str, Any]
 
 
+MODULE_FLOW_TYPE = "FLOW_MODULE"  # the catalog's flow type for a flow module's document
+
+
 @dataclass(frozen=True)
 class ContactFlowDef:
     logical_id: str
@@ -143,6 +146,9 @@ class Definitions:
     routing_profiles: dict[str, RoutingProfile] = field(default_factory=dict)
     functions: dict[str, Function] = field(default_factory=dict)
     flows: dict[str, ContactFlowDef] = field(default_factory=dict)
+    # AWS::Connect::ContactFlowModule: flow documents an InvokeFlowModule runs as a sub-flow (type
+    # FLOW_MODULE), kept apart from the flows so nothing that lists contact flows sees them.
+    modules: dict[str, ContactFlowDef] = field(default_factory=dict)
     resources: dict[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def attribute(self, logical_id: str, attribute: str | None) -> str:
@@ -159,6 +165,8 @@ class Definitions:
             return self.functions[logical_id].arn
         if logical_id in self.flows:
             return self.flows[logical_id].arn
+        if logical_id in self.modules:  # Ref and ContactFlowModuleArn are the module's ARN
+            return self.modules[logical_id].arn
         if logical_id == "ConnectInstance":
             return self.instance_arn if attribute in (None, "Arn") else self.instance_id
         raise KeyError(f"unknown reference ${{{logical_id}{'.' + attribute if attribute else ''}}}")
@@ -269,6 +277,18 @@ def load_definitions(path: Path = TEMPLATE_PATH) -> Definitions:
                 arn=f"{instance_arn}/contact-flow/{fid}",
                 name=str(props.get("Name", logical_id)),
                 type=str(props.get("Type", "CONTACT_FLOW")),
+                flow_file=_flow_file(path, resource),
+            )
+        elif kind == "AWS::Connect::ContactFlowModule":
+            # Read like a contact flow (Metadata.FlowFile names its Flow Language document); the ARN
+            # has Connect's shape for modules: <instance ARN>/flow-module/<id>.
+            mid = stable_id("flow-module", logical_id)
+            defs.modules[logical_id] = ContactFlowDef(
+                logical_id=logical_id,
+                id=mid,
+                arn=f"{instance_arn}/flow-module/{mid}",
+                name=str(props.get("Name", logical_id)),
+                type=MODULE_FLOW_TYPE,
                 flow_file=_flow_file(path, resource),
             )
     return defs

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from local_connect.acd import AcdError, Contact, ContactCenter, ContactState, UnknownQueue
+from local_connect.acd import AcdError, Contact, ContactCenter, ContactState, QueueAtCapacity, UnknownQueue
 from local_connect.definitions import ContactFlowDef, Definitions
 from local_connect.flows.ports import (
     CallbackRequest,
@@ -62,6 +62,11 @@ class RuntimeFlowServices:
             contact.description = values["Description"]
         if "LanguageCode" in values:
             contact.language = values["LanguageCode"]
+        self.center.store.save(contact)
+
+    def tag_contact(self, contact_id: str, tags: Mapping[str, str]) -> None:
+        contact = self._contact(contact_id)
+        contact.tags.update(tags)
         self.center.store.save(contact)
 
     # ---- the caller's ear
@@ -123,6 +128,16 @@ class RuntimeFlowServices:
         if contact.state is not ContactState.IN_FLOW:
             raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.state}")
         self.switchboard.transfer_to_queue(contact_id, queue_id)  # QueueAtCapacity carries its code
+
+    def queue_to_queue(self, contact_id: str, queue_arn: str) -> str:
+        queue_id = self.queue(queue_arn).id
+        self._contact(contact_id)
+        try:
+            return self.center.queue_to_queue(contact_id, queue_id).id  # the switchboard's call follows
+        except QueueAtCapacity as exc:
+            raise ServiceError("QueueAtCapacity", str(exc)) from exc
+        except AcdError as exc:
+            raise ServiceError("NoMatchingError", str(exc)) from exc
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         queue_id = self.queue(request.queue_arn).id if request.queue_arn else None

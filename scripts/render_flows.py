@@ -1,11 +1,11 @@
-"""Inline every flow file into the built template as `Content: {"Fn::Sub": <flow JSON>}`.
+"""Inline every flow and flow module file into the built template as `Content: {"Fn::Sub": ...}`.
 
     python -m scripts.render_flows                       # after `sam build` (make iac-validate / deploy)
     python -m scripts.render_flows --source sam/template.yaml --built .aws-sam/build/template.yaml
 
-The flow files (flows/*.json, named by each AWS::Connect::ContactFlow's Metadata.FlowFile) are the
-one source of the flows: the local runtime runs them and this step deploys them; no copy is
-committed. Their references use Fn::Sub syntax (`${SurveyFlow.ContactFlowArn}`), so wrapping the
+The flow files (flows/*.json, named by each AWS::Connect::ContactFlow's or ContactFlowModule's
+Metadata.FlowFile) are the one source of the flows: the local runtime runs them and this step
+deploys them; no copy is committed. Their references use Fn::Sub syntax (`${SurveyFlow.ContactFlowArn}`), so wrapping the
 file's text in Fn::Sub makes CloudFormation resolve them on deploy, in dependency order. Why not a
 custom resource: it would create flows outside CloudFormation's drift/rollback, need its own
 Lambda and permissions, and could not be linted offline; the rendered template is an ordinary one
@@ -30,6 +30,7 @@ from local_connect.definitions import REPO_ROOT, TEMPLATE_PATH, load_template
 
 BUILT_TEMPLATE = REPO_ROOT / ".aws-sam" / "build" / "template.yaml"
 FLOW_TYPE = "AWS::Connect::ContactFlow"
+MODULE_TYPE = "AWS::Connect::ContactFlowModule"  # a flow module: its Content is inlined the same way
 # Amazon Connect's limit on a flow's content.
 MAX_CONTENT_CHARS = 256_000
 # Fn::Sub variables: `${Name}` or `${Logical.Attribute}`; `${!Literal}` is an escaped literal.
@@ -53,6 +54,7 @@ ATTRIBUTES: Mapping[str, frozenset[str]] = {
     "AWS::Connect::Queue": frozenset({"QueueArn"}),
     "AWS::Connect::RoutingProfile": frozenset({"RoutingProfileArn"}),
     "AWS::Connect::ContactFlow": frozenset({"ContactFlowArn"}),
+    "AWS::Connect::ContactFlowModule": frozenset({"ContactFlowModuleArn"}),
     "AWS::Connect::PhoneNumber": frozenset({"PhoneNumberArn", "Address"}),
     "AWS::Connect::Prompt": frozenset({"PromptArn"}),
     "AWS::Serverless::Function": frozenset({"Arn"}),
@@ -114,11 +116,12 @@ def render(template: dict[str, Any], source_template: Path) -> dict[str, Any]:
     """`template` with each flow's Content replaced by Fn::Sub of its flow file (a new dict)."""
     rendered = json.loads(json.dumps(template))
     for logical_id, resource in rendered.get("Resources", {}).items():
-        if resource.get("Type") != FLOW_TYPE:
+        if resource.get("Type") not in (FLOW_TYPE, MODULE_TYPE):
             continue
         path = flow_file(source_template, resource)
         if path is None:
-            raise RenderError(f"{logical_id}: a contact flow needs Metadata.FlowFile (its flows/*.json)")
+            what = "a flow module" if resource["Type"] == MODULE_TYPE else "a contact flow"
+            raise RenderError(f"{logical_id}: {what} needs Metadata.FlowFile (its flows/*.json)")
         try:
             content = flow_content(path, template)
         except RenderError as exc:

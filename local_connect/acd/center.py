@@ -797,6 +797,34 @@ class ContactCenter:
         self.enqueue(moved.id, target.id)
         return moved
 
+    def queue_to_queue(self, contact_id: str, queue_ref: str) -> Contact:
+        """DequeueContactAndTransferToQueue (a customer queue flow): the waiting contact leaves its
+        queue and "a new contact segment is created with the existing contact as its previous
+        contact, and the new contact is placed into the specified queue"; it fails when the contact
+        is not waiting in a queue (offered to or connected to an agent). Flow Language reference,
+        contact-actions-dequeuecontactandtransfertoqueue."""
+        contact = self.contact(contact_id)
+        if contact.state is not ContactState.QUEUED:
+            raise InvalidTransition(f"contact {contact_id} is {contact.state}, not waiting in a queue")
+        target = self.queue(queue_ref)
+        self._check_capacity(target)  # refused before the contact leaves its queue
+        self._line_remove(contact)
+        self._finish(contact, DisconnectReason.TRANSFERRED, f"to {target.name}")
+        moved = self.new_contact(
+            InitiationMethod.TRANSFER,
+            contact.customer_number,
+            contact.system_number,
+            attributes=contact.attributes,
+            queue_id=target.id,
+            previous=contact,
+        )
+        moved.language, moved.tags = contact.language, dict(contact.tags)
+        self.emit(
+            "transferred", contact.id, None, new_contact=moved.id, queue=target.id, queue_name=target.name
+        )
+        self.enqueue(moved.id, target.id)
+        return moved
+
     # ------------------------------------------------------------------ metrics and estimates
     def agents_for_queue(self, queue_id: str) -> list[Agent]:
         return [

@@ -86,6 +86,8 @@ class Contact:
     # agent hangs up first. Event hooks belong to a contact, so a callback (a new contact) has none
     # unless a flow run on it sets one; kept with the contact so a queued callback keeps it on restart.
     disconnect_flow: str | None = None
+    # Contact tags a flow set (TagContact): user-defined key -> value, shown in the record as Tags.
+    tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -124,6 +126,7 @@ class Contact:
             "Name": self.name,
             "Description": self.description,
             "LanguageCode": self.language,
+            "Tags": dict(self.tags),
         }
 
 

@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     description TEXT,
     language TEXT,
     callback_retry_delay REAL,
-    disconnect_flow TEXT
+    disconnect_flow TEXT,
+    tags TEXT
 );
 CREATE INDEX IF NOT EXISTS contacts_state ON contacts(state);
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_number, initiated_at);
@@ -90,10 +91,16 @@ _COLUMNS = [
     "language",
     "callback_retry_delay",
     "disconnect_flow",
+    "tags",
 ]
 
 # Columns added after the first release of the file: added in place to older databases.
-_ADDED_COLUMNS = {"language": "TEXT", "callback_retry_delay": "REAL", "disconnect_flow": "TEXT"}
+_ADDED_COLUMNS = {
+    "language": "TEXT",
+    "callback_retry_delay": "REAL",
+    "disconnect_flow": "TEXT",
+    "tags": "TEXT",
+}
 
 _UPSERT = (
     f"INSERT INTO contacts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "
@@ -131,6 +138,7 @@ def _row(contact: Contact) -> tuple[Any, ...]:
     values["state"] = str(contact.state)
     values["attributes"] = json.dumps(contact.attributes, sort_keys=True)
     values["survey"] = json.dumps(contact.survey, sort_keys=True)
+    values["tags"] = json.dumps(contact.tags, sort_keys=True)
     return tuple(values[c] for c in _COLUMNS)
 
 
@@ -140,6 +148,7 @@ def _contact(row: sqlite3.Row) -> Contact:
     values["state"] = ContactState(values["state"])
     values["attributes"] = json.loads(values["attributes"])
     values["survey"] = json.loads(values["survey"])
+    values["tags"] = json.loads(values["tags"] or "{}")  # NULL in rows written before tags existed
     return Contact(**values)
 
 

@@ -27,6 +27,7 @@ from local_connect.connect_api.errors import (
 from local_connect.connect_api.resources import (
     ConnectContact,
     ConnectContactFlow,
+    ConnectContactFlowModule,
     ConnectHours,
     ConnectInstance,
     ConnectQueue,
@@ -220,6 +221,14 @@ class ConnectBackend:
     def list_routing_profiles(self, instance_id: str) -> list[ConnectRoutingProfile]:
         self._instance(instance_id)
         return [ConnectRoutingProfile(rp) for rp in self.definitions.routing_profiles.values()]
+
+    def describe_contact_flow_module(self, instance_id: str, module_id: str) -> ConnectContactFlowModule:
+        self._instance(instance_id)
+        module = next((m for m in self.definitions.modules.values() if module_id in (m.id, m.arn)), None)
+        if module is None:
+            raise ResourceNotFoundException(f"ContactFlowModule not found: {module_id}")
+        text = module.flow_file.read_text(encoding="utf-8") if module.flow_file else "{}"
+        return ConnectContactFlowModule(module, self.definitions.resolve(text))
 
     def list_contact_flows(self, instance_id: str, types: Sequence[str]) -> list[ConnectContactFlow]:
         self._instance(instance_id)

@@ -125,6 +125,26 @@ class ConnectContactFlow:
 
 
 @dataclass(frozen=True)
+class ConnectContactFlowModule:
+    """A flow module of the template (AWS::Connect::ContactFlowModule) as DescribeContactFlowModule
+    shows it: Content is the module file with its placeholders resolved, as deployed."""
+
+    module: ContactFlowDef
+    content: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "Arn": self.module.arn,
+            "Id": self.module.id,
+            "Name": self.module.name,
+            "Content": self.content,
+            "State": "ACTIVE",
+            "Status": "PUBLISHED",
+            "Tags": {},
+        }
+
+
+@dataclass(frozen=True)
 class ConnectContact:
     """A contact of the runtime as Connect shows it. `last_update` and `next_contacts` (already in
     NextContacts' shape) only matter to DescribeContact."""

@@ -213,6 +213,16 @@ def _list_flows(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str
     return _page(items, r, "ContactFlowSummaryList", 1000)
 
 
+def _describe_module(
+    b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "ContactFlowModule": b.describe_contact_flow_module(
+            p["InstanceId"], p["ContactFlowModuleId"]
+        ).to_dict()
+    }
+
+
 def _start_outbound(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
     return {"ContactId": b.start_outbound_voice_contact(parse_outbound_call(body))}
 
@@ -284,6 +294,7 @@ HANDLERS: dict[str, Handler] = {
     "ListHoursOfOperations": _list_hours,
     "ListQueues": _list_queues,
     "DescribeQueue": _describe_queue,
+    "DescribeContactFlowModule": _describe_module,
     "ListRoutingProfiles": _list_profiles,
     "ListContactFlows": _list_flows,
     "StartOutboundVoiceContact": _start_outbound,

@@ -34,6 +34,7 @@ ROUTES = (
     _route("GET", "/queues/{InstanceId}/{QueueId}", "DescribeQueue"),
     _route("GET", "/routing-profiles-summary/{InstanceId}", "ListRoutingProfiles"),
     _route("GET", "/contact-flows-summary/{InstanceId}", "ListContactFlows"),
+    _route("GET", "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}", "DescribeContactFlowModule"),
     _route("PUT", "/contact/outbound-voice", "StartOutboundVoiceContact"),
     _route("POST", "/metrics/current/{InstanceId}", "GetCurrentMetricData"),
     _route("POST", "/metrics/contact", "GetContactMetrics"),

@@ -71,6 +71,9 @@ class ActionSpec:
     notes: tuple[str, ...]
     rules: tuple[str, ...]
     sets: tuple[str, ...]
+    # The AWS service the action needs that the local runtime does not model (Customer Profiles,
+    # Cases, Voice ID, Q in Connect): such an action takes its error branch, reported by name.
+    service: str | None = None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -161,6 +164,7 @@ def _action(raw: Mapping[str, Any]) -> ActionSpec:
         + ((f"Conditions: {raw['condition_note']}",) if raw.get("condition_note") else ()),
         rules=tuple(raw.get("rules", ())),
         sets=tuple(raw.get("sets", ())),
+        service=raw.get("service"),
     )
 
 

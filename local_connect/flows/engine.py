@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from local_connect.clock import Scheduler, Timer
-from local_connect.definitions import ContactFlowDef
+from local_connect.definitions import MODULE_FLOW_TYPE, ContactFlowDef
 from local_connect.flows import references
-from local_connect.flows.catalog import CHECK_METRICS, SPECS, STAFFING_METRICS
+from local_connect.flows.catalog import CATALOG, CHECK_METRICS, SPECS, STAFFING_METRICS
 from local_connect.flows.conditions import first_match
 from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_label
 from local_connect.flows.lambdas import LambdaInvoker
@@ -63,6 +63,9 @@ def _break_seconds(match: re.Match[str]) -> float:
 
 
 PROGRESS_SECONDS = 1.0
+# InvokeFlowModule is allowed in CONTACT_FLOW only (catalog), so a module cannot invoke a module in a
+# flow that validates; a leniently loaded one could recurse, and the return stack is bounded here.
+MAX_MODULE_DEPTH = 10
 # Actions run in one go before the rest of the run is put on a timer due at once: a bound on how
 # long one event holds the runtime lock (well above the longest zero-time chain of a real flow).
 SLICE_STEPS = 100
@@ -105,6 +108,13 @@ class Waiting:
         self.timers.clear()
 
 
+@dataclass(frozen=True)
+class ModuleReturn:
+    flow: Flow
+    action: Action  # the InvokeFlowModule action; its NextAction is where the flow carries on
+    flow_attributes: dict[str, str]
+
+
 @dataclass
 class Session:
     contact_id: str
@@ -134,6 +144,16 @@ class Session:
     burst_start: float | None = None  # when the clock last moved by PROGRESS_SECONDS (step budget)
     burst_steps: int = 0  # actions run since burst_start
     log: list[dict[str, Any]] = field(default_factory=list)  # flow logs, when logging is enabled
+    # UpdateFlowAttributes: "attributes on the current flow ... not carried over to the subsequent
+    # flows" ($.FlowAttributes.<name>); cleared whenever another flow starts for the contact.
+    flow_attributes: dict[str, str] = field(default_factory=dict)
+    # Accepted and recorded, not simulated (the ACD routes by queue, priority and age only; no media
+    # is streamed to Kinesis Video Streams): UpdateContactRoutingCriteria, UpdateContactMediaStreaming.
+    # InvokeFlowModule: where each running module returns to (the invoking flow, the invoking action,
+    # that flow's flow attributes); EndFlowModuleExecution pops it.
+    modules: list[ModuleReturn] = field(default_factory=list)
+    routing_criteria: Mapping[str, Any] = field(default_factory=dict)
+    media_streaming: Mapping[str, Any] = field(default_factory=dict)
 
 
 class FlowEngine:
@@ -190,6 +210,15 @@ class FlowEngine:
             "Wait": self._wait,
             "UpdateFlowLoggingBehavior": self._logging,
             "UpdateContactRecordingBehavior": self._recording,
+            "UpdateFlowAttributes": self._flow_attributes,
+            "TagContact": self._tag_contact,
+            "UpdateContactRoutingCriteria": self._routing_criteria,
+            "UpdateContactMediaStreamingBehavior": self._media_streaming,
+            "CheckOutboundCallStatus": self._outbound_call_status,
+            "ResumeContact": self._resume_contact,
+            "DequeueContactAndTransferToQueue": self._queue_to_queue,
+            "InvokeFlowModule": self._invoke_module,
+            "EndFlowModuleExecution": self._end_module,
         }
         missing = set(SPECS) - set(self._handlers)
         assert not missing, f"catalogued action types without a handler: {missing}"
@@ -207,6 +236,7 @@ class FlowEngine:
                 session.waiting = None
             session.flow, session.action_id = target, target.start_action
             session.active, session.disconnected = True, False
+            session.flow_attributes, session.modules = {}, []
         self.sessions[contact_id] = session
         session.burst_start = None  # a new flow for the contact: the step budget starts again
         self._guard(session, lambda: self._run(session))
@@ -321,7 +351,20 @@ class FlowEngine:
     def _execute(self, session: Session, action: Action) -> Outcome:
         handler = self._handlers.get(action.type)
         if handler is None:
-            self._problem(session, action.identifier, f"action type {action.type} is not supported locally")
+            # A type the engine does not run: its NoMatchingError branch ("if no other Error
+            # matches", the error every such action documents), named in a problem line. One that
+            # needs a service the runtime does not model says which.
+            spec = CATALOG.actions.get(action.type)
+            needs = (
+                f": it needs {spec.service}, which the local runtime does not model"
+                if spec and spec.service
+                else ""
+            )
+            self._problem(
+                session,
+                action.identifier,
+                f"action type {action.type} is not supported locally{needs}; error branch",
+            )
             return self._error(session, action, "NoMatchingError")
         try:
             return handler(session, action)
@@ -426,6 +469,7 @@ class FlowEngine:
             "CustomerCallbackNumber": session.callback_number or contact.customer_number,
             "StoredCustomerInput": session.stored_input or "",
             "Attributes": attributes,
+            "FlowAttributes": dict(session.flow_attributes),
             "External": session.external,
             "Queue": queue or {},
             "Metrics": session.metrics,
@@ -612,6 +656,25 @@ class FlowEngine:
         session.attributes.update(values)
         return self._next(action)
 
+    def _flow_attributes(self, session: Session, action: Action) -> Outcome:
+        # UpdateFlowAttributes: values are FlowAttribute objects ({"Value": ...} in exports; a bare
+        # string is taken as the value). "Either all attributes are set or none are set": every value
+        # is resolved before any is stored; a bad one fails the action (NoMatchingError, as exports
+        # declare) and none is set.
+        raw = _mapping(action.parameters.get("FlowAttributes"), "FlowAttributes")
+        scope = self.scope(session)
+        values: dict[str, str] = {}
+        for name, attribute in raw.items():
+            if isinstance(attribute, Mapping):
+                if "Value" not in attribute:
+                    raise BadParameter(f"flow attribute {name!r} has no Value")
+                attribute = attribute["Value"]
+            if isinstance(attribute, Mapping | list):
+                raise BadParameter(f"flow attribute {name!r} must be a text value")
+            values[str(name)] = references.resolve_value(scope, attribute)
+        session.flow_attributes.update(values)
+        return self._next(action)
+
     def _compare(self, session: Session, action: Action) -> Outcome:
         value = self._value(session, action.parameters.get("ComparisonValue"))
         return self._branch_on(session, action, value)
@@ -642,6 +705,7 @@ class FlowEngine:
         """The event Amazon Connect sends to a Lambda from a flow (`scope`: the session's, if built)."""
         scope = scope if scope is not None else self.scope(session)
         queue = scope["Queue"] or None
+        contact = self.services.contact_data(session.contact_id)
         return {
             "Name": "ContactFlowEvent",
             "Details": {
@@ -661,7 +725,7 @@ class FlowEngine:
                     "Queue": {"ARN": queue.get("ARN"), "Name": queue.get("Name")} if queue else None,
                     "References": {},
                     "SystemEndpoint": scope["SystemEndpoint"],
-                    "Tags": {},
+                    "Tags": dict(contact.tags),
                 },
                 "Parameters": dict(parameters),
             },
@@ -741,7 +805,36 @@ class FlowEngine:
             session.action_id = None
             return STOP
         session.flow, session.action_id = flow, flow.start_action
+        session.flow_attributes, session.modules = {}, []
         return CONTINUE
+
+    def _queue_to_queue(self, session: Session, action: Action) -> Outcome:
+        # DequeueContactAndTransferToQueue (customer queue flow): a new contact segment waits in the
+        # queue and this flow carries on at NextAction for it. AgentId (an agent's queue) is not
+        # modelled: the local ACD has no agent queues, so it takes NoMatchingError, named.
+        params = action.parameters
+        if params.get("AgentId") and not params.get("QueueId"):
+            self._problem(
+                session, action.identifier, "agent queues (AgentId) are not modelled locally; error branch"
+            )
+            return self._error(session, action, "NoMatchingError")
+        ref = self._value(session, params["QueueId"]) if params.get("QueueId") else ""
+        try:
+            if not ref:
+                raise ServiceError("NoMatchingError", "no queue to transfer to")
+            queue = self.services.queue(ref)
+            new_id = self.services.queue_to_queue(session.contact_id, queue.arn)
+        except Exception as exc:
+            error_type = getattr(exc, "error_type", None)
+            error_type = error_type if error_type == "QueueAtCapacity" else "NoMatchingError"
+            self._problem(session, action.identifier, f"queue-to-queue transfer failed: {error_type}: {exc}")
+            return self._error(session, action, error_type)
+        # The session follows the new segment: its keys, timers and hooks are now that contact's.
+        self.sessions.pop(session.contact_id, None)
+        session.contact_id = new_id
+        self.sessions[new_id] = session
+        session.target_queue = queue.arn
+        return self._next(action)
 
     def _hours_arn(self, session: Session, action: Action) -> str:
         raw = action.parameters.get("HoursOfOperationId")
@@ -923,6 +1016,72 @@ class FlowEngine:
             return self._error(session, action, "NoMatchingError")
         return self._next(action)
 
+    def _tag_contact(self, session: Session, action: Action) -> Outcome:
+        # TagContact (flow language reference, contact-actions-tagcontact): user-defined tags on the
+        # contact, keys and values static or dynamic. The reference lists no error; exports declare
+        # NoMatchingError, taken here when the tags cannot be set. Connect's limits on tags (count,
+        # lengths, the aws: prefix) are not enforced: the page we read does not state them.
+        raw = _mapping(action.parameters.get("Tags"), "Tags")
+        scope = self.scope(session)
+        tags = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
+        try:
+            self.services.tag_contact(session.contact_id, tags)
+        except Exception:
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _routing_criteria(self, session: Session, action: Action) -> Outcome:
+        # Recorded, not simulated: the local ACD has no agent proficiencies, so criteria never change
+        # which agent gets the contact (docs/FLOW-LANGUAGE.md says so).
+        criteria = _mapping(action.parameters.get("RoutingCriteria"), "RoutingCriteria")
+        steps = criteria.get("Steps", [])
+        if not isinstance(steps, list):
+            raise BadParameter(f"RoutingCriteria.Steps must be a list, got {steps!r}")
+        session.routing_criteria = dict(criteria)
+        return self._next(action)
+
+    def _media_streaming(self, session: Session, action: Action) -> Outcome:
+        # Voice only (admin guide, Start/Stop media streaming): other channels take the error branch.
+        # Recorded, not simulated: no audio goes to Kinesis Video Streams locally.
+        if self.services.contact_data(session.contact_id).channel != "VOICE":
+            return self._error(session, action, "NoMatchingError")
+        params = action.parameters
+        state = str(params.get("MediaStreamingState", ""))
+        if state not in ("Enabled", "Disabled"):
+            raise BadParameter(f"MediaStreamingState must be Enabled or Disabled, got {state!r}")
+        session.media_streaming = {
+            "MediaStreamingState": state,
+            "MediaStreamType": params.get("MediaStreamType"),
+            "Participants": params.get("Participants"),
+        }
+        return self._next(action)
+
+    def _outbound_call_status(self, session: Session, action: Action) -> Outcome:
+        # CheckOutboundCallStatus "works with outbound campaigns only" and is voice only (Check call
+        # progress block: chat, task and email take Error). The runtime has no campaigns; the calls it
+        # places itself (InitiationMethod API or OUTBOUND) reach test phones, which a person answers,
+        # so the result is CallAnswered: answering machine detection (VoicemailBeep, VoicemailNoBeep,
+        # NotDetected) is not simulated. Any other contact takes the error branch.
+        contact = self.services.contact_data(session.contact_id)
+        if contact.channel != "VOICE" or contact.initiation_method not in ("API", "OUTBOUND"):
+            self._problem(
+                session,
+                action.identifier,
+                f"CheckOutboundCallStatus on a {contact.initiation_method} {contact.channel} contact, "
+                "not an outbound call; error branch",
+            )
+            return self._error(session, action, "NoMatchingError")
+        return self._branch_on(session, action, "CallAnswered")
+
+    def _resume_contact(self, session: Session, action: Action) -> Outcome:
+        # ResumeContact resumes a paused task (admin guide, Resume contact: voice, chat and email take
+        # the Error branch). Nothing pauses a contact locally (no PauseContact), so no contact is ever
+        # paused and every run takes the error branch, naming why.
+        contact = self.services.contact_data(session.contact_id)
+        reason = "not a task contact" if contact.channel != "TASK" else "the contact is not paused"
+        self._problem(session, action.identifier, f"ResumeContact: {reason}; error branch")
+        return self._error(session, action, "NoMatchingError")
+
     def _logging(self, session: Session, action: Action) -> Outcome:
         session.logging = str(action.parameters.get("FlowLoggingBehavior")) == "Enabled"
         return self._next(action)
@@ -948,6 +1107,42 @@ class FlowEngine:
         if self.coverage is not None:
             self.coverage.take(session.flow.key, action.identifier, NEXT, session.language)
         session.flow, session.action_id = flow, flow.start_action
+        session.flow_attributes, session.modules = {}, []
+        return CONTINUE
+
+    def _invoke_module(self, session: Session, action: Action) -> Outcome:
+        # InvokeFlowModule (flow language reference, flow-language-actions-invoke-flow-module): runs
+        # the module (a FLOW_MODULE document, by ID or ARN) and carries on at this action's NextAction
+        # when the module reaches EndFlowModuleExecution ("Return"). A reference to no module takes
+        # NoMatchingError. Modules run with their own flow attributes; the invoking flow's come back
+        # on return (not settled: the reference does not say what a module sees of them).
+        ref = self._value(session, action.parameters.get("FlowModuleId"))
+        module = self.library.find(ref) if ref else None
+        if module is None or module.flow_type != MODULE_FLOW_TYPE:
+            self._problem(session, action.identifier, f"no flow module {ref!r}")
+            return self._error(session, action, "NoMatchingError")
+        if len(session.modules) >= MAX_MODULE_DEPTH:
+            self._problem(session, action.identifier, f"modules nested deeper than {MAX_MODULE_DEPTH}")
+            return self._error(session, action, "NoMatchingError")
+        session.modules.append(ModuleReturn(session.flow, action, session.flow_attributes))
+        session.flow, session.action_id = module, module.start_action
+        session.flow_attributes = {}
+        return CONTINUE
+
+    def _end_module(self, session: Session, action: Action) -> Outcome:
+        # EndFlowModuleExecution: "ends the current module execution without disconnecting the
+        # contact": back to the invoking flow at the InvokeFlowModule's NextAction.
+        if not session.modules:
+            # A module started as a flow (only a lenient load allows it): nothing to return to, so
+            # the flow ends without disconnecting, as the action promises.
+            self._problem(
+                session, action.identifier, "EndFlowModuleExecution outside a module; ending the flow"
+            )
+            self._finish(session, disconnect=False)
+            return STOP
+        back = session.modules.pop()
+        session.flow, session.flow_attributes = back.flow, back.flow_attributes
+        self._take(session, back.action, self._next(back.action))
         return CONTINUE
 
     def _wait(self, session: Session, action: Action) -> Outcome:

@@ -125,7 +125,7 @@ class FlowLibrary:
     def from_definitions(cls, definitions: Definitions, *, strict: bool = True) -> FlowLibrary:
         flows: dict[str, Flow] = {}
         reports: dict[str, Report] = {}
-        for logical_id, definition in definitions.flows.items():
+        for logical_id, definition in {**definitions.flows, **definitions.modules}.items():
             if definition.flow_file is None or not definition.flow_file.exists():
                 continue
             result = load_flow_file(

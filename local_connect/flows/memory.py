@@ -39,7 +39,9 @@ class MemoryContact:
     queue_arn: str | None = None
     priority: int = 5
     time_adjustment: float = 0.0
-    state: str = "flow"  # flow | queued | agent | ended (flow over, contact stays) | disconnected
+    # flow | queued | agent | ended (flow over, contact stays) | disconnected | transferred (a new
+    # segment took over: DequeueContactAndTransferToQueue)
+    state: str = "flow"
     enqueued_at: float | None = None
     agent_username: str | None = None
     disconnect_flow: str | None = None
@@ -48,6 +50,7 @@ class MemoryContact:
     previous_contact_id: str | None = None
     channel: str = "VOICE"
     initial_contact_id: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -173,6 +176,10 @@ class InMemoryCenter:
         self._check("update_contact_data")
         self._contact(contact_id).contact_values.update(values)
 
+    def tag_contact(self, contact_id: str, tags: Mapping[str, str]) -> None:
+        self._check("tag_contact")
+        self._contact(contact_id).tags.update(tags)
+
     def say(self, prompt: Prompt) -> None:
         self._check("say")
         if self.failing_prompts.intersection(prompt.prompt_ids):
@@ -262,6 +269,32 @@ class InMemoryCenter:
         contact.queue_arn = queue.arn
         contact.state = "queued"
         contact.enqueued_at = self.clock.now()
+
+    def queue_to_queue(self, contact_id: str, queue_arn: str) -> str:
+        self._check("queue_to_queue")
+        contact = self._contact(contact_id)
+        if contact.state != "queued":
+            raise ServiceError(
+                "NoMatchingError", f"contact {contact_id} is {contact.state}, not waiting in a queue"
+            )
+        queue = self.queue(queue_arn)
+        limit = self.capacity.get(queue.arn)
+        if limit is not None and len(self.waiting_in(queue.arn)) >= limit:
+            raise ServiceError("QueueAtCapacity", f"{queue.name} is at capacity ({limit})")
+        moved = self.new_contact(
+            contact.customer_number,
+            contact.system_number,
+            method="TRANSFER",
+            attributes=contact.attributes,
+            queue_arn=queue.arn,
+        )
+        moved.previous_contact_id, moved.initial_contact_id = contact.id, contact.initial_contact_id
+        moved.contact_values = dict(contact.contact_values)
+        moved.tags = dict(contact.tags)
+        moved.priority, moved.time_adjustment = contact.priority, contact.time_adjustment
+        moved.state, moved.enqueued_at = "queued", self.clock.now()
+        contact.state = "transferred"  # the segment is over (the ACD's TRANSFERRED disconnect)
+        return moved.id
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         self._check("create_callback")

@@ -45,6 +45,7 @@ class ContactData:
     description: str | None = None
     agent_username: str | None = None  # the agent who handled it ($.Agent.UserName, e.g. in the survey)
     language: str | None = None  # the contact's LanguageCode, once a flow set it (UpdateContactData)
+    tags: Mapping[str, str] = field(default_factory=dict)  # TagContact's user-defined tags
 
 
 class ContactFields(Protocol):
@@ -74,6 +75,8 @@ class ContactFields(Protocol):
     def agent_username(self) -> str | None: ...
     @property
     def language(self) -> str | None: ...
+    @property
+    def tags(self) -> Mapping[str, str]: ...
 
 
 def contact_data_of(contact: ContactFields, *, queue_arn: str | None) -> ContactData:
@@ -97,6 +100,7 @@ def contact_data_of(contact: ContactFields, *, queue_arn: str | None) -> Contact
         description=contact.description,
         agent_username=contact.agent_username,
         language=contact.language,
+        tags=dict(contact.tags),
     )
 
 
@@ -175,6 +179,10 @@ class ContactCenterServices(Protocol):
         """UpdateContactData: Name, Description, LanguageCode, ... as the flow set them."""
         ...
 
+    def tag_contact(self, contact_id: str, tags: Mapping[str, str]) -> None:
+        """TagContact: merge these user-defined tags into the contact (its record shows them)."""
+        ...
+
     # ---- the caller's ear
     def say(self, prompt: Prompt) -> None:
         """A prompt for the caller (text or SSML in a language and voice). Must not block."""
@@ -211,6 +219,13 @@ class ContactCenterServices(Protocol):
 
     def transfer_to_queue(self, contact_id: str, queue_arn: str) -> None:
         """TransferContactToQueue: put the contact in line. Raises ServiceError("QueueAtCapacity")."""
+        ...
+
+    def queue_to_queue(self, contact_id: str, queue_arn: str) -> str:
+        """DequeueContactAndTransferToQueue: the waiting contact leaves its queue; a new TRANSFER
+        contact (this one its previous contact) waits in `queue_arn`. Returns the new contact's id.
+        ServiceError("QueueAtCapacity") when the queue is full, "NoMatchingError" when the contact is
+        not waiting in a queue."""
         ...
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:

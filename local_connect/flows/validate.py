@@ -149,7 +149,7 @@ def _check_action(action: Action, flow: Flow, catalog: Catalog, report: Report) 
         return
     if not spec.implemented:
         report.add(UNSUPPORTED, ident, f"type {action.type} is a Connect action this engine does not run")
-    if flow.flow_type and spec.flow_types is not None and flow.flow_type not in spec.flow_types:
+    if flow.flow_type and spec.flow_types is not None and not _allowed_in(flow.flow_type, spec.flow_types):
         report.add(
             ERROR,
             ident,
@@ -426,3 +426,15 @@ def _check_reachability(flow: Flow, report: Report) -> None:
     for identifier in flow.order:
         if identifier not in reached:
             report.add(WARNING, identifier, "unreachable: no path from StartAction leads here")
+
+
+# A flow module runs inside the inbound flow that invokes it (InvokeFlowModule is allowed in
+# CONTACT_FLOW only), so an action allowed in an inbound flow is allowed in a module. The admin guide's
+# module page (contact-flow-modules) was read without a list of blocks modules refuse: not settled.
+MODULE_HOST_FLOW_TYPE = "CONTACT_FLOW"
+
+
+def _allowed_in(flow_type: str, allowed: tuple[str, ...]) -> bool:
+    if flow_type in allowed:
+        return True
+    return flow_type == "FLOW_MODULE" and MODULE_HOST_FLOW_TYPE in allowed

@@ -106,11 +106,13 @@ def test_a_scripted_caller_runs_each_document_to_an_end(name: str) -> None:
 
 
 def test_unsupported_action_types_are_reported_by_name() -> None:
-    run = run_document(CORPUS_DIR / "flow-03.json")
-    assert "UpdateFlowAttributes" in run.unsupported
+    run = run_document(CORPUS_DIR / "flow-23.json")
+    assert "ConnectParticipantWithLexBot" in run.unsupported
+    # UpdateContactMediaStreamingBehavior runs now: flow-26 no longer reports it.
+    assert "UpdateContactMediaStreamingBehavior" not in run_document(CORPUS_DIR / "flow-26.json").unsupported
     report = strict_report(CORPUS_DIR / "flow-03.json")
     assert {
         "ConnectParticipantWithLexBot",
-        "InvokeFlowModule",
-        "UpdateFlowAttributes",
     } <= report.unsupported_types
+    # The engine runs these now.
+    assert not {"UpdateFlowAttributes", "InvokeFlowModule"} & report.unsupported_types

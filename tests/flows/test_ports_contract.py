@@ -36,6 +36,7 @@ CALLER = "+12025550100"
 OTHER_CALLER = "+12025550101"
 SUPPORT = "SupportDevicesQueue"  # agent.support's routing profile serves it
 AGENT = "agent.support"
+OTHER_QUEUE = "SupportTechnicalQueue"
 
 
 class Center(Protocol):
@@ -164,6 +165,15 @@ def test_contact_data_set_by_a_flow(side: Center) -> None:
     assert (data.name, data.description, data.language) == ("Maria's call", "devices", "es-US")
 
 
+def test_tags_merge_into_the_contact(side: Center) -> None:
+    """TagContact: the tags are part of the contact (the Lambda event's Tags, the contact record)."""
+    contact_id = side.call(CALLER)
+    assert side.services.contact_data(contact_id).tags == {}
+    side.services.tag_contact(contact_id, {"Department": "devices", "Tier": "1"})
+    side.services.tag_contact(contact_id, {"Tier": "2"})
+    assert side.services.contact_data(contact_id).tags == {"Department": "devices", "Tier": "2"}
+
+
 def test_the_agent_who_answered_is_part_of_the_contact(side: Center) -> None:
     """$.Agent.UserName in the survey (disconnect) flow: the survey results name the agent."""
     contact_id = side.call(CALLER)
@@ -230,6 +240,39 @@ def test_a_full_queue_refuses_with_queue_at_capacity(side: Center) -> None:
     # The engine reads the error type from either attribute (ports.py).
     error = getattr(refused.value, "error_type", None) or getattr(refused.value, "code", None)
     assert error == "QueueAtCapacity"
+
+
+def test_a_queue_to_queue_transfer_is_a_new_segment_in_the_other_queue(side: Center) -> None:
+    """DequeueContactAndTransferToQueue: the waiting contact's segment ends; a new TRANSFER contact,
+    the old one its previous contact, waits in the target queue."""
+    contact_id = side.call(CALLER)
+    side.services.update_attributes(contact_id, {"issue": "billing"})
+    side.services.transfer_to_queue(contact_id, queue_arn(side))
+    target = queue_arn(side, OTHER_QUEUE)
+    moved = side.services.queue_to_queue(contact_id, target)
+    data = side.services.contact_data(moved)
+    assert moved != contact_id
+    assert (data.previous_contact_id, data.initial_contact_id) == (contact_id, contact_id)
+    assert (data.initiation_method, data.queue_arn, data.customer_number) == ("TRANSFER", target, CALLER)
+    assert data.attributes == {"issue": "billing"}
+    assert side.services.queue_position(moved).position == 1
+    assert side.services.queue_position(contact_id).position is None  # no longer waiting
+    with pytest.raises(ServiceError) as refused:  # the old segment is over: not waiting anywhere
+        side.services.queue_to_queue(contact_id, queue_arn(side))
+    assert refused.value.error_type == "NoMatchingError"
+
+
+def test_a_queue_to_queue_transfer_refuses_a_contact_not_in_line_or_a_full_queue(side: Center) -> None:
+    in_flow = side.call(CALLER)
+    with pytest.raises(ServiceError) as refused:
+        side.services.queue_to_queue(in_flow, queue_arn(side))
+    assert refused.value.error_type == "NoMatchingError"
+    side.services.transfer_to_queue(in_flow, queue_arn(side, OTHER_QUEUE))
+    side.fill(SUPPORT)
+    with pytest.raises(ServiceError) as full:
+        side.services.queue_to_queue(in_flow, queue_arn(side))
+    assert full.value.error_type == "QueueAtCapacity"
+    assert side.services.queue_position(in_flow).position == 1  # refused before it left its queue
 
 
 def test_a_callback_keeps_the_caller_and_the_language(side: Center) -> None:
