@@ -52,7 +52,7 @@ def hours_answer(bot: Bot, locale: str, department: str, day: str, env: Mapping[
     overrides = [Override.from_connect(o) for o in schedule["Overrides"]]
     now = now_utc(env).astimezone(zone)
     zone_said = spoken.zone_name(str(schedule["TimeZone"]), language)
-    if day == "":
+    if day in ("", "TODAY"):  # "now" and "today" are answered with the status right now
         status = status_at(slices, overrides, zone, now)
         if status.is_open and status.current_period_ends is not None:
             closes = f"{spoken.clock_time(status.current_period_ends, language)} {zone_said}"

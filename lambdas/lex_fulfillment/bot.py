@@ -51,6 +51,8 @@ class SlotType:
 class Slot:
     name: str
     type: str
+    prompts: Mapping[str, str]  # locale -> what Lex says to elicit it
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,15 @@ def parse(raw: Mapping[str, Any]) -> Bot:
             raise ValueError(f"intent {name}: unknown kind {kind!r}")
         if kind == "route" and not body.get("queue"):
             raise ValueError(f"intent {name}: a route intent needs a queue")
-        slots = tuple(Slot(str(s["name"]), str(s["type"])) for s in body.get("slots", []))
+        slots = tuple(
+            Slot(
+                str(s["name"]),
+                str(s["type"]),
+                {loc: str(s["prompt"][loc]) for loc in LOCALES},
+                bool(s.get("required", False)),
+            )
+            for s in body.get("slots", [])
+        )
         for slot in slots:
             if slot.type not in slot_types:
                 raise ValueError(f"intent {name}: slot {slot.name} has unknown type {slot.type}")
@@ -175,6 +185,15 @@ def parse(raw: Mapping[str, Any]) -> Bot:
     if len({i.name for i in intents}) != len(intents) or FALLBACK in {i.name for i in intents}:
         raise ValueError("intent names must be unique and FallbackIntent is built in")
     prompts = {loc: {str(k): str(v) for k, v in raw["prompts"][loc].items()} for loc in LOCALES}
+    if set(prompts["en_US"]) != set(prompts["es_US"]):
+        raise ValueError("every prompt needs both locales")
+    queue_names = {str(k): dict(v) for k, v in raw["queue_names"].items()}
+    departments = {str(k): dict(v) for k, v in raw["departments"].items()}
+    for intent in intents:
+        if intent.kind == "route" and (
+            set(queue_names.get(intent.queue, {})) != set(LOCALES) or intent.department not in departments
+        ):
+            raise ValueError(f"intent {intent.name}: its queue needs a name in both locales and a department")
     return Bot(
         name=str(raw["name"]),
         description=str(raw.get("description", "")),
@@ -185,8 +204,8 @@ def parse(raw: Mapping[str, Any]) -> Bot:
         slot_types=slot_types,
         intents=tuple(intents),
         prompts=prompts,
-        departments={str(k): dict(v) for k, v in raw["departments"].items()},
-        queue_names={str(k): dict(v) for k, v in raw["queue_names"].items()},
+        departments=departments,
+        queue_names=queue_names,
         out_of_domain={loc: _strings(raw["out_of_domain"][loc], f"out_of_domain {loc}") for loc in LOCALES},
     )
 

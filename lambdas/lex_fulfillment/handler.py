@@ -11,7 +11,8 @@ fulfillment), with the Lex V2 event; it answers with a Lex V2 response (lexv2.py
   SpeakToAgent       Close, Fulfilled; Queue = the topic the caller was on, else the default queue
   FallbackIntent     once "could you say it another way?", the second time Close, Failed: the flow
                      takes the caller to the key-press menus
-Never raises: any failure is a Close, Failed, with the fallback prompt (the flow's menus take over).
+As the dialog code hook (each turn before fulfillment) it delegates, so Lex elicits a missing
+required slot (OpeningHours' Department). Never raises: any failure is a Close, Failed, with the fallback prompt (the flow's menus take over).
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ def respond(event: Any, bot: Bot, env: Mapping[str, str]) -> dict[str, Any]:
             event, attributes, "Failed", [bot.prompt(locale, "fallback")], intent_name=FALLBACK
         )
     attributes[MISSES] = "0"
+    if lexv2.invocation_source(event) == "DialogCodeHook":
+        # Each turn before fulfillment: let Lex elicit what the intent still needs; answers are
+        # given at fulfillment, once the slots are in.
+        return lexv2.delegate(event, attributes)
     if intent.kind == "route":
         attributes[TOPIC] = intent.queue
         said = bot.queue_names.get(intent.queue, {}).get(locale, "")

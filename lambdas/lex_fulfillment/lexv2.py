@@ -111,3 +111,15 @@ def elicit_intent(attributes: Mapping[str, str], texts: list[str]) -> dict[str, 
         "sessionState": {"sessionAttributes": dict(attributes), "dialogAction": {"type": "ElicitIntent"}},
         "messages": messages(*texts),
     }
+
+
+def delegate(event: Any, attributes: Mapping[str, str]) -> dict[str, Any]:
+    """Delegate: Lex goes on by the bot's configuration (elicits a missing required slot, or moves
+    to fulfillment), keeping the intent as it is."""
+    return {
+        "sessionState": {
+            "sessionAttributes": dict(attributes),
+            "dialogAction": {"type": "Delegate"},
+            "intent": _intent_state(event, None, str(intent(event).get("state") or "InProgress")),
+        }
+    }

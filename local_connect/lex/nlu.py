@@ -16,8 +16,6 @@ observable contract (a score per interpretation, FallbackIntent under the thresh
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,22 +26,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
+from local_connect.lex.text import words
+
 # Each sample utterance with slot references yields at most this many filled-in texts, so an intent
 # with slots does not outweigh the others by the size of its slot types.
 EXPANSIONS_PER_UTTERANCE = 4
 # A word not in the vocabulary still counts as known when this similar (0-100) to a known word.
 TYPO_SIMILARITY = 80
 MIN_TYPO_LENGTH = 4
-_WORD = re.compile(r"\w+")
-
-
-def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
 
 
 @dataclass(frozen=True)

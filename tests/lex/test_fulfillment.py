@@ -170,3 +170,11 @@ def test_a_failure_inside_is_the_defined_fallback(monkeypatch: pytest.MonkeyPatc
     reply = lambda_handler(lex_event("SalesNewOrders", "es_US"), None)
     assert reply["sessionState"]["intent"]["state"] == "Failed"
     assert reply["messages"][0]["content"] == BOT.prompt("es_US", "fallback")
+
+
+def test_the_dialog_code_hook_delegates_keeping_the_session(lambda_env: dict[str, str]) -> None:
+    event = lex_event("OpeningHours", attributes={"Verified": "true"}, source="DialogCodeHook")
+    reply = ask(event, lambda_env)
+    assert reply["sessionState"]["dialogAction"] == {"type": "Delegate"}
+    assert reply["sessionState"]["intent"]["name"] == "OpeningHours"
+    assert reply["sessionState"]["sessionAttributes"]["Verified"] == "true"
