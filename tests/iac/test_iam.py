@@ -32,7 +32,7 @@ from tests.iac.template_facts import (
 # The one statement that cannot name a resource, and why (also said in the template).
 RESOURCE_WILDCARD_ALLOWED = {
     ("CognitoSmsRole", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
-    ("LexBotRole", "SpeakPrompts"): "Polly's SynthesizeSpeech names a resource (a lexicon) only when one is used",
+    ("LexBotRole", "SpeakPrompts"): "Polly's SynthesizeSpeech has a resource (a lexicon) only if one is used",
 }
 
 
