@@ -8,6 +8,8 @@ fulfillment), with the Lex V2 event; it answers with a Lex V2 response (lexv2.py
                      NeedsVerification=true so the flow sends the caller to the PIN
   KnowledgeQuestion  the best passage of data/kb, then "would you like an agent?"
   Affirm / Deny      answers to those questions: another request, an agent, or goodbye
+  a key press        (inputMode DTMF) Close, Failed, as FallbackIntent, PressedKey = the key: the
+                     flow's key-press menus take the caller
   SpeakToAgent       Close, Fulfilled; Queue = the topic the caller was on, else the default queue
   FallbackIntent     once "could you say it another way?", the second time Close, Failed: the flow
                      takes the caller to the key-press menus
@@ -35,6 +37,7 @@ MISSES = "Misses"
 QUEUE = "Queue"
 TOPIC = "TopicQueue"
 NEEDS_VERIFICATION = "NeedsVerification"
+PRESSED_KEY = "PressedKey"
 MAX_MISSES = 2
 
 
@@ -71,6 +74,10 @@ def respond(event: Any, bot: Bot, env: Mapping[str, str]) -> dict[str, Any]:
     name = lexv2.intent_name(event)
     intent: Intent | None = bot.intent(name)
     awaiting = attributes.get(AWAITING, "")
+    if lexv2.input_mode(event) == "DTMF":
+        # A key press is the caller choosing the key-press menus: no bot turn, no rephrase.
+        attributes[PRESSED_KEY] = lexv2.transcript(event)[:1]
+        return lexv2.close(event, attributes, "Failed", [], intent_name=FALLBACK)
     if intent is None:  # FallbackIntent (or an intent this definition does not know)
         misses = int(attributes.get(MISSES, "0") or 0) + 1
         attributes[MISSES] = str(misses)

@@ -58,6 +58,10 @@ def transcript(event: Any) -> str:
     return _text(_mapping(event).get("inputTranscript"))
 
 
+def input_mode(event: Any) -> str:
+    return _text(_mapping(event).get("inputMode"))
+
+
 def invocation_source(event: Any) -> str:
     return _text(_mapping(event).get("invocationSource"))
 

@@ -178,3 +178,12 @@ def test_the_dialog_code_hook_delegates_keeping_the_session(lambda_env: dict[str
     assert reply["sessionState"]["dialogAction"] == {"type": "Delegate"}
     assert reply["sessionState"]["intent"]["name"] == "OpeningHours"
     assert reply["sessionState"]["sessionAttributes"]["Verified"] == "true"
+
+
+def test_a_key_press_gives_the_caller_to_the_menus_at_once(lambda_env: dict[str, str]) -> None:
+    event = {**lex_event("FallbackIntent", transcript="2"), "inputMode": "DTMF"}
+    reply = ask(event, lambda_env)
+    assert reply["sessionState"]["dialogAction"] == {"type": "Close"}
+    assert reply["sessionState"]["intent"]["name"] == "FallbackIntent"
+    assert reply["sessionState"]["intent"]["state"] == "Failed"
+    assert reply["sessionState"]["sessionAttributes"]["PressedKey"] == "2"
