@@ -112,7 +112,7 @@ def connect_calls_for_hours_requests(requests: int = 10_000, ids: int = 3, threa
 
 
 def run() -> str:
-    # lambdas/ for jam_core.hours, which the build copies next to jam_api (sam/build/Makefile).
+    # lambdas/ for jam_core.schedule, which the build copies next to jam_api (sam/build/Makefile).
     cold = fresh_interpreter_ms(COLD, extra_path=(str(REPO / "api"), str(REPO / "lambdas")))
     floor = fresh_interpreter_ms(FLOOR)
     rps, p99 = warm_requests_per_second()

@@ -1,6 +1,11 @@
-"""Flow engine benchmark: loading the JAM flows, and many concurrent calls on one thread.
+"""Flow engine benchmark: loading the JAM flows, strict validation, the real-flow corpus, and many
+concurrent calls on one thread.
 
-Method: the four template flows are loaded and validated (placeholders resolved) repeatedly. Then
+Method: the four template flows are loaded and validated (placeholders resolved) repeatedly; each
+one is also loaded strictly on its own (parse, resolve, validate against the action catalog) and the
+median time per flow is reported. The corpus (../shared/flow-corpus, 30 real exports) is validated
+strictly (documents and actions per second), then each document is called once by the conformance
+suite's scripted caller on one shared in-memory center (documents and actions per second). Then
 N callers dial the inbound flow at once on an in-memory center with a manual clock and the real
 Lambdas (in-process, on a seeded SQLite file): all pick Spanish, Support, Devices, and wait in the
 queue with the customer-queue flow's hold loop running. Wall time covers every action, Lambda call
@@ -17,11 +22,13 @@ import tracemalloc
 from pathlib import Path
 
 from local_connect.definitions import load_definitions
-from local_connect.flows.loader import FlowLibrary
+from local_connect.flows.corpus import CORPUS_DIR, corpus_files, corpus_harness, run_document, strict_report
+from local_connect.flows.loader import FlowLibrary, load_flow_file
 from local_connect.flows.testing import FlowHarness, ScriptedCaller, seed_database
 
 CALLERS = 1000
 LOAD_ROUNDS = 20
+CORPUS_ROUNDS = 5
 
 
 def _load_times() -> list[float]:
@@ -32,6 +39,52 @@ def _load_times() -> list[float]:
         FlowLibrary.from_definitions(definitions)
         times.append((time.perf_counter() - started) * 1000)
     return times
+
+
+def _strict_times() -> dict[str, float]:
+    """Median milliseconds to load each JAM flow strictly (parse, resolve placeholders, validate)."""
+    definitions = load_definitions()
+    medians = {}
+    for key, definition in definitions.flows.items():
+        assert definition.flow_file is not None
+        times = []
+        for _ in range(LOAD_ROUNDS):
+            started = time.perf_counter()
+            load_flow_file(definition.flow_file, definitions, key=key, flow_type=definition.type, strict=True)
+            times.append((time.perf_counter() - started) * 1000)
+        medians[key] = statistics.median(times)
+    return medians
+
+
+def _corpus() -> list[str]:
+    """Rows for the corpus: strict validation and the scripted calls, per second."""
+    files = corpus_files()
+    if not files:
+        return [f"| the flow corpus | not found at {CORPUS_DIR} |"]
+    started = time.perf_counter()
+    validated_actions = 0
+    for _ in range(CORPUS_ROUNDS):
+        for path in files:
+            strict_report(path)
+    validation = time.perf_counter() - started
+    for path in files:
+        validated_actions += len(load_flow_file(path, key=path.name).flow.actions)
+    with tempfile.TemporaryDirectory() as folder:
+        harness = corpus_harness(Path(folder))
+        try:
+            started = time.perf_counter()
+            runs = [run_document(path, harness) for _ in range(CORPUS_ROUNDS) for path in files]
+            calling = time.perf_counter() - started
+        finally:
+            harness.close()
+    documents = len(files) * CORPUS_ROUNDS
+    ran = sum(run.actions for run in runs)
+    return [
+        f"| strict validation of the {len(files)} corpus documents ({CORPUS_ROUNDS} rounds) | "
+        f"{documents / validation:.0f} documents/s, {validated_actions * CORPUS_ROUNDS / validation:.0f} actions/s |",
+        f"| scripted call through each corpus document ({CORPUS_ROUNDS} rounds, one center) | "
+        f"{documents / calling:.0f} documents/s, {ran / calling:.0f} actions/s ({ran / documents:.1f} actions each) |",
+    ]
 
 
 def _dial_to_queue(harness: FlowHarness) -> list[ScriptedCaller]:
@@ -78,6 +131,8 @@ def _memory(database: Path) -> int:
 
 def run() -> str:
     loads = _load_times()
+    strict = _strict_times()
+    corpus = _corpus()
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "jam.sqlite3"
         seed_database(str(database))
@@ -92,6 +147,11 @@ def run() -> str:
             "| measure | value |",
             "|---|---|",
             f"| load + validate the 4 JAM flows (median of {LOAD_ROUNDS}) | {statistics.median(loads):.1f} ms |",
+            *(
+                f"| strict validation of {key} (median of {LOAD_ROUNDS}) | {ms:.2f} ms |"
+                for key, ms in strict.items()
+            ),
+            *corpus,
             f"| {CALLERS} concurrent callers from dial to queued, one thread | {elapsed:.2f} s |",
             f"| per caller | {elapsed / CALLERS * 1000:.2f} ms ({actions / CALLERS:.0f} actions, "
             f"{lambdas / CALLERS:.0f} Lambda calls) |",

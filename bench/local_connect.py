@@ -105,7 +105,7 @@ def concurrent_calls(directory: Path, trace_memory: bool = False) -> dict[str, A
     trace_memory (a separate run, as tracing slows every allocation), the memory the live calls
     hold, as tracemalloc sees it (the process's RSS barely moves: freed arenas are reused).
     """
-    from local_connect.flow_services import attach
+    from local_connect.runtime_flows import attach
     from scripts.seed import main as seed
 
     directory.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """What the API, the Connect Lambdas and the local runtime share: one source for each rule.
 
-- `jam_core.hours`: hours-of-operation arithmetic (open / closed, next opening, spoken times) and
+- `jam_core.schedule`: hours-of-operation arithmetic (open / closed, next opening, spoken times) and
   the one read of a schedule from Amazon Connect;
 - `jam_core.tables`: one repository module per table (Prompts, CustomerData, SurveyResults, PINs),
   each with a DynamoDB and a SQLite implementation;

@@ -15,6 +15,7 @@ import importlib
 import json
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,18 +25,22 @@ from typing import Any
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from jam_core.aws_sdk import clients as sdk
+from jam_core.calls.pacing import Pacer
+from jam_core.tables.call_requests import SqliteCallRequests
 from local_connect.acd import AcdSettings
+from local_connect.call_placer import LocalCallPlacer
 from local_connect.clock import AdjustableClock, Clock
 from local_connect.cognito import api_environment as cognito_environment
 from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
-from local_connect.flow_services import attach
 from local_connect.lex.app import mount as lex_mount
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
-from local_connect.site_config import site_config
+from local_connect.runtime_flows import attach
+from local_connect.site_config import DEPARTMENTS, site_config
 from local_connect.stack import build_stack
 from scripts.seed import main as seed
 
@@ -58,6 +63,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--callback-retry-delay", type=float, default=60.0)
     parser.add_argument("--callback-attempts", type=int, default=3)
     parser.add_argument("--throttle", action="store_true", help="Connect's default API quota on /connect-api")
+    parser.add_argument(
+        "--connect-call-rate",
+        type=float,
+        default=2.0,
+        help="StartOutboundVoiceContact requests a second the click-to-call placer may spend",
+    )
     parser.add_argument(
         "--clock-start",
         type=float,
@@ -82,6 +93,11 @@ def api_environment(definitions: Definitions, base_url: str) -> dict[str, str]:
         # The supervisor's survey summary reads what the survey Lambda writes: its SQLite file.
         "DATA_BACKEND": "sqlite",
         "SQLITE_PATH": str(lambda_database()),
+        # Which hours each website department keeps (a call to a closed one is refused or waits).
+        "DEPARTMENT_HOURS": ",".join(
+            f"{department}={definitions.hours[hours_logical_id].id}"
+            for department, hours_logical_id, _, _ in DEPARTMENTS
+        ),
     }
     env.update(cognito_environment(base_url))
     return env
@@ -164,6 +180,24 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
     return runtime, build_stack(mounts), base_url, notes
 
 
+def call_placer(base_url: str, sqlite_path: Path, rate: float, clock: Clock) -> LocalCallPlacer:
+    """Places the click-to-calls the API queued (its SQLITE_PATH) through the Connect twin, on the
+    runtime's clock (a call for the next opening goes out when the contact center's time gets there)."""
+    connect = sdk.client(
+        "connect",
+        connect_timeout=2.0,
+        read_timeout=10.0,
+        total_attempts=1,  # the placer itself retries, in order, at the quota's pace
+        region_name="us-east-1",
+        endpoint_url=f"{base_url}/connect-api",
+        aws_access_key_id=LOCAL_CREDENTIALS["aws_access_key_id"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["aws_secret_access_key"],
+    )
+    return LocalCallPlacer(
+        SqliteCallRequests(str(sqlite_path)), connect, Pacer(time.monotonic, rate), wall_clock=clock.now
+    )
+
+
 def demo_logins(path: Path = REPO_ROOT / "data" / "seed" / "users.json") -> list[str]:
     """ "username / password (phone)" of the local Cognito's demo users, as the seed file lists them."""
     try:
@@ -202,6 +236,8 @@ def main(argv: list[str]) -> int:
     runtime, app, base_url, notes = build(args)
     server = make_server(args.host, args.port, app, threaded=True)
     runtime.start()
+    placer = call_placer(base_url, lambda_database(), args.connect_call_rate, runtime.clock)
+    placer.start()
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -214,5 +250,6 @@ def main(argv: list[str]) -> int:
         pass
     finally:
         server.server_close()
+        placer.stop()
         runtime.stop()
     return 0

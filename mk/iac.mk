@@ -6,7 +6,7 @@
 # No Docker and no python3.12 are needed: sam/build/Makefile builds every function and the API's
 # dependency layer (arm64 / CPython 3.12 wheels fetched by pip), see docs/DEPLOY.md.
 
-.PHONY: iac-tools iac-validate iac-build deploy
+.PHONY: iac-tools iac-validate iac-build deploy smoke
 
 SAM_VERSION := 1.170.0
 CHECKOV_VERSION := 3.3.30
@@ -30,7 +30,7 @@ $(CHECKOV_STAMP):
 	$(TOOLS)/checkov/bin/pip install -q --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	@touch $@
 
-iac-tools: $(SAM_STAMP) $(CHECKOV_STAMP)
+iac-tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## install AWS SAM CLI and checkov into .tools/
 
 # Build every function and the layer, then inline the flow files (scripts/render_flows.py).
 define iac_build
@@ -38,18 +38,22 @@ define iac_build
 	$(BIN)/python -m scripts.render_flows --source $(TEMPLATE) --built $(BUILT_TEMPLATE)
 endef
 
-iac-build: python-deps $(SAM_STAMP)
+iac-build: python-deps $(SAM_STAMP) ## sam build and inline the flows into the built template
 	$(iac_build)
 
 # The source template and the rendered one (what deploys) both pass cfn-lint through SAM's
 # validator; checkov checks the source (SAM) template, every skip is justified in its Metadata.
-iac-validate: python-deps iac-tools
+iac-validate: python-deps iac-tools ## sam validate --lint (source and built template), sam build, checkov
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(TEMPLATE)
 	$(iac_build)
 	$(IAC_ENV) $(SAM) validate --lint --template-file $(BUILT_TEMPLATE)
 	$(CHECKOV) --quiet --compact --skip-download --framework cloudformation --file $(TEMPLATE)
 
 TEST_TARGETS += iac-validate
+
+# tests/iac/test_sam_local.py reads the template with SAM CLI's own local API reader, so SAM CLI is
+# installed before pytest runs (make test runs pytest before iac-validate; make check runs it too).
+pytest check: $(SAM_STAMP)
 
 # `make deploy` (stack and region from samconfig.toml), or e.g.
 #   make deploy STACK=jam-prod REGION=us-west-2 DEPLOY_ARGS='--parameter-overrides Stage=prod PhoneNumberCountryCode=US'
@@ -58,6 +62,13 @@ TEST_TARGETS += iac-validate
 STACK ?=
 REGION ?=
 DEPLOY_TARGET := $(if $(STACK),--stack-name $(STACK)) $(if $(REGION),--region $(REGION))
-deploy: python-deps site iac-build
+deploy: python-deps site iac-build ## deploy to AWS: make deploy STACK=jam-dev (docs/DEPLOY.md)
 	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-file $(CURDIR)/samconfig.toml --template-file $(BUILT_TEMPLATE) $(DEPLOY_TARGET) $(DEPLOY_ARGS)
 	$(BIN)/python -m scripts.deploy_post $(DEPLOY_TARGET)
+
+# First-deploy smoke (scripts/smoke.py, docs/DEPLOY.md): flows published, hours through the real API
+# URL, and with NUMBER= one click-to-call (the ID token comes from the environment: TOKEN=...).
+#   make smoke [STACK=jam-prod] [REGION=us-west-2] [NUMBER=+12025550100 TOKEN=eyJ...]
+NUMBER ?=
+smoke: python-deps ## check a deployed stack: make smoke STACK=jam-dev [NUMBER=+1... TOKEN=<ID token>]
+	$(BIN)/python -m scripts.smoke $(DEPLOY_TARGET) $(if $(NUMBER),--number $(NUMBER))

@@ -25,6 +25,46 @@ LEEWAY_SECONDS = 5
 JWKS_TIMEOUT_SECONDS = 5.0
 
 
+# Every claim we read, with the JSON types Cognito gives it; a token carrying another type is refused
+# (401) before any of it is used, so no claim can reach code that assumes its type.
+STRING_CLAIMS = (
+    "sub",
+    "iss",
+    "token_use",
+    "aud",
+    "client_id",
+    "cognito:username",
+    "username",
+    "name",
+    "given_name",
+    "family_name",
+    "email",
+    "phone_number",
+)
+BOOLEAN_CLAIMS = ("phone_number_verified", "email_verified")
+NUMBER_CLAIMS = ("exp", "iat", "nbf", "auth_time")
+# PyJWT's refusals, as the `reason` member of the 401 (most specific class first).
+_JWT_REASONS = (
+    ("ExpiredSignatureError", "expired"),
+    ("ImmatureSignatureError", "not-yet-valid"),
+    ("InvalidIssuerError", "wrong-issuer"),
+    ("InvalidIssuedAtError", "bad-issued-at"),
+    ("MissingRequiredClaimError", "missing-claim"),
+    ("InvalidSubjectError", "claim-type"),
+    ("InvalidAlgorithmError", "wrong-algorithm"),
+    ("InvalidSignatureError", "bad-signature"),
+    ("PyJWKClientError", "unknown-key"),
+    ("DecodeError", "malformed"),
+)
+
+
+def _boolean(value: Any) -> bool:
+    # Cognito puts a JSON boolean in ID tokens; the string form some tools emit is read exactly.
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() == "true"
+
+
 @dataclass(frozen=True)
 class Customer:
     subject: str
@@ -37,29 +77,62 @@ class Customer:
 
     @classmethod
     def from_claims(cls, claims: Mapping[str, Any]) -> Customer:
+        """From claims TokenVerifier.verify checked (check_claim_types): every type is known here."""
         username = str(claims.get("cognito:username") or claims.get("username") or claims["sub"])
         given = " ".join(str(claims[k]) for k in ("given_name", "family_name") if claims.get(k))
-        verified = claims.get("phone_number_verified")
         return cls(
             subject=str(claims["sub"]),
             username=username,
             name=str(claims.get("name") or given or username),
             email=claims.get("email"),
             phone_number=claims.get("phone_number"),
-            # Cognito puts a JSON boolean in ID tokens; accept the string form some tools emit.
-            phone_verified=verified is True or str(verified).lower() == "true",
-            groups=tuple(str(g) for g in claims.get("cognito:groups", []) or []),
+            phone_verified=_boolean(claims.get("phone_number_verified", False)),
+            groups=tuple(claims.get("cognito:groups", []) or []),
         )
 
 
-def unauthorized(detail: str) -> Problem:
+def unauthorized(detail: str, reason: str) -> Problem:
     return Problem(
         401,
         "unauthorized",
         "Sign-in required",
         detail,
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        extra={"reason": reason},
     )
+
+
+def check_claim_types(claims: Mapping[str, Any]) -> None:
+    """401 `claim-type` naming the first claim whose JSON type is not the one Cognito issues."""
+
+    def refuse(name: str, expected: str) -> Problem:
+        return unauthorized(f"The token's {name!r} claim must be {expected}.", "claim-type")
+
+    for name in STRING_CLAIMS:
+        if name in claims and not isinstance(claims[name], str):
+            raise refuse(name, "a string")
+    if not claims.get("sub", "").strip():
+        raise refuse("sub", "a non-empty string")
+    for name in BOOLEAN_CLAIMS:
+        value = claims.get(name)
+        if name in claims and not (
+            isinstance(value, bool) or (isinstance(value, str) and value.lower() in ("true", "false"))
+        ):
+            raise refuse(name, "true or false")
+    for name in NUMBER_CLAIMS:
+        value = claims.get(name)
+        if name in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise refuse(name, "a number")
+    groups = claims.get("cognito:groups")
+    if "cognito:groups" in claims and not (
+        isinstance(groups, list) and all(isinstance(g, str) for g in groups)
+    ):
+        raise refuse("cognito:groups", "a list of strings")
+
+
+def _reason(exc: Exception) -> str:
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return next((reason for name, reason in _JWT_REASONS if name in names), "invalid")
 
 
 class TokenVerifier:
@@ -106,15 +179,16 @@ class TokenVerifier:
                 retry_after=5,
             ) from exc
         except jwt.PyJWTError as exc:
-            raise unauthorized(f"The token was refused: {exc}.") from exc
+            raise unauthorized(f"The token was refused: {exc}.", _reason(exc)) from exc
+        check_claim_types(claims)
         token_use = claims.get("token_use")
         if token_use not in settings.accepted_token_uses:
             raise unauthorized(
-                f"A token with token_use {token_use!r} is not accepted here; send the ID token."
+                f"A token with token_use {token_use!r} is not accepted here; send the ID token.", "token-use"
             )
         client = claims.get("aud") if token_use == "id" else claims.get("client_id")
         if client not in settings.cognito_client_ids:
-            raise unauthorized("The token was issued to another app client.")
+            raise unauthorized("The token was issued to another app client.", "wrong-client")
         return claims
 
 
@@ -122,5 +196,7 @@ def bearer_token() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise unauthorized("Send 'Authorization: Bearer <token>' from the signed-in session.")
+        raise unauthorized(
+            "Send 'Authorization: Bearer <token>' from the signed-in session.", "missing-token"
+        )
     return token.strip()

@@ -30,6 +30,7 @@ API_OPERATIONS = (
     "GetContactMetrics",
     "GetCurrentMetricData",
     "ListHoursOfOperationOverrides",
+    "ListHoursOfOperations",
     "ListQueues",
     "SearchContacts",
     "StartOutboundVoiceContact",

@@ -27,6 +27,11 @@ def problem_for(exc: ClientError | BotoCoreError, *, not_found_field: str | None
             "The contact center is busy; retry shortly.",
             retry_after=2,
         )
+    if code == "IdempotencyException":
+        # The ClientToken (our Idempotency-Key) was used with other parameters: a retry cannot succeed.
+        from jam_api.contact.idempotency import key_reused
+
+        return key_reused()
     if code == "LimitExceededException":
         return Problem(
             503,

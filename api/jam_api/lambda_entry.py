@@ -14,6 +14,9 @@ import awsgi
 from flask import Flask
 
 from jam_api import create_app
+from jam_api.client_address import source_ip
+
+__all__ = ["handler", "source_ip"]
 
 logger = logging.getLogger("jam_api")
 logger.setLevel(logging.INFO)
@@ -26,12 +29,6 @@ def _application() -> Flask:
     if _app is None:
         _app = create_app()
     return _app
-
-
-def source_ip(event: dict[str, Any]) -> str | None:
-    identity = (event.get("requestContext") or {}).get("identity") or {}
-    value = identity.get("sourceIp")
-    return str(value) if value else None
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ class Problem(Exception):
         field: str | None = None,
         retry_after: int | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -33,6 +34,8 @@ class Problem(Exception):
         self.field = field
         self.retry_after = retry_after
         self.headers = dict(headers or {})
+        # Further members (RFC 9457 allows extensions), e.g. a 401's machine-readable `reason`.
+        self.extra = dict(extra or {})
 
     def body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -45,7 +48,7 @@ class Problem(Exception):
             body["field"] = self.field
         if self.retry_after is not None:
             body["retryAfter"] = self.retry_after
-        return body
+        return {**body, **self.extra}
 
     def response(self) -> Response:
         response = jsonify(self.body())

@@ -28,7 +28,12 @@ SDK_OPERATIONS: dict[str, tuple[str, ...]] = {
         "ListTables",
         "DeleteTable",
     ),
-    "connect": ("DescribeHoursOfOperation", "ListHoursOfOperationOverrides"),
+    # hours_status reads hours; the call placer (lambdas/call_placer) places queued click-to-calls.
+    "connect": ("DescribeHoursOfOperation", "ListHoursOfOperationOverrides", "StartOutboundVoiceContact"),
+    "sqs": ("SendMessage",),
+    "scheduler": (
+        "CreateSchedule",
+    ),  # a call at the department's next opening (jam_core.calls.queue)  # the API hands a click-to-call over to the FIFO queue (jam_core.calls.queue)
     "secretsmanager": ("GetSecretValue",),  # the PIN pepper (jam_core.tables.pepper)
 }
 

@@ -33,6 +33,14 @@ CREATE TABLE IF NOT EXISTS survey_results (
     q3 TEXT NOT NULL, q3_status TEXT NOT NULL, q3_score INTEGER
 );
 CREATE INDEX IF NOT EXISTS survey_results_recorded_at ON survey_results (recorded_at);
+CREATE TABLE IF NOT EXISTS call_requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- the order requests are placed in
+    request_id TEXT NOT NULL UNIQUE,
+    state TEXT NOT NULL,                     -- scheduled | placed | failed
+    not_before REAL NOT NULL,
+    item TEXT NOT NULL                       -- the CallRequests item as JSON
+);
+CREATE INDEX IF NOT EXISTS call_requests_state_seq ON call_requests (state, seq);
 CREATE TABLE IF NOT EXISTS pin_state (
     phone_number TEXT PRIMARY KEY,
     pin_salt TEXT NOT NULL,

@@ -10,7 +10,7 @@ or es-US). Reply, a flat string map:
   {"isOpen": "unknown", "nextOpenKnown": "false", ..., "error": "..."}   Connect failed
 The schedule comes from Connect itself (DescribeHoursOfOperation + ListHoursOfOperationOverrides),
 so the spoken time can never disagree with the hours the flow checked; the arithmetic is
-jam_core.hours.schedule, the one the website's hours use.
+jam_core.schedule.arithmetic, the one the website's hours use.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from jam_core.aws_sdk import connect
 from jam_core.connect_lambda import events
 from jam_core.connect_lambda.jsonlog import InvocationLog
 from jam_core.connect_lambda.responses import connect_handler
-from jam_core.hours import spoken
-from jam_core.hours.schedule import Override, Slice, status_at
+from jam_core.schedule import spoken
+from jam_core.schedule.arithmetic import Override, Slice, status_at
+from jam_core.schedule.connect_read import read_schedule
 
 FUNCTION = "hours_status"
 PARAMETERS = frozenset({"HoursOfOperationArn", "HoursOfOperationId", "LanguageCode"})
@@ -102,21 +103,12 @@ def fetch_schedule(target: Target, endpoint_url: str | None) -> dict[str, Any]:
     if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
         return cached[1]
     client = connect.client(target.region or os.environ.get("AWS_REGION"), endpoint_url)
-    hours = client.describe_hours_of_operation(
-        InstanceId=target.instance_id, HoursOfOperationId=target.hours_id
-    )["HoursOfOperation"]
-    overrides: list[Mapping[str, Any]] = []
-    token: str | None = None
-    while True:  # a plain NextToken loop: a paginator would load botocore's paginator data too
-        request: dict[str, Any] = {"InstanceId": target.instance_id, "HoursOfOperationId": target.hours_id}
-        if token:
-            request["NextToken"] = token
-        page = client.list_hours_of_operation_overrides(**request)
-        overrides += page.get("HoursOfOperationOverrideList", [])
-        token = page.get("NextToken")
-        if not token:
-            break
-    schedule = {"TimeZone": hours["TimeZone"], "Config": hours.get("Config", []), "Overrides": overrides}
+    hours = read_schedule(client, target.instance_id, target.hours_id)
+    schedule = {
+        "TimeZone": hours["TimeZone"],
+        "Config": hours.get("Config", []),
+        "Overrides": hours["Overrides"],
+    }
     with _cache_lock:
         _cache[key] = (time.monotonic(), schedule)
     return schedule

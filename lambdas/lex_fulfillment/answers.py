@@ -1,4 +1,4 @@
-"""Self-service answers: a department's hours (Connect's own hours, jam_core.hours arithmetic) and a
+"""Self-service answers: a department's hours (Connect's own hours, jam_core.schedule arithmetic) and a
 verified caller's account (CustomerData)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from hours_status.handler import fetch_schedule, now_utc, target_of
 
 from jam_core.connect_lambda.settings import Settings
-from jam_core.hours import spoken
-from jam_core.hours.schedule import DAYS, Override, Slice, open_intervals, status_at
+from jam_core.schedule import spoken
+from jam_core.schedule.arithmetic import DAYS, Override, Slice, open_intervals, status_at
 from jam_core.tables import repositories
 from lex_fulfillment.bot import Bot
 

@@ -6,10 +6,13 @@ A wrong PIN counts one failed attempt; after PIN_MAX_ATTEMPTS (default 3) the PI
 no further PIN is even checked. A right PIN clears the count. No input is not counted.
 Keyed PIN hashes need the pepper (jam_core.tables.pepper: one GetSecretValue per container, on the first
 check); if it cannot be read, the reply is the fallback (verified false, error), nothing counted.
+Every invocation answers within its deadline (deadline.py): past it, the fallback with error
+`deadline_exceeded`, before Connect's 8 s invocation limit.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +24,7 @@ from jam_core.connect_lambda.settings import Settings
 from jam_core.tables import pepper, repositories
 from jam_core.tables.pin_hash import matches
 from jam_core.tables.pins import PinRepository
+from pin_verification import deadline
 
 FUNCTION = "pin_verification"
 PARAMETERS = frozenset({"Pin", "PhoneNumber"})  # the Details.Parameters this handler reads
@@ -80,7 +84,32 @@ def verify(event: Any, log: InvocationLog, pins: PinRepository, settings: Settin
     return reply(False, locked, limit - failures, True)
 
 
-@connect_handler(FUNCTION, reply(False, False, 0, False, "verification_failed"))
-def lambda_handler(event: Any, log: InvocationLog) -> Mapping[str, Any]:
+FALLBACK = reply(False, False, 0, False, "verification_failed")
+
+
+@connect_handler(FUNCTION, FALLBACK)
+def check_pin(event: Any, log: InvocationLog) -> Mapping[str, Any]:
     settings = Settings.from_env()
     return verify(event, log, repositories.pins(settings), settings)
+
+
+def lambda_handler(event: Any, context: Any = None) -> dict[str, str]:
+    """check_pin, answered within the invocation's deadline (the fallback past it)."""
+    if os.environ.get("DATA_BACKEND", "sqlite").strip().lower() != "dynamodb":
+        # The local file: no network to wait on, and SQLite connections are per thread. (A broken
+        # setting is check_pin's to answer with the fallback.)
+        return check_pin(event, context)
+    budget = deadline.budget_seconds(context)
+    try:
+        return deadline.run_within(lambda: check_pin(event, context), budget)
+    except deadline.DeadlineExceeded:
+        log = InvocationLog(FUNCTION, _contact_id(event))
+        log.error("deadline_exceeded", budgetMs=round(budget * 1000))
+        return {**FALLBACK, "error": "deadline_exceeded"}
+
+
+def _contact_id(event: Any) -> str:
+    try:
+        return events.contact_id(event)
+    except Exception:
+        return ""

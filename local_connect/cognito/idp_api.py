@@ -14,8 +14,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Request, Response
+from flask import Blueprint, Request, Response, request
 
+from local_connect.cognito.state import cognito_state
 from local_connect.cognito.tokens import TokenMinter
 from local_connect.cognito.users import User, UserError, UserPool
 
@@ -133,3 +134,13 @@ OPERATIONS: dict[str, Callable[[UserPool, User, dict[str, Any]], Response]] = {
     "GetUserAttributeVerificationCode": _get_verification_code,
     "VerifyUserAttribute": _verify_user_attribute,
 }
+
+
+idp_blueprint = Blueprint("cognito_idp", __name__)
+
+
+@idp_blueprint.post("/")
+def idp_api() -> Response:
+    """The user pools JSON API (X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>)."""
+    state = cognito_state()
+    return handle_idp_request(request, state.pool, state.minter)

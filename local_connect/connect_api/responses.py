@@ -1,4 +1,8 @@
-"""The Connect twin's HTTP face: botocore's REST-JSON protocol in, the backend's plain data out.
+"""The Connect twin's HTTP face: botocore's REST-JSON protocol in, Connect's shapes out.
+
+As in moto, this module parses and validates every request (params.py reads the fields; the
+parse_* functions build the typed requests models.py takes) and renders what the backend returns
+(resources render themselves with summary() / to_dict()).
 
 Requests are matched against the routes botocore's model declares (urls.py), so an unmodified boto3
 `connect` client with `endpoint_url` works. Errors carry Connect's exception name in the
@@ -8,6 +12,7 @@ Requests are matched against the routes botocore's model declares (urls.py), so 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from collections.abc import Callable
@@ -23,13 +28,131 @@ from local_connect.connect_api.errors import (
     ThrottlingException,
     UnknownOperationException,
 )
-from local_connect.connect_api.models import ConnectBackend
+from local_connect.connect_api.models import (
+    CONTACT_METRICS,
+    COUNT_METRICS,
+    SEARCH_TIME_FIELDS,
+    SECONDS_METRICS,
+    ConnectBackend,
+    ContactSearch,
+    CurrentMetricsQuery,
+    OutboundCall,
+)
+from local_connect.connect_api.params import Params, e164, json_body, offset_token
 from local_connect.connect_api.throttle import Throttle
 from local_connect.connect_api.urls import match
 
 Handler = Callable[[ConnectBackend, dict[str, str], Request, dict[str, Any]], dict[str, Any]]
 
 
+# ---------------------------------------------------------------------- parsing the requests
+def parse_outbound_call(body: dict[str, Any]) -> OutboundCall:
+    """StartOutboundVoiceContact: required ids, E.164 numbers, a queue or a source number, and
+    Attributes as Connect bounds them (strings to strings, 32 KB)."""
+    params = Params(body)
+    for required in ("DestinationPhoneNumber", "ContactFlowId", "InstanceId"):
+        params.required_str(required)
+    destination = e164(params.required_str("DestinationPhoneNumber"), "DestinationPhoneNumber")
+    queue_id = params.optional_str("QueueId")
+    source = params.optional_str("SourcePhoneNumber")
+    source = e164(source, "SourcePhoneNumber") if source is not None else None
+    if source is None and queue_id is None:
+        raise InvalidRequestException("Either QueueId or SourcePhoneNumber is required")
+    attributes = params.string_map("Attributes", "Attributes must map strings to strings")
+    if len(json.dumps(attributes)) > 32_768:
+        raise InvalidParameterException("Attributes exceed 32 KB")
+    # A repeated ClientToken must come with the same request: its fingerprint is the whole body
+    # without the token (kept in the contact store, so it must not change between versions).
+    fingerprint = hashlib.sha256(
+        json.dumps({k: v for k, v in body.items() if k != "ClientToken"}, sort_keys=True).encode()
+    ).hexdigest()
+    return OutboundCall(
+        instance_id=params.required_str("InstanceId"),
+        contact_flow_id=params.required_str("ContactFlowId"),
+        destination=destination,
+        queue_id=queue_id,
+        source=source,
+        related_contact_id=params.optional_str("RelatedContactId"),
+        attributes=attributes,
+        name=params.optional_str("Name"),
+        description=params.optional_str("Description"),
+        client_token=params.optional_str("ClientToken"),
+        fingerprint=fingerprint,
+    )
+
+
+def parse_contact_search(body: dict[str, Any]) -> tuple[ContactSearch, int, int]:
+    """SearchContacts: the search, and the page (offset from NextToken, MaxResults 1-100)."""
+    params = Params(body)
+    time_range = params.optional_object("TimeRange")
+    field = SEARCH_TIME_FIELDS.get(time_range.optional_str("Type") or "")
+    start, end = time_range.optional_number("StartTime"), time_range.optional_number("EndTime")
+    if field is None or start is None or end is None:
+        raise InvalidParameterException("TimeRange needs a supported Type, StartTime and EndTime")
+    if end < start:
+        raise InvalidParameterException("TimeRange.EndTime is before StartTime")
+    size = params.int_in_range("MaxResults", 100, 1, 100)
+    offset = offset_token(params.optional_str("NextToken"))
+    criteria = params.optional_object("SearchCriteria")
+    sort = params.optional_object("Sort")
+    search = ContactSearch(
+        instance_id=params.required_str("InstanceId"),
+        time_field=field,
+        start=start,
+        end=end,
+        agent_ids=frozenset(criteria.string_list("AgentIds")),
+        queue_ids=frozenset(criteria.string_list("QueueIds")),
+        channels=frozenset(criteria.string_list("Channels")),
+        initiation_methods=frozenset(criteria.string_list("InitiationMethods")),
+        # Sorting by a field the records do not have (INITIATION_METHOD, CHANNEL, SCHEDULED_TIMESTAMP)
+        # falls back to the initiation time: not settled from Connect's reference, which lists the
+        # fields but not how they order.
+        sort_field=SEARCH_TIME_FIELDS.get(sort.optional_str("FieldName") or "", "initiated_at"),
+        newest_first=(sort.optional_str("Order") or "DESCENDING") == "DESCENDING",
+    )
+    return search, offset, size
+
+
+def parse_contact_metrics(body: dict[str, Any]) -> tuple[str, str, list[str]]:
+    """GetContactMetrics: instance, contact and the metric names (only those Connect has for a contact)."""
+    params = Params(body)
+    instance_id, contact_id = params.required_str("InstanceId"), params.required_str("ContactId")
+    metrics = params.object_list("Metrics")
+    if not metrics:
+        raise InvalidParameterException("Metrics is required")
+    names = [m.optional_str("Name") or "" for m in metrics]
+    for name in names:
+        if name not in CONTACT_METRICS:
+            raise InvalidParameterException(f"Unsupported contact metric {name or None}")
+    return instance_id, contact_id, names
+
+
+def parse_current_metrics(instance_id: str, body: dict[str, Any]) -> CurrentMetricsQuery:
+    """GetCurrentMetricData: metric names Connect knows, 1-100 queues, channels and groupings."""
+    params = Params(body)
+    filters = params.optional_object("Filters")
+    metrics = params.object_list("CurrentMetrics")
+    if not metrics:
+        raise InvalidParameterException("CurrentMetrics is required")
+    queue_refs = filters.string_list("Queues")
+    if not queue_refs:
+        raise InvalidParameterException("Filters.Queues must name at least one queue")
+    if len(queue_refs) > 100:
+        raise InvalidParameterException("Filters.Queues takes at most 100 queues")
+    names = [m.optional_str("Name") or "" for m in metrics]
+    for name in names:
+        if name not in COUNT_METRICS | SECONDS_METRICS:
+            raise InvalidParameterException(f"Unsupported metric {name or None}")
+    return CurrentMetricsQuery(
+        instance_id=instance_id,
+        metric_names=tuple(names),
+        queue_refs=tuple(queue_refs),
+        channels=tuple(filters.string_list("Channels") or ["VOICE"]),
+        groupings=tuple(params.string_list("Groupings")),
+    )
+
+
+# ---------------------------------------------------------------------- answering
 def _page(items: list[dict[str, Any]], request: Request, key: str, max_cap: int) -> dict[str, Any]:
     """NextToken / MaxResults the way Connect's list operations page (the token is an opaque offset)."""
     token = request.args.get("nextToken")
@@ -47,17 +170,17 @@ def _page(items: list[dict[str, Any]], request: Request, key: str, max_cap: int)
 
 
 def _list_instances(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return _page(b.list_instances(), r, "InstanceSummaryList", 10)
+    return _page([i.summary() for i in b.list_instances()], r, "InstanceSummaryList", 10)
 
 
 def _describe_instance(
     b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return {"Instance": b.describe_instance(p["InstanceId"])}
+    return {"Instance": b.describe_instance(p["InstanceId"]).to_dict()}
 
 
 def _describe_hours(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return {"HoursOfOperation": b.describe_hours(p["InstanceId"], p["HoursOfOperationId"])}
+    return {"HoursOfOperation": b.describe_hours(p["InstanceId"], p["HoursOfOperationId"]).to_dict()}
 
 
 def _list_overrides(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -66,39 +189,41 @@ def _list_overrides(b: ConnectBackend, p: dict[str, str], r: Request, body: dict
 
 
 def _list_hours(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return _page(b.list_hours(p["InstanceId"]), r, "HoursOfOperationSummaryList", 1000)
+    items = [h.summary() for h in b.list_hours(p["InstanceId"])]
+    return _page(items, r, "HoursOfOperationSummaryList", 1000)
 
 
 def _list_queues(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    items = b.list_queues(p["InstanceId"], r.args.getlist("queueTypes"))
+    items = [q.summary() for q in b.list_queues(p["InstanceId"], r.args.getlist("queueTypes"))]
     return _page(items, r, "QueueSummaryList", 1000)
 
 
 def _describe_queue(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return {"Queue": b.describe_queue(p["InstanceId"], p["QueueId"])}
+    return {"Queue": b.describe_queue(p["InstanceId"], p["QueueId"]).to_dict()}
 
 
 def _list_profiles(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return _page(b.list_routing_profiles(p["InstanceId"]), r, "RoutingProfileSummaryList", 1000)
+    items = [rp.summary() for rp in b.list_routing_profiles(p["InstanceId"])]
+    return _page(items, r, "RoutingProfileSummaryList", 1000)
 
 
 def _list_flows(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    items = b.list_contact_flows(p["InstanceId"], r.args.getlist("contactFlowTypes"))
+    items = [f.summary() for f in b.list_contact_flows(p["InstanceId"], r.args.getlist("contactFlowTypes"))]
     return _page(items, r, "ContactFlowSummaryList", 1000)
 
 
 def _start_outbound(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return {"ContactId": b.start_outbound_voice_contact(body)}
+    return {"ContactId": b.start_outbound_voice_contact(parse_outbound_call(body))}
 
 
 def _metrics(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    return b.current_metric_data(p["InstanceId"], body)
+    return b.current_metric_data(parse_current_metrics(p["InstanceId"], body))
 
 
 def _contact_metrics(
     b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return b.contact_metrics(body)
+    return b.contact_metrics(*parse_contact_metrics(body))
 
 
 def _get_attributes(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
@@ -108,25 +233,45 @@ def _get_attributes(b: ConnectBackend, p: dict[str, str], r: Request, body: dict
 def _update_attributes(
     b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    b.update_contact_attributes(body)
+    params = Params(body)
+    for required in ("InitialContactId", "InstanceId", "Attributes"):
+        if required not in body:
+            raise InvalidParameterException(f"{required} is required")
+    b.update_contact_attributes(
+        params.required_str("InstanceId"),
+        params.required_str("InitialContactId"),
+        params.string_map("Attributes", "Attributes must map strings to strings"),
+    )
     return {}
 
 
 def _stop_contact(b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]) -> dict[str, Any]:
-    b.stop_contact(body)
+    params = Params(body)
+    for required in ("ContactId", "InstanceId"):
+        params.required_str(required)
+    reason = params.optional_object("DisconnectReason").optional_str("Code") or "API"
+    b.stop_contact(params.required_str("InstanceId"), params.required_str("ContactId"), reason)
     return {}
 
 
 def _describe_contact(
     b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return {"Contact": b.describe_contact(p["InstanceId"], p["ContactId"])}
+    return {"Contact": b.describe_contact(p["InstanceId"], p["ContactId"]).to_dict()}
 
 
 def _search_contacts(
     b: ConnectBackend, p: dict[str, str], r: Request, body: dict[str, Any]
 ) -> dict[str, Any]:
-    return b.search_contacts(body)
+    search, offset, size = parse_contact_search(body)
+    found = b.search_contacts(search)
+    answer: dict[str, Any] = {
+        "Contacts": [c.summary() for c in found[offset : offset + size]],
+        "TotalCount": len(found),
+    }
+    if offset + size < len(found):
+        answer["NextToken"] = str(offset + size)
+    return answer
 
 
 HANDLERS: dict[str, Handler] = {
@@ -156,18 +301,6 @@ def _error(error: ConnectError) -> Response:
     )
     response.headers["x-amzn-ErrorType"] = error.code
     return response
-
-
-def _json_body(request: Request) -> dict[str, Any]:
-    if not request.data:
-        return {}
-    try:
-        body = json.loads(request.data)
-    except ValueError:
-        raise InvalidRequestException("The request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise InvalidRequestException("The request body must be a JSON object")
-    return body
 
 
 def _raw_path(request: Request) -> str:
@@ -203,7 +336,7 @@ def create_app(
             operation, params = found
             if throttle is not None and not throttle.allow(operation):
                 raise ThrottlingException("Rate exceeded")
-            body = _json_body(request)
+            body = json_body(request)
             if operation in LOCK_FREE:
                 answer = HANDLERS[operation](backend, params, request, body)
             else:

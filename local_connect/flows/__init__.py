@@ -10,7 +10,10 @@ Loading
         `ContactFlowDef`.
     `load_flow(document, key=..., strict=False)` -> `LoadResult(flow, report)` for any flow,
         e.g. one exported from a real instance: problems and unsupported action types are
-        reported by name in `report`, nothing raises.
+        reported by name in `report`, nothing raises. The rules come from one action catalog,
+        `catalog.json` (typed by `catalog.py`: `CATALOG`, `SPECS` for the types the engine runs),
+        with the reference pages and real exports each entry rests on; `corpus.py` holds the
+        validator and the engine to the 30 real exports in ../shared/flow-corpus.
 
 Running
     `FlowEngine(services, scheduler, library, lambdas)` runs any number of contacts on one thread.
@@ -23,11 +26,14 @@ Running
         These three methods are exactly the switchboard's `FlowRunner` protocol.
         Time: `local_connect.clock.Scheduler` on a `ManualClock` (tests) or the wall clock
         (`make run`, driven by `RealTimeDriver`): input timeouts and prompt loops are timers.
-    `ContactCenterServices` (services.py) is the one Protocol through which a flow touches the
-        contact center: contact data and attributes, prompts to the caller (`say`), hours,
+    `ContactCenterServices` (ports.py: what a flow needs from a contact center) is the one
+        Protocol through which a flow touches the contact center: contact data and attributes, prompts to the caller (`say`), hours,
         queues and their metrics, routing, transfer to queue, callbacks, the disconnect flow
-        and the end of the flow. The runtime implements it over its ACD and switchboard;
-        `InMemoryCenter` (memory.py) is the small implementation tests and the CLI use.
+        and the end of the flow. The runtime implements it over its ACD and switchboard
+        (`local_connect.runtime_flows.RuntimeFlowServices`); `InMemoryCenter` (memory.py) is the
+        small implementation the scenarios and the CLI use. Both build the contact a flow sees
+        with `ports.contact_data_of`, and tests/flows/test_ports_contract.py holds both to one
+        contract.
     `LambdaInvoker` / `InProcessLambdas` (lambdas.py): InvokeLambdaFunction calls the real
         handler named by the template's Function CodeUri + Handler, in-process, with exactly
         the event Amazon Connect sends, and the function's environment (plus local overrides
@@ -41,7 +47,7 @@ Hooks, as Connect does them
     when the agent leaves.
 
 Wiring into the runtime
-    `local_connect.flow_services.attach(runtime, sqlite_path)` (the runtime's side) implements the
+    `local_connect.runtime_flows.attach(runtime, sqlite_path)` (the runtime's side) implements the
     protocol over the ACD and switchboard, builds the engine and sets `runtime.switchboard.flows`.
 
 Testing
@@ -50,7 +56,11 @@ Testing
     expect queue / priority / attributes / disconnect. `Coverage` records actions and branches
     taken per flow.
 
-The terminal caller: `python -m local_connect call` (cli.py).
+Bringing your own flows
+    `python -m local_connect check FILE|NAME...` (check.py), `python -m local_connect call --flow
+    FILE|NAME` (cli.py), and scenario files (scenarios.py: a YAML call through any flow, with
+    Lambda replies stubbed and another instance's queues, hours and flows declared) run by
+    `python -m local_connect flowtest` (flowtest.py, `make flowtest`) and in pytest.
 """
 
 from local_connect.flows.coverage import Coverage
@@ -58,7 +68,7 @@ from local_connect.flows.engine import FlowEngine, Session
 from local_connect.flows.lambdas import InProcessLambdas, LambdaInvoker
 from local_connect.flows.loader import FlowError, FlowLibrary, LoadResult, load_flow, load_flow_file
 from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, Transitions
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactCenterServices,
     ContactData,

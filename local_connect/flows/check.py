@@ -2,6 +2,7 @@
 
     python -m local_connect.flows.check                   # every flow the template maps (make flows-check)
     python -m local_connect.flows.check export.json ...   # any files: problems and unsupported blocks
+    python -m local_connect check InboundFlow export.json  # a template flow by name, or files
 
 Exit status 1 when a flow has errors; unsupported action types and warnings are reported only.
 """
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
         reports = [library.reports[flow.key] for flow in library]
     else:
         for path in paths:
+            if not path.exists() and str(path) in load_definitions().flows:
+                reports.append(_template_report(str(path)))
+                continue
             try:
                 reports.append(load_flow_file(path, key=path.name).report)
             except OSError as exc:
@@ -36,6 +40,20 @@ def main(argv: list[str] | None = None) -> int:
     for report in reports:
         print(report)
     return 1 if any(not report.ok for report in reports) else 0
+
+
+def _template_report(logical_id: str) -> Report:
+    """One template flow, strictly, with the template's placeholders resolved (as the deploy does)."""
+    definitions = load_definitions()
+    flow = definitions.flows[logical_id]
+    if flow.flow_file is None:
+        report = Report(logical_id)
+        report.add("error", None, "the template gives this flow no Metadata.FlowFile")
+        return report
+    try:
+        return load_flow_file(flow.flow_file, definitions, key=logical_id, flow_type=flow.type).report
+    except FlowError as exc:
+        return exc.report
 
 
 if __name__ == "__main__":  # pragma: no cover

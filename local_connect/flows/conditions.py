@@ -1,4 +1,8 @@
-"""Condition operators of the Flow Language, evaluated as Connect does (first matching branch wins)."""
+"""Condition operators of the Flow Language, evaluated as Connect does (first matching branch wins).
+
+The operators are the catalog's (catalog.json "operators"): Equals is exact string equality, the Text*
+operators read the value as text, the Number* operators are false when either side is not a number.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +26,13 @@ def matches(operator: str, value: str, operands: Sequence[Any]) -> bool:
         if operator == "Equals":
             if value == text:
                 return True
-        elif operator == "StartsWith":
+        elif operator == "TextStartsWith":
             if value.startswith(text):
                 return True
-        elif operator == "Contains":
+        elif operator == "TextEndsWith":
+            if value.endswith(text):
+                return True
+        elif operator == "TextContains":
             if text in value:
                 return True
         else:

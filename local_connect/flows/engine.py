@@ -26,7 +26,7 @@ from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_
 from local_connect.flows.lambdas import LambdaInvoker
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.model import Action, Flow
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactCenterServices,
     Prompt,
@@ -300,6 +300,12 @@ class FlowEngine:
         fallback = action.transitions.error_target("NoMatchingError")
         if fallback is not None and error_type != "NoMatchingError":
             return Go(error_label("NoMatchingError"), fallback.next_action)
+        spec = SPECS.get(action.type)
+        if spec is not None and not spec.errors and action.transitions.next_action:
+            # The catalog declares no error for this type (UpdateContactRoutingBehavior...): Connect
+            # has no error outcome for it, so a local failure is logged and the flow goes on.
+            self._problem(session, action.identifier, f"{action.type} failed ({error_type}); going on")
+            return self._next(action)
         self._problem(session, action.identifier, f"error {error_type} has no branch; ending the flow")
         self._finish(session, disconnect=True)
         return STOP
@@ -682,40 +688,48 @@ class FlowEngine:
         except Exception:
             return self._error(session, action, "NoMatchingError")
         text = references.as_text(value if value is not None else 0)
-        if metric in STAFFING_METRICS and first_match(action.transitions.conditions, text) is None:
-            return self._next(action)  # "NumberGreaterThan 0" does not hold: the default path
+        no_match = action.transitions.error_target("NoMatchingCondition")
+        if (
+            metric in STAFFING_METRICS
+            and no_match is None
+            and first_match(action.transitions.conditions, text) is None
+        ):
+            # "NumberGreaterThan 0" does not hold and there is no NoMatchingCondition branch (the
+            # reference's shape): NextAction. Exports declare the branch (the UI's False) and take it.
+            return self._next(action)
         return self._branch_on(session, action, text)
 
     def _get_metrics(self, session: Session, action: Action) -> Outcome:
+        # The attributes Connect documents for GetMetricData (catalog.json "sets"): queue metrics and
+        # agent counts. The queue's estimated wait time only comes back for one channel (QueueChannel
+        # given); contact-level metrics (position in queue) have no documented Flow Language form, so
+        # none are set (see the GetMetricData notes in catalog.json).
         try:
             arn, metrics = self._metrics_of(session, action)
             queue = self.services.queue(arn)
-            position = self.services.queue_position(session.contact_id) if session.queued else None
         except Exception:
             return self._error(session, action, "NoMatchingError")
 
         def count(name: str) -> dict[str, Any]:
             return {"Count": metrics.get(name) or 0}
 
+        one_channel = bool(action.parameters.get("QueueChannel"))
         session.metrics = {
             "Queue": {
                 "Name": queue.name,
                 "ARN": queue.arn,
                 "Size": metrics.get("CONTACTS_IN_QUEUE") or 0,
                 "OldestContactAge": metrics.get("OLDEST_CONTACT_AGE") or 0,
-                "EstimatedWaitTime": _blank_none(metrics.get("ESTIMATED_WAIT_TIME")),
+                "EstimatedWaitTime": _blank_none(metrics.get("ESTIMATED_WAIT_TIME")) if one_channel else "",
             },
             "Agents": {
                 "Online": count("AGENTS_ONLINE"),
                 "Available": count("AGENTS_AVAILABLE"),
                 "Staffed": count("AGENTS_STAFFED"),
-                "OnContact": count("AGENTS_ON_CONTACT"),
                 "AfterContactWork": count("AGENTS_AFTER_CONTACT_WORK"),
-                "Error": count("AGENTS_ERROR"),
-            },
-            "Contact": {
-                "PositionInQueue": _blank_none(position.position if position else None),
-                "EstimatedWaitTime": _blank_none(position.estimated_wait if position else None),
+                "Busy": count("AGENTS_ON_CONTACT"),  # "On contact", formerly "Busy"
+                "Missed": count("AGENTS_ERROR"),  # "Error", formerly "Missed"
+                "NonProductive": count("AGENTS_NON_PRODUCTIVE"),
             },
         }
         return self._next(action)

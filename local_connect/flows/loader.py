@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from local_connect.definitions import ContactFlowDef, Definitions
+from local_connect.flows.catalog import CATALOG
 from local_connect.flows.model import Flow, parse_flow
 from local_connect.flows.validate import Report, validate
 
@@ -37,7 +38,7 @@ def load_flow(
     *,
     key: str,
     name: str | None = None,
-    flow_type: str = "CONTACT_FLOW",
+    flow_type: str | None = None,
     arn: str | None = None,
     flow_id: str | None = None,
     source: str | None = None,
@@ -45,9 +46,12 @@ def load_flow(
 ) -> LoadResult:
     """Parse and validate a decoded Flow Language document (or its JSON text).
 
+    flow_type is the CreateContactFlow Type (the template's); without it, an export's Metadata.type
+    (contactFlow, customerQueue...) names it, and a document with neither is checked for every type.
     strict=True raises FlowError when the report has errors; otherwise problems are only reported.
     Never raises on a malformed document in lenient mode.
     """
+    too_long = isinstance(document, str | bytes) and len(document) > CATALOG.max_content_characters
     if isinstance(document, str | bytes):
         try:
             document = json.loads(document)
@@ -63,13 +67,24 @@ def load_flow(
         if strict:
             raise FlowError(report)
         document = {}
+    if flow_type is None:
+        flow_type = _export_flow_type(document)
     parsed = parse_flow(
         document, key=key, name=name, flow_type=flow_type, arn=arn, flow_id=flow_id, source=source
     )
     report = validate(parsed)
+    if too_long:
+        report.add("error", None, f"the flow has more than {CATALOG.max_content_characters} characters")
     if strict and not report.ok:
         raise FlowError(report)
     return LoadResult(parsed.flow, report)
+
+
+def _export_flow_type(document: Mapping[str, Any]) -> str:
+    """The flow type an export records in Metadata.type, as CreateContactFlow names it ("" if none)."""
+    metadata = document.get("Metadata")
+    recorded = metadata.get("type") if isinstance(metadata, Mapping) else None
+    return CATALOG.export_flow_types.get(recorded, "") if isinstance(recorded, str) else ""
 
 
 def load_flow_file(path: Path, definitions: Definitions | None = None, **kwargs: Any) -> LoadResult:

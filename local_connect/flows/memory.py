@@ -3,6 +3,8 @@
 Queues and hours come from the template (the same definitions the runtime uses); hours are checked
 against the scheduler's clock with the real hours-of-operation rules. What an ACD would decide
 (agents staffed, capacity, wait estimates) is set by the test: `staff(...)`, `capacity`.
+A flow brought from another instance names queues and hours that are not in the template: a
+scenario declares them (`add_queue`, `set_hours`), as they exist on that instance.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ from dataclasses import dataclass, field
 
 from local_connect.clock import Clock
 from local_connect.definitions import Definitions
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactData,
     Prompt,
     QueueInfo,
     QueuePosition,
     ServiceError,
+    contact_data_of,
 )
-from local_connect.hours import is_open
 from local_connect.numbers import INBOUND_NUMBER
+from local_connect.template_hours import is_open
 
 
 @dataclass
@@ -38,12 +41,30 @@ class MemoryContact:
     time_adjustment: float = 0.0
     state: str = "flow"  # flow | queued | agent | ended (flow over, contact stays) | disconnected
     enqueued_at: float | None = None
-    agent: str | None = None
+    agent_username: str | None = None
     disconnect_flow: str | None = None
     prompts: list[Prompt] = field(default_factory=list)
     callbacks: list[CallbackRequest] = field(default_factory=list)
     previous_contact_id: str | None = None
     channel: str = "VOICE"
+    initial_contact_id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.initial_contact_id:
+            self.initial_contact_id = self.id
+
+    # UpdateContactData's values, read as the ACD's Contact keeps them (see ports.ContactFields).
+    @property
+    def name(self) -> str | None:
+        return self.contact_values.get("Name")
+
+    @property
+    def description(self) -> str | None:
+        return self.contact_values.get("Description")
+
+    @property
+    def language(self) -> str | None:
+        return self.contact_values.get("LanguageCode")
 
 
 @dataclass
@@ -67,6 +88,8 @@ class InMemoryCenter:
         self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
         self._queues = {q.arn: q for q in definitions.queues.values()}
         self._hours = {h.arn: h for h in definitions.hours.values()}
+        self._foreign_queues: dict[str, QueueInfo] = {}  # by ARN and by id: another instance's queues
+        self._foreign_hours: dict[str, bool] = {}  # hours ARN or id -> open (another instance's hours)
 
     # ------------------------------------------------------------------ test-side controls
     def new_contact(
@@ -111,7 +134,21 @@ class InMemoryCenter:
         for queue in self._queues.values():
             if queue.name == name:
                 return self.queue(queue.arn)
+        for info in self._foreign_queues.values():
+            if info.name == name:
+                return info
         raise KeyError(name)
+
+    def add_queue(self, arn: str, name: str, hours_arn: str | None = None) -> QueueInfo:
+        """A queue of another instance (a brought flow names it by ARN): known by ARN and by id."""
+        info = QueueInfo(arn, arn.rsplit("/", 1)[-1], name, hours_arn)
+        self._foreign_queues[info.arn] = self._foreign_queues[info.id] = info
+        return info
+
+    def set_hours(self, hours_ref: str, is_open: bool) -> None:
+        """Another instance's hours of operation (by ARN or id), open or closed for this scenario."""
+        self._foreign_hours[hours_ref] = is_open
+        self._foreign_hours[hours_ref.rsplit("/", 1)[-1]] = is_open
 
     def waiting_in(self, queue_arn: str) -> list[MemoryContact]:
         waiting = [c for c in self.contacts.values() if c.state == "queued" and c.queue_arn == queue_arn]
@@ -126,20 +163,7 @@ class InMemoryCenter:
 
     def contact_data(self, contact_id: str) -> ContactData:
         contact = self._contact(contact_id)
-        return ContactData(
-            contact_id=contact.id,
-            customer_number=contact.customer_number,
-            system_number=contact.system_number,
-            initiation_method=contact.initiation_method,
-            initial_contact_id=contact.id,
-            previous_contact_id=contact.previous_contact_id,
-            attributes=dict(contact.attributes),
-            queue_arn=contact.queue_arn,
-            name=contact.contact_values.get("Name"),
-            description=contact.contact_values.get("Description"),
-            agent_username=contact.agent,
-            channel=contact.channel,
-        )
+        return contact_data_of(contact, queue_arn=contact.queue_arn)
 
     def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
         self._check("update_attributes")
@@ -160,6 +184,8 @@ class InMemoryCenter:
     def queue(self, queue_ref: str) -> QueueInfo:
         self._check("queue")
         queue = self._queues.get(queue_ref) or self.definitions.queue_by_arn(queue_ref)
+        if queue is None and queue_ref in self._foreign_queues:
+            return self._foreign_queues[queue_ref]
         if queue is None:
             raise ServiceError("NoMatchingError", f"no queue {queue_ref}")
         hours = self.definitions.hours.get(queue.hours_logical_id)
@@ -167,6 +193,8 @@ class InMemoryCenter:
 
     def hours_open(self, hours_arn: str, at: float) -> bool:
         self._check("hours_open")
+        if hours_arn in self._foreign_hours:
+            return self._foreign_hours[hours_arn]
         hours = self._hours.get(hours_arn)
         if hours is None:
             raise ServiceError("NoMatchingError", f"no hours of operation {hours_arn}")
@@ -246,6 +274,9 @@ class InMemoryCenter:
             queue_arn=request.queue_arn,
         )
         callback.previous_contact_id = original.id
+        callback.initial_contact_id = original.initial_contact_id
+        if original.language is not None:  # the caller's language carries to the callback, as in the ACD
+            callback.contact_values["LanguageCode"] = original.language
         callback.priority, callback.time_adjustment = original.priority, original.time_adjustment
         callback.state = "queued"
         callback.enqueued_at = original.enqueued_at or self.clock.now()  # keeps the caller's place
@@ -269,4 +300,4 @@ class InMemoryCenter:
         contact = self._contact(contact_id)
         if contact.state != "queued":
             raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.state}, not queued")
-        contact.state, contact.agent = "agent", agent
+        contact.state, contact.agent_username = "agent", agent

@@ -34,7 +34,7 @@ from local_connect.flows.engine import FlowEngine, Session
 from local_connect.flows.lambdas import InProcessLambdas, LambdaFailure, local_lambda_env
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.memory import InMemoryCenter, MemoryContact
-from local_connect.flows.services import Prompt
+from local_connect.flows.ports import Prompt
 from local_connect.numbers import INBOUND_NUMBER
 
 CENTER_TIME_ZONE = "America/New_York"
@@ -121,6 +121,41 @@ class FaultyLambdas:
         return self.inner.invoke(function_arn, event, timeout)
 
 
+def function_names(function_arn: str) -> tuple[str, ...]:
+    """What a stub may call a function: its ARN, or its name (the part after `:function:`)."""
+    name = function_arn.split(":function:", 1)[1].split(":", 1)[0] if ":function:" in function_arn else ""
+    return (function_arn, name) if name else (function_arn,)
+
+
+class StubbedLambdas:
+    """Replies stubbed by function ARN, name, or template logical id (a brought flow's functions are
+    not ours); any other function goes to `inner`. A stub of None makes the function fail (the
+    flow's error branch)."""
+
+    def __init__(self, inner: Any, definitions: Definitions | None = None) -> None:
+        self.inner = inner
+        self.definitions = definitions
+        self.stubs: dict[str, Mapping[str, Any] | None] = {}
+        self.calls: list[tuple[str, Mapping[str, Any]]] = []  # (ARN, event) of every stubbed call
+
+    def stub(self, function: str, reply: Mapping[str, Any] | None) -> None:
+        self.stubs[function] = reply
+
+    def invoke(self, function_arn: str, event: Mapping[str, Any], timeout: float) -> Any:
+        names = function_names(function_arn)
+        function = self.definitions.function_by_arn(function_arn) if self.definitions else None
+        if function is not None:
+            names = (*names, function.logical_id)
+        name = next((n for n in names if n in self.stubs), None)
+        if name is None:
+            return self.inner.invoke(function_arn, event, timeout)
+        self.calls.append((function_arn, event))
+        reply = self.stubs[name]
+        if reply is None:
+            raise LambdaFailure(f"{name}: failed (stubbed)")
+        return dict(reply)
+
+
 class FlowHarness:
     """An in-memory contact center running the template's flows with the real Lambdas."""
 
@@ -143,11 +178,12 @@ class FlowHarness:
         self._close_twin = weakref.finalize(self, self.connect_twin.close)
         env = {**local_lambda_env(str(sqlite_path), self.connect_twin.url), **(lambda_env or {})}
         self.lambdas = FaultyLambdas(InProcessLambdas(self.definitions, env, clock=self.clock.now))
+        self.stubs = StubbedLambdas(self.lambdas, self.definitions)
         self.engine = FlowEngine(
             self.center,
             self.scheduler,
             self.library,
-            self.lambdas,
+            self.stubs,
             coverage=coverage,
             instance_arn=self.definitions.instance_arn,
         )

@@ -1,48 +1,47 @@
-"""Strict checks of a flow: structure, action types, parameters, transitions, reachability.
+"""Strict checks of a flow against the action catalog (catalog.json): structure, action types,
+parameters, transitions, flow types, reachability.
 
 Every problem names the action Identifier (when there is one) and the reason. Severities:
-  error        the flow cannot run as written (a strict load refuses it)
-  unsupported  an action type this engine does not run (reported by name; the flow still loads)
+  error        Connect would refuse the flow (a strict load refuses it)
+  unsupported  a Connect action type this engine does not run, or a type the catalog does not know
+               (reported by name; the flow still loads and the action takes its NoMatchingError branch)
   warning      legal but suspicious: unreachable actions, missing error branches, unknown parameters
+
+A value that is an unrendered deploy placeholder ("${PromptsFunction.Arn}", Terraform's
+"${var.x}") is accepted as it is: Connect only ever sees it rendered, so its checks belong to the
+rendered value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from local_connect.flows.catalog import (
-    CHECK_METRICS,
-    EVENT_HOOKS,
-    KNOWN_UNSUPPORTED,
-    SPECS,
+    CATALOG,
+    DYNAMIC_FORBIDDEN,
+    DYNAMIC_REQUIRED,
+    NEXT_FORBIDDEN,
+    NEXT_REQUIRED,
     STAFFING_METRICS,
     ActionSpec,
+    Catalog,
+    ParameterSpec,
 )
-from local_connect.flows.model import FLOW_LANGUAGE_VERSION, Action, Flow, ParsedDocument
+from local_connect.flows.model import Action, Flow, ParsedDocument
 
-# The Flow Language's limits on a flow and on action identifiers.
-MAX_ACTIONS = 250
-FORBIDDEN_IN_IDENTIFIER = frozenset("%:(\\/)=$,;[]{}")
-RESERVED_IDENTIFIERS = frozenset(
-    {
-        "__proto__",
-        "constructor",
-        "__defineGetter__",
-        "__defineSetter__",
-        "toString",
-        "hasOwnProperty",
-        "isPrototypeOf",
-        "propertyIsEnumerable",
-        "toLocaleString",
-        "valueOf",
-    }
-)
+# Kept for importers: the Flow Language's limits, from the catalog.
+MAX_ACTIONS = CATALOG.max_actions
+FORBIDDEN_IN_IDENTIFIER = CATALOG.identifier_forbidden
+RESERVED_IDENTIFIERS = CATALOG.identifier_reserved
 
 ERROR = "error"
 UNSUPPORTED = "unsupported"
 WARNING = "warning"
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]+\}")
 
 
 @dataclass(frozen=True)
@@ -93,57 +92,140 @@ class Report:
         return "\n".join([f"{self.flow}:", *(f"  {p}" for p in self.problems)])
 
 
-def validate(parsed: ParsedDocument) -> Report:
+def validate(parsed: ParsedDocument, catalog: Catalog = CATALOG) -> Report:
     flow = parsed.flow
     report = Report(flow.key)
-    if flow.version != FLOW_LANGUAGE_VERSION:
-        report.add(ERROR, None, f"Version is {flow.version!r}, expected {FLOW_LANGUAGE_VERSION!r}")
+    if flow.version != catalog.version:
+        report.add(ERROR, None, f"Version is {flow.version!r}, expected {catalog.version!r}")
+    if flow.flow_type and flow.flow_type not in catalog.flow_types:
+        report.add(ERROR, None, f"flow type {flow.flow_type!r} is not one of {', '.join(catalog.flow_types)}")
     if parsed.not_objects:
         report.add(ERROR, None, f"{parsed.not_objects} entries of Actions are not objects")
     for identifier in parsed.duplicates:
         report.add(ERROR, identifier, "the Identifier is used by more than one action")
     if not flow.actions:
         report.add(ERROR, None, "the flow has no actions")
-    if len(flow.actions) > MAX_ACTIONS:
-        report.add(ERROR, None, f"{len(flow.actions)} actions: a flow has at most {MAX_ACTIONS}")
+    if len(flow.actions) > catalog.max_actions:
+        report.add(ERROR, None, f"{len(flow.actions)} actions: a flow has at most {catalog.max_actions}")
     if flow.start_action is None:
         report.add(ERROR, None, "StartAction is missing")
     elif flow.start_action not in flow.actions:
         report.add(ERROR, None, f"StartAction {flow.start_action!r} is not an action of the flow")
     for action in flow:
-        _check_action(action, flow, report)
+        _check_action(action, flow, catalog, report)
     _check_reachability(flow, report)
     return report
 
 
-def _check_identifier(ident: str, report: Report) -> None:
-    if len(ident) > 50:
-        report.add(ERROR, ident, "an Identifier is at most 50 characters")
-    bad = sorted(set(ident) & FORBIDDEN_IN_IDENTIFIER)
+def check_identifier(ident: str, catalog: Catalog = CATALOG) -> list[str]:
+    """What is wrong with an action Identifier (empty when it is fine)."""
+    problems = []
+    if len(ident) > catalog.identifier_max_length:
+        problems.append(f"an Identifier is at most {catalog.identifier_max_length} characters")
+    bad = sorted(set(ident) & catalog.identifier_forbidden)
     if bad:
-        report.add(ERROR, ident, f"an Identifier may not contain {' '.join(bad)}")
-    if ident in RESERVED_IDENTIFIERS:
-        report.add(ERROR, ident, f"{ident} is not allowed as an Identifier")
+        problems.append(f"an Identifier may not contain {' '.join(bad)}")
+    if ident in catalog.identifier_reserved:
+        problems.append(f"{ident} is not allowed as an Identifier")
+    return problems
 
 
-def _check_action(action: Action, flow: Flow, report: Report) -> None:
+def _check_action(action: Action, flow: Flow, catalog: Catalog, report: Report) -> None:
     ident = action.identifier
     if not isinstance(action.raw.get("Identifier"), str) or not action.raw.get("Identifier"):
         report.add(ERROR, ident, "the action has no Identifier")
     else:
-        _check_identifier(ident, report)
+        for message in check_identifier(ident, catalog):
+            report.add(ERROR, ident, message)
     if not action.type:
         report.add(ERROR, ident, "the action has no Type")
         return
-    spec = SPECS.get(action.type)
+    spec = catalog.actions.get(action.type)
     if spec is None:
-        known = "a Connect action this engine does not run" if action.type in KNOWN_UNSUPPORTED else "unknown"
-        report.add(UNSUPPORTED, ident, f"type {action.type} is {known}")
+        report.add(UNSUPPORTED, ident, f"type {action.type} is not in the action catalog")
         _check_targets(action, flow, report)
         return
+    if not spec.implemented:
+        report.add(UNSUPPORTED, ident, f"type {action.type} is a Connect action this engine does not run")
+    if flow.flow_type and spec.flow_types is not None and flow.flow_type not in spec.flow_types:
+        report.add(
+            ERROR,
+            ident,
+            f"{action.type} is not allowed in a {flow.flow_type} flow (only {', '.join(spec.flow_types)})",
+        )
     _check_parameters(action, spec, report)
-    _check_transitions(action, spec, report)
+    _check_transitions(action, spec, catalog, report)
     _check_targets(action, flow, report)
+
+
+# ---------------------------------------------------------------- parameters
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == {} or value == []
+
+
+def _truthy(value: Any) -> bool:
+    return str(value).strip().lower() == "true"
+
+
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().startswith("$.")
+
+
+def _is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and bool(_PLACEHOLDER.fullmatch(value.strip()))
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return None
+
+
+def _check_value(action: Action, spec: ParameterSpec, value: Any) -> Iterable[str]:
+    name = f"{action.type}.{spec.name}"
+    if _is_placeholder(value):
+        return
+    if spec.kind == "object" and not isinstance(value, dict) and not _is_reference(value):
+        yield f"{name} must be an object"
+        return
+    if spec.kind == "list" and not isinstance(value, list):
+        yield f"{name} must be a list"
+        return
+    if spec.kind == "string" and not isinstance(value, str):
+        yield f"{name} must be a string, got {value!r}"
+        return
+    if _is_reference(value):
+        if spec.dynamic == DYNAMIC_FORBIDDEN:
+            yield f"{name} must be a static value, not a reference ({value})"
+        return
+    if spec.dynamic == DYNAMIC_REQUIRED:
+        yield f"{name} must be a single $. reference, got {value!r}"
+        return
+    if spec.values and value not in spec.values:
+        yield f"{name} is {value!r}, not one of {', '.join(spec.values)}"
+    if spec.range is not None:
+        number = _number(value)
+        low, high = spec.range
+        if number is None or (spec.integer and not number.is_integer()):
+            yield f"{name} must be {'a whole' if spec.integer else 'a'} number, got {value!r}"
+        elif (low is not None and number < low) or (high is not None and number > high):
+            bounds = f"from {_n(low)}" if high is None else f"from {_n(low)} to {_n(high)}"
+            if low is None:
+                bounds = f"at most {_n(high)}"
+            yield f"{name} must be {bounds}, got {value!r}"
+    if isinstance(value, dict):
+        if spec.entries is not None and len(value) != spec.entries:
+            yield f"{name} must hold exactly {spec.entries} entr{'y' if spec.entries == 1 else 'ies'}"
+        for key in value:
+            if spec.keys and key not in spec.keys:
+                yield f"{name}: {key} is not one of {', '.join(spec.keys)}"
+
+
+def _n(value: float | None) -> str:
+    return "" if value is None else (str(int(value)) if value.is_integer() else str(value))
 
 
 def _check_parameters(action: Action, spec: ActionSpec, report: Report) -> None:
@@ -151,116 +233,173 @@ def _check_parameters(action: Action, spec: ActionSpec, report: Report) -> None:
     for name in spec.required:
         if _blank(params.get(name)):
             report.add(ERROR, ident, f"{action.type} needs the parameter {name}")
-    if spec.one_of:
-        present = [name for name in spec.one_of if not _blank(params.get(name))]
-        if len(present) > 1:
+    for group in spec.exclusive:
+        present = [name for name in group.names if not _blank(params.get(name))]
+        if len(present) > group.max:
             report.add(ERROR, ident, f"{action.type} takes only one of {', '.join(present)}")
-        if not present and action.type == "MessageParticipant":
-            report.add(ERROR, ident, f"MessageParticipant needs one of {', '.join(spec.one_of)}")
-    for name in params:
-        if name not in spec.parameters:
+        if len(present) < group.min:
+            report.add(ERROR, ident, f"{action.type} needs one of {', '.join(group.names)}")
+    for name, value in params.items():
+        parameter = spec.parameters.get(name)
+        if parameter is None:
             report.add(WARNING, ident, f"parameter {name} is not one {action.type} takes; it is ignored")
+            continue
+        if value is None:
+            continue
+        for message in _check_value(action, parameter, value):
+            report.add(ERROR, ident, message)
     specific = _PARAMETER_CHECKS.get(action.type)
     if specific is not None:
         for message in specific(params):
             report.add(ERROR, ident, message)
 
 
-def _check_transitions(action: Action, spec: ActionSpec, report: Report) -> None:
+def _get_input(params: Mapping[str, Any]) -> Iterable[str]:
+    if _truthy(params.get("StoreInput")):
+        validation = params.get("InputValidation")
+        if not isinstance(validation, dict) or not (
+            "PhoneNumberValidation" in validation or "CustomValidation" in validation
+        ):
+            yield "StoreInput needs InputValidation with PhoneNumberValidation or CustomValidation"
+
+
+def _attributes(params: Mapping[str, Any]) -> Iterable[str]:
+    attributes = params.get("Attributes")
+    if isinstance(attributes, dict):
+        for name, value in attributes.items():
+            if not isinstance(value, str):
+                yield f"attribute {name} must be a string (a value or a $. reference)"
+
+
+def _lambda(params: Mapping[str, Any]) -> Iterable[str]:
+    validation = params.get("ResponseValidation")
+    if isinstance(validation, dict) and validation.get("ResponseType") not in ("STRING_MAP", "JSON"):
+        yield "ResponseValidation.ResponseType must be STRING_MAP or JSON"
+
+
+def _iterative(params: Mapping[str, Any]) -> Iterable[str]:
+    messages = params.get("Messages")
+    if not isinstance(messages, list):
+        return
+    if not messages:
+        yield "Messages must not be empty"
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or not any(
+            k in message for k in ("Text", "SSML", "PromptId", "Media")
+        ):
+            yield f"message #{index} needs Text, SSML, PromptId or Media"
+
+
+_PARAMETER_CHECKS = {
+    "GetParticipantInput": _get_input,
+    "UpdateContactAttributes": _attributes,
+    "InvokeLambdaFunction": _lambda,
+    "MessageParticipantIteratively": _iterative,
+}
+
+
+# ---------------------------------------------------------------- transitions
+def _check_transitions(action: Action, spec: ActionSpec, catalog: Catalog, report: Report) -> None:
     ident, transitions = action.identifier, action.transitions
-    if spec.terminal:
+    if spec.next_action == NEXT_FORBIDDEN:
         if transitions.next_action or transitions.conditions or transitions.errors:
             report.add(ERROR, ident, f"{action.type} ends the flow and takes no transitions")
         return
-    if spec.needs_next and not transitions.next_action:
+    if spec.next_action == NEXT_REQUIRED and not transitions.next_action:
         report.add(ERROR, ident, f"{action.type} needs a NextAction")
-    if transitions.conditions and not spec.operators:
-        report.add(ERROR, ident, f"{action.type} takes no Conditions")
-    for branch in transitions.conditions:
-        condition = branch.condition
-        if spec.operators and condition.operator not in spec.operators:
-            report.add(
-                ERROR, ident, f"condition operator {condition.operator!r} is not one of {spec.operators}"
-            )
-        if len(condition.operands) != 1:
-            report.add(ERROR, ident, f"a condition takes exactly one operand, has {len(condition.operands)}")
-        if not branch.next_action:
-            report.add(ERROR, ident, "a condition has no NextAction")
-    if action.type == "GetParticipantInput" and _truthy(action.parameters.get("StoreInput")):
-        if transitions.conditions:
-            report.add(ERROR, ident, "GetParticipantInput with StoreInput takes no Conditions")
-        if not transitions.next_action:
-            report.add(ERROR, ident, "GetParticipantInput with StoreInput needs a NextAction")
-    if action.type == "MessageParticipantIteratively":
-        interrupted = any("MessagesInterrupted" in b.condition.operands for b in transitions.conditions)
-        if "InterruptFrequencySeconds" in action.parameters and not interrupted:
-            report.add(ERROR, ident, "InterruptFrequencySeconds needs a MessagesInterrupted condition")
-        if interrupted and "InterruptFrequencySeconds" not in action.parameters:
-            report.add(ERROR, ident, "a MessagesInterrupted condition needs InterruptFrequencySeconds")
-    if action.type == "Loop":
-        operands = {str(o) for b in transitions.conditions for o in b.condition.operands}
-        if operands != {"ContinueLooping", "DoneLooping"} or len(transitions.conditions) != 2:
-            report.add(ERROR, ident, "Loop needs exactly a ContinueLooping and a DoneLooping condition")
-    if action.type == "CheckHoursOfOperation":
-        hours = sorted(str(o) for b in transitions.conditions for o in b.condition.operands)
-        if hours != ["False", "True"]:
-            report.add(
-                ERROR,
-                ident,
-                "CheckHoursOfOperation needs exactly an Equals True and an Equals False condition",
-            )
-    if action.type == "CheckMetricData" and action.parameters.get("MetricType") in STAFFING_METRICS:
-        for branch in transitions.conditions:
-            if (branch.condition.operator, list(branch.condition.operands)) != ("NumberGreaterThan", ["0"]):
-                report.add(ERROR, ident, "a staffing metric only takes the condition NumberGreaterThan 0")
-        if transitions.error_target("NoMatchingCondition") is not None:
-            report.add(
-                ERROR, ident, "a staffing metric has no NoMatchingCondition branch (it takes NextAction)"
-            )
-        if not transitions.next_action:
-            report.add(
-                ERROR, ident, "a staffing metric needs a NextAction for when the condition does not hold"
-            )
-    if action.type == "DistributeByPercentage":
-        previous = 0
-        for branch in transitions.conditions:
-            try:
-                threshold = int(str(branch.condition.operands[0]))
-            except (IndexError, ValueError):
-                threshold = -1
-            if not previous < threshold <= 100:
-                report.add(
-                    ERROR, ident, "percentages must be whole numbers from 1 to 100, in increasing order"
-                )
-                break
-            previous = threshold
-    if action.type == "UpdateContactRoutingBehavior":
-        given = [k for k in ("QueuePriority", "QueueTimeAdjustmentSeconds") if k in action.parameters]
-        if len(given) != 1:
-            report.add(
-                ERROR,
-                ident,
-                "UpdateContactRoutingBehavior takes exactly one of QueuePriority or QueueTimeAdjustmentSeconds",
-            )
+    store_input = action.type == "GetParticipantInput" and _truthy(action.parameters.get("StoreInput"))
+    if transitions.conditions and (not spec.operators or store_input):
+        reason = " with StoreInput" if store_input else ""
+        report.add(ERROR, ident, f"{action.type}{reason} takes no Conditions")
+    elif transitions.conditions:
+        _check_conditions(action, spec, catalog, report)
+    _check_special(action, report)
     seen: set[str] = set()
     for error in transitions.errors:
         if error.error_type not in spec.errors:
-            report.add(ERROR, ident, f"error type {error.error_type!r} is not one {action.type} raises")
+            declared = ", ".join(spec.errors) or "none"
+            report.add(
+                ERROR,
+                ident,
+                f"error type {error.error_type!r} is not one {action.type} raises (it declares: {declared})",
+            )
         if error.error_type in seen:
             report.add(ERROR, ident, f"error type {error.error_type} has two branches")
         seen.add(error.error_type)
         if not error.next_action:
             report.add(ERROR, ident, f"the {error.error_type} branch has no NextAction")
     for expected in spec.errors:
-        if expected in seen or expected in spec.missing_error_ok:
+        if expected in seen or expected in spec.optional_errors:
             continue
-        if expected == "NoMatchingCondition" and not transitions.conditions:
+        if expected == "NoMatchingCondition" and (not transitions.conditions or store_input):
             continue
-        if expected in ("InputTimeLimitExceeded", "NoMatchingCondition") and _truthy(
-            action.parameters.get("StoreInput")
-        ):
+        if expected == "InputTimeLimitExceeded" and store_input:
             continue
+        if expected not in catalog.common_errors:
+            continue  # a specific error (InvalidPhoneNumber, ...) only arises with some settings
         report.add(WARNING, ident, f"no {expected} branch: that error would end the flow")
+
+
+def _check_conditions(action: Action, spec: ActionSpec, catalog: Catalog, report: Report) -> None:
+    ident = action.identifier
+    operands_seen: list[str] = []
+    for branch in action.transitions.conditions:
+        condition = branch.condition
+        if condition.operator not in catalog.operators:
+            report.add(
+                ERROR,
+                ident,
+                f"condition operator {condition.operator!r} is not a Flow Language operator "
+                f"({', '.join(catalog.operators)})",
+            )
+        elif condition.operator not in spec.operators:
+            report.add(
+                ERROR,
+                ident,
+                f"{action.type} does not take the operator {condition.operator} (only {', '.join(spec.operators)})",
+            )
+        if len(condition.operands) != 1:
+            report.add(ERROR, ident, f"a condition takes exactly one operand, has {len(condition.operands)}")
+        for operand in condition.operands:
+            if not isinstance(operand, str):
+                report.add(ERROR, ident, f"condition operand {operand!r} must be a string")
+                continue
+            operands_seen.append(operand)
+            if spec.operands is not None and operand not in spec.operands:
+                report.add(
+                    ERROR, ident, f"{action.type} has no result {operand!r} (only {', '.join(spec.operands)})"
+                )
+        if not branch.next_action:
+            report.add(ERROR, ident, "a condition has no NextAction")
+    if spec.operands_exact and sorted(operands_seen) != sorted(spec.operands or ()):
+        wanted = " and ".join(f"an Equals {o}" for o in spec.operands or ())
+        report.add(ERROR, ident, f"{action.type} needs exactly {wanted} condition")
+
+
+def _check_special(action: Action, report: Report) -> None:
+    ident, transitions, params = action.identifier, action.transitions, action.parameters
+    if action.type == "MessageParticipantIteratively":
+        interrupted = any("MessagesInterrupted" in b.condition.operands for b in transitions.conditions)
+        if "InterruptFrequencySeconds" in params and not interrupted:
+            report.add(ERROR, ident, "InterruptFrequencySeconds needs a MessagesInterrupted condition")
+        if interrupted and "InterruptFrequencySeconds" not in params:
+            report.add(ERROR, ident, "a MessagesInterrupted condition needs InterruptFrequencySeconds")
+    if action.type == "CheckMetricData" and params.get("MetricType") in STAFFING_METRICS:
+        # NoMatchingCondition is accepted here: every export declares it (the UI's False branch).
+        for branch in transitions.conditions:
+            if (branch.condition.operator, list(branch.condition.operands)) != ("NumberGreaterThan", ["0"]):
+                report.add(ERROR, ident, "a staffing metric only takes the condition NumberGreaterThan 0")
+    if action.type == "DistributeByPercentage":
+        previous = 0
+        for branch in transitions.conditions:
+            operands = branch.condition.operands
+            threshold = _number(operands[0]) if operands else None
+            if threshold is None or not threshold.is_integer() or not previous < threshold <= 100:
+                report.add(
+                    ERROR, ident, "percentages must be whole numbers from 1 to 100, in increasing order"
+                )
+                break
+            previous = int(threshold)
 
 
 def _check_targets(action: Action, flow: Flow, report: Report) -> None:
@@ -285,152 +424,3 @@ def _check_reachability(flow: Flow, report: Report) -> None:
     for identifier in flow.order:
         if identifier not in reached:
             report.add(WARNING, identifier, "unreachable: no path from StartAction leads here")
-
-
-# ---------------------------------------------------------------- per-type parameter checks
-def _blank(value: Any) -> bool:
-    return value is None or value == "" or value == {} or value == []
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() == "true"
-
-
-def _is_reference(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("$.")
-
-
-def _positive_number(value: Any, *, allow_zero: bool = False) -> bool:
-    if _is_reference(value):
-        return True
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return False
-    return number >= 0 if allow_zero else number > 0
-
-
-def _get_input(params: Any) -> Iterable[str]:
-    limit = params.get("InputTimeLimitSeconds")
-    if limit is not None and not _positive_number(limit):
-        yield f"InputTimeLimitSeconds must be a positive number, got {limit!r}"
-    if _truthy(params.get("StoreInput")):
-        validation = params.get("InputValidation")
-        if not isinstance(validation, dict) or not (
-            "PhoneNumberValidation" in validation or "CustomValidation" in validation
-        ):
-            yield "StoreInput needs InputValidation with PhoneNumberValidation or CustomValidation"
-
-
-def _attributes(params: Any) -> Iterable[str]:
-    attributes = params.get("Attributes")
-    if attributes is not None and not isinstance(attributes, dict):
-        yield "Attributes must be an object of names to values"
-    elif isinstance(attributes, dict):
-        for name, value in attributes.items():
-            if not isinstance(value, str):
-                yield f"attribute {name} must be a string (a value or a $. reference)"
-
-
-def _lambda(params: Any) -> Iterable[str]:
-    limit = params.get("InvocationTimeLimitSeconds")
-    if limit is not None and not (_positive_number(limit) and float(limit) <= 8):
-        yield f"InvocationTimeLimitSeconds must be between 1 and 8, got {limit!r}"
-    invocation = params.get("InvocationType")
-    if invocation is not None and invocation not in ("SYNCHRONOUS", "ASYNCHRONOUS"):
-        yield f"InvocationType must be SYNCHRONOUS or ASYNCHRONOUS, got {invocation!r}"
-    validation = params.get("ResponseValidation")
-    if validation is not None and (
-        not isinstance(validation, dict) or validation.get("ResponseType") not in ("STRING_MAP", "JSON")
-    ):
-        yield "ResponseValidation.ResponseType must be STRING_MAP or JSON"
-    attributes = params.get("LambdaInvocationAttributes")
-    if attributes is not None and not isinstance(attributes, dict):
-        yield "LambdaInvocationAttributes must be an object"
-
-
-def _routing(params: Any) -> Iterable[str]:
-    priority = params.get("QueuePriority")
-    if priority is not None and not _is_reference(priority):
-        try:
-            if not 1 <= int(priority) <= 99:
-                raise ValueError
-        except (TypeError, ValueError):
-            yield f"QueuePriority must be a whole number from 1 to 99, got {priority!r}"
-    adjustment = params.get("QueueTimeAdjustmentSeconds")
-    if adjustment is not None and not _is_reference(adjustment):
-        try:
-            int(adjustment)
-        except (TypeError, ValueError):
-            yield f"QueueTimeAdjustmentSeconds must be an integer, got {adjustment!r}"
-
-
-def _hooks(params: Any) -> Iterable[str]:
-    hooks = params.get("EventHooks")
-    if not isinstance(hooks, dict) or len(hooks) != 1:
-        yield "EventHooks must hold exactly one hook"
-        return
-    for name in hooks:
-        if name not in EVENT_HOOKS:
-            yield f"{name} is not an event hook"
-
-
-def _loop(params: Any) -> Iterable[str]:
-    count = params.get("LoopCount")
-    if _is_reference(count):
-        return
-    try:
-        if not 0 <= int(str(count)) <= 100:
-            raise ValueError
-    except ValueError:
-        yield f"LoopCount must be a number from 0 to 100, got {count!r}"
-
-
-def _metric(params: Any) -> Iterable[str]:
-    metric = params.get("MetricType")
-    if metric is not None and metric not in CHECK_METRICS:
-        yield f"MetricType {metric!r} is not one of {sorted(CHECK_METRICS)}"
-
-
-def _callback(params: Any) -> Iterable[str]:
-    for name in ("InitialCallDelaySeconds", "MaximumConnectionAttempts", "RetryDelaySeconds"):
-        value = params.get(name)
-        if value is not None and not _positive_number(value):
-            yield f"{name} must be a positive number, got {value!r}"
-
-
-def _iterative(params: Any) -> Iterable[str]:
-    interval = params.get("InterruptFrequencySeconds")
-    if interval is not None and not (
-        _is_reference(interval) or (str(interval).isdigit() and int(interval) > 0)
-    ):
-        yield f"InterruptFrequencySeconds must be a whole number of seconds, got {interval!r}"
-    messages = params.get("Messages")
-    if not isinstance(messages, list) or not messages:
-        yield "Messages must be a non-empty list"
-        return
-    for index, message in enumerate(messages):
-        if not isinstance(message, dict) or not any(
-            k in message for k in ("Text", "SSML", "PromptId", "Media")
-        ):
-            yield f"message #{index} needs Text, SSML, PromptId or Media"
-
-
-def _voice(params: Any) -> Iterable[str]:
-    engine = params.get("TextToSpeechEngine")
-    if engine is not None and engine not in ("Standard", "Neural", "Generative", "LongForm"):
-        yield f"TextToSpeechEngine {engine!r} is not Standard, Neural, Generative or LongForm"
-
-
-_PARAMETER_CHECKS = {
-    "GetParticipantInput": _get_input,
-    "UpdateContactAttributes": _attributes,
-    "InvokeLambdaFunction": _lambda,
-    "UpdateContactRoutingBehavior": _routing,
-    "UpdateContactEventHooks": _hooks,
-    "Loop": _loop,
-    "CheckMetricData": _metric,
-    "CreateCallbackContact": _callback,
-    "MessageParticipantIteratively": _iterative,
-    "UpdateContactTextToSpeechVoice": _voice,
-}

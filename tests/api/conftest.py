@@ -6,6 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -91,7 +92,7 @@ def make_token(keys: Keys, issuer: str) -> TokenFactory:
 
 
 @pytest.fixture
-def settings(issuer: str) -> Settings:
+def settings(issuer: str, tmp_path: Path) -> Settings:
     return Settings.from_env(
         {
             "CONNECT_INSTANCE_ID": INSTANCE_ID,
@@ -101,6 +102,8 @@ def settings(issuer: str) -> Settings:
             "ALLOWED_ORIGINS": "https://site.example.com",
             "OUTBOUND_QUEUE_ID": QUEUE_ID,
             "AWS_REGION": "us-east-1",
+            # Click-to-calls that wait for Connect's quota are kept here (contact/intake.py).
+            "SQLITE_PATH": str(tmp_path / "jam.sqlite3"),
         }
     )
 

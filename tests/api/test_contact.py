@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 import pytest
 from botocore.stub import ANY, Stubber
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jam_api import create_app
+from jam_api.auth import LEEWAY_SECONDS
 from jam_api.config import Settings
 from jam_api.contact.rate_limit import CallRateLimiter
 
@@ -70,39 +72,106 @@ def test_number_is_normalised_to_e164_before_comparing(
     assert response.status_code == 202
 
 
+def refused_because(response: Any) -> str:
+    """The reason of a 401, after checking it is one (with its WWW-Authenticate challenge)."""
+    assert response.status_code == 401, response.get_json()
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    return str(response.get_json()["reason"])
+
+
 @pytest.mark.parametrize(
     ("claims", "reason"),
     [
         ({"exp": 1}, "expired"),
-        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/other"}, "issuer"),
-        ({"aud": "another-client"}, "another app client"),
-        ({"token_use": "access", "client_id": "local-web-client", "aud": None}, "token_use"),
-        ({"token_use": None}, "token_use"),
-        ({"nbf": 4102444800}, "not yet valid"),
+        # Expired by a few seconds more than the leeway: a leeway raised to minutes would accept it.
+        ({"exp": int(time.time()) - LEEWAY_SECONDS - 5, "iat": int(time.time()) - 3600}, "expired"),
+        ({"iss": "https://cognito-idp.us-east-1.amazonaws.com/other"}, "wrong-issuer"),
+        ({"aud": "another-client"}, "wrong-client"),
+        ({"token_use": "access", "client_id": "local-web-client", "aud": None}, "token-use"),
+        ({"token_use": None}, "missing-claim"),
+        ({"nbf": 4102444800}, "not-yet-valid"),
+        ({"iat": 4102444800}, "not-yet-valid"),  # issued in the future
     ],
 )
 def test_tokens_are_fully_verified(
     client: CheckedClient, make_token: TokenFactory, claims: dict[str, Any], reason: str
 ) -> None:
-    response = post(client, make_token(**claims))
-    assert response.status_code == 401, reason
-    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert refused_because(post(client, make_token(**claims))) == reason
+
+
+def test_a_token_inside_the_leeway_is_still_accepted(
+    client: CheckedClient, connect: Any, make_token: TokenFactory
+) -> None:
+    # The other side of the leeway test above: a leeway of 0 would refuse this one.
+    expect_start(connect[1])
+    token = make_token(exp=int(time.time()) - LEEWAY_SECONDS + 2, iat=int(time.time()) - 3600)
+    assert post(client, token).status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        ("phone_number", 12125550100),
+        ("phone_number", ["+12125550100"]),
+        ("phone_number_verified", "yes"),
+        ("phone_number_verified", 1),
+        ("sub", 42),
+        ("sub", ""),
+        ("name", {"first": "Maria"}),
+        ("email", False),
+        ("cognito:username", 7),
+        ("cognito:groups", "supervisor"),
+        ("cognito:groups", [1, 2]),
+        ("auth_time", "yesterday"),
+        ("aud", ["local-web-client"]),
+    ],
+)
+def test_a_claim_of_the_wrong_type_is_401_never_500(
+    client: CheckedClient, make_token: TokenFactory, claim: str, value: Any
+) -> None:
+    response = post(client, make_token(**{claim: value}))
+    assert refused_because(response) == "claim-type"
+    detail = response.get_json()["detail"]
+    assert repr(claim) in detail or "Subject must be a string" in detail  # PyJWT checks `sub` itself
+
+
+def test_phone_number_verified_as_the_string_false_is_not_verified(
+    client: CheckedClient, make_token: TokenFactory
+) -> None:
+    # A mutation reading any non-empty string as true would place this call.
+    response = post(client, make_token(phone_number_verified="false"))
+    assert response.status_code == 403
+    assert response.get_json()["type"].endswith("/phone-not-verified")
+
+
+def test_phone_number_verified_as_the_string_true_is_verified(
+    client: CheckedClient, connect: Any, make_token: TokenFactory
+) -> None:
+    expect_start(connect[1])
+    assert post(client, make_token(phone_number_verified="true")).status_code == 202
 
 
 def test_token_signed_by_another_key_is_refused(client: CheckedClient, make_token: TokenFactory) -> None:
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    assert post(client, make_token(key=stranger)).status_code == 401
+    assert refused_because(post(client, make_token(key=stranger))) == "bad-signature"
+
+
+def test_token_with_an_unknown_key_id_is_refused(client: CheckedClient, make_token: TokenFactory) -> None:
+    assert refused_because(post(client, make_token(kid="not-a-published-key"))) == "unknown-key"
 
 
 def test_hs256_token_is_refused(client: CheckedClient, make_token: TokenFactory) -> None:
-    assert (
-        post(client, make_token(key="a-shared-secret-that-is-long-enough-32b", algorithm="HS256")).status_code
-        == 401
-    )
+    token = make_token(key="a-shared-secret-that-is-long-enough-32b", algorithm="HS256")
+    assert refused_because(post(client, token)) == "wrong-algorithm"
+
+
+def test_garbage_token_is_refused(client: CheckedClient) -> None:
+    assert refused_because(post(client, "not.a.jwt")) == "malformed"
 
 
 def test_missing_token_is_401(client: CheckedClient) -> None:
-    assert post(client, None).status_code == 401
+    assert refused_because(post(client, None)) == "missing-token"
 
 
 def test_someone_elses_number_is_refused(client: CheckedClient, make_token: TokenFactory) -> None:
@@ -247,8 +316,7 @@ def test_repeated_idempotency_key_does_not_use_up_the_rate_limit(
 @pytest.mark.parametrize(
     ("code", "status", "retry_after"),
     [
-        ("ThrottlingException", 429, True),
-        ("LimitExceededException", 503, True),
+        # ThrottlingException and LimitExceededException queue the request (test_call_queue.py).
         ("DestinationNotAllowedException", 403, False),
         ("OutboundContactNotPermittedException", 403, False),
         ("ResourceNotFoundException", 404, False),
@@ -272,9 +340,9 @@ def test_failed_call_gives_the_rate_limit_slot_back(
     app = create_app(settings, connect_client=connect[0], rate_limiter=CallRateLimiter(1, 600))
     client = CheckedClient(app.test_client())
     connect[1].add_client_error(
-        "start_outbound_voice_contact", "LimitExceededException", http_status_code=429
+        "start_outbound_voice_contact", "InternalServiceException", http_status_code=500
     )
-    assert post(client, make_token()).status_code == 503
+    assert post(client, make_token()).status_code == 502
     expect_start(connect[1])
     assert post(client, make_token()).status_code == 202
 
@@ -287,7 +355,9 @@ def test_a_failed_retry_does_not_free_the_slot_of_the_call_it_retried(
     retry = {"Idempotency-Key": "double-click-1"}
     expect_start(connect[1], ClientToken=ANY)
     assert post(client, make_token(), headers=retry).status_code == 202  # the call is placed
-    connect[1].add_client_error("start_outbound_voice_contact", "ThrottlingException", http_status_code=400)
-    assert post(client, make_token(), headers=retry).status_code == 429  # its retry fails
+    connect[1].add_client_error(
+        "start_outbound_voice_contact", "InternalServiceException", http_status_code=500
+    )
+    assert post(client, make_token(), headers=retry).status_code == 502  # its retry fails
     refused = post(client, make_token())  # the placed call still counts
     assert (refused.status_code, refused.get_json()["type"].rsplit("/", 1)[-1]) == (429, "rate-limited")

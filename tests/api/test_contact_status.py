@@ -58,6 +58,7 @@ def described(
         contact["AgentInfo"] = {"Id": "agent-1", "ConnectedToAgentTimestamp": CONNECTED}
     if disconnected:
         contact["DisconnectTimestamp"] = DISCONNECTED
+        contact["DisconnectReason"] = "CUSTOMER_DISCONNECT"
     return {"Contact": contact}
 
 
@@ -115,6 +116,7 @@ def test_owner_sees_the_call_in_queue_with_position_and_wait(
         "enqueuedAt": "2026-01-05T20:00:40+00:00",
         "connectedToAgentAt": None,
         "disconnectedAt": None,
+        "disconnectReason": None,
         "positionInQueue": 3,
         "estimatedWaitSeconds": 125.4,
     }
@@ -178,6 +180,8 @@ def test_each_state_and_no_queue_metrics_outside_the_queue(
     assert body["queueName"] == ("Support - Devices" if flags.get("enqueued") else None)
     for key in ("enqueuedAt", "connectedToAgentAt", "disconnectedAt"):
         assert body[key] == timestamps.get(key), key
+    # How it ended is said once it has ended, never while it goes on.
+    assert body["disconnectReason"] == ("CUSTOMER_DISCONNECT" if state == "ended" else None)
 
 
 def test_another_customers_call_is_404_like_an_unknown_one(
@@ -208,9 +212,13 @@ def test_malformed_id_is_404_without_asking_connect(client: CheckedClient, make_
 
 
 def test_token_is_required_and_verified(client: CheckedClient, make_token: TokenFactory) -> None:
-    assert get(client, None).status_code == 401
-    assert get(client, make_token(exp=1)).status_code == 401
-    assert get(client, make_token(aud="another-client")).status_code == 401
+    for token, reason in (
+        (None, "missing-token"),
+        (make_token(exp=1), "expired"),
+        (make_token(aud="another-client"), "wrong-client"),
+    ):
+        response = get(client, token)
+        assert (response.status_code, response.get_json()["reason"]) == (401, reason)
 
 
 def test_polling_within_two_seconds_reads_connect_once(

@@ -10,7 +10,9 @@ from botocore.stub import Stubber
 from flask import Flask
 from jam_api import create_app
 from jam_api.config import Settings
+from jam_api.hours.address_limit import AddressRateLimiter
 from jam_api.hours.cache import TtlCache
+from jam_api.hours.directory import HoursDirectory
 from jam_api.hours.service import HoursService
 
 from tests.api.conftest import INSTANCE_ID, CheckedClient
@@ -48,6 +50,24 @@ OVERRIDES = {
     ]
 }
 EXPECTED = {"InstanceId": INSTANCE_ID, "HoursOfOperationId": HOURS_ID}
+OTHER_ID = "ffffffff-0000-4000-8000-000000000000"  # the instance's too, but not readable / not found
+
+
+def stub_listing(stubber: Stubber, ids: tuple[str, ...] = (HOURS_ID, OTHER_ID)) -> None:
+    """The instance's hours ids (ListHoursOfOperations), listed once per directory."""
+    stubber.add_response(
+        "list_hours_of_operations",
+        {
+            "HoursOfOperationSummaryList": [
+                {
+                    "Id": i,
+                    "Arn": f"arn:aws:connect:us-east-1:123456789012:instance/{INSTANCE_ID}/operating-hours/{i}",
+                }
+                for i in ids
+            ]
+        },
+        {"InstanceId": INSTANCE_ID, "MaxResults": 1000},
+    )
 
 
 def stub_fetch(stubber: Stubber) -> None:
@@ -55,15 +75,24 @@ def stub_fetch(stubber: Stubber) -> None:
     stubber.add_response("list_hours_of_operation_overrides", OVERRIDES, EXPECTED)
 
 
-def app_at(settings: Settings, connect: tuple[Any, Stubber], moment: datetime, clock: list[float]) -> Flask:
-    cache: TtlCache[dict[str, Any]] = TtlCache(60, 16, clock=lambda: clock[0])
-    service = HoursService(connect[0], INSTANCE_ID, cache, now=lambda: moment)
-    return create_app(settings, connect_client=connect[0], hours_service=service)
+def app_at(
+    settings: Settings,
+    connect: tuple[Any, Stubber],
+    moment: datetime,
+    clock: list[float],
+    max_entries: int = 16,
+) -> Flask:
+    cache: TtlCache[dict[str, Any]] = TtlCache(60, max_entries, clock=lambda: clock[0])
+    directory = HoursDirectory(connect[0], INSTANCE_ID, 900, clock=lambda: clock[0])
+    service = HoursService(connect[0], INSTANCE_ID, cache, now=lambda: moment, directory=directory)
+    limiter = AddressRateLimiter(10_000, 60, clock=lambda: clock[0])
+    return create_app(settings, connect_client=connect[0], hours_service=service, hours_limiter=limiter)
 
 
 def test_hours_answer_has_schedule_overrides_and_state_now(
     settings: Settings, connect: tuple[Any, Stubber]
 ) -> None:
+    stub_listing(connect[1])
     stub_fetch(connect[1])
     app = app_at(settings, connect, datetime(2026, 11, 25, 22, 0, tzinfo=UTC), [0.0])  # Wed 17:00 NY
     response = CheckedClient(app.test_client()).post("/connect/hours", json={"hoursOfOperationId": HOURS_ID})
@@ -78,6 +107,7 @@ def test_hours_answer_has_schedule_overrides_and_state_now(
 
 
 def test_hours_are_cached_per_id_for_the_ttl(settings: Settings, connect: tuple[Any, Stubber]) -> None:
+    stub_listing(connect[1])
     stub_fetch(connect[1])  # exactly one fetch: the Stubber fails on a second call
     clock = [0.0]
     client = CheckedClient(app_at(settings, connect, datetime.now(UTC), clock).test_client())
@@ -91,6 +121,7 @@ def test_hours_are_cached_per_id_for_the_ttl(settings: Settings, connect: tuple[
 def test_stale_answer_served_when_connect_fails_after_a_good_answer(
     settings: Settings, connect: tuple[Any, Stubber]
 ) -> None:
+    stub_listing(connect[1])
     stub_fetch(connect[1])
     clock = [0.0]
     client = CheckedClient(app_at(settings, connect, datetime.now(UTC), clock).test_client())
@@ -107,6 +138,7 @@ def test_stale_answer_served_when_connect_fails_after_a_good_answer(
 def test_connect_failure_without_a_good_answer_is_a_problem_not_a_500(
     client: CheckedClient, connect: Any
 ) -> None:
+    stub_listing(connect[1])
     connect[1].add_client_error("describe_hours_of_operation", "ThrottlingException", http_status_code=429)
     response = client.post("/connect/hours", json={"hoursOfOperationId": HOURS_ID})
     assert response.status_code == 429
@@ -121,11 +153,10 @@ def test_connect_failure_without_a_good_answer_is_a_problem_not_a_500(
 def test_unknown_id_is_404_and_remembered(
     client: CheckedClient, connect: Any, code: str, http_status: int
 ) -> None:
+    stub_listing(connect[1])
     connect[1].add_client_error("describe_hours_of_operation", code, http_status_code=http_status)
     for _ in range(3):
-        response = client.post(
-            "/connect/hours", json={"hoursOfOperationId": "ffffffff-0000-4000-8000-000000000000"}
-        )
+        response = client.post("/connect/hours", json={"hoursOfOperationId": OTHER_ID})
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
         assert response.get_json()["field"] == "hoursOfOperationId"

@@ -13,7 +13,7 @@ from jam_api import create_app, lambda_entry
 from jam_api.config import Settings
 
 from tests.api.conftest import CUSTOMER_PHONE, FLOW_ID, TokenFactory
-from tests.api.test_hours import stub_fetch
+from tests.api.test_hours import stub_fetch, stub_listing
 
 EVENT = json.loads((Path(__file__).parent / "events" / "apigateway-aws-proxy.json").read_text())
 
@@ -25,6 +25,7 @@ def entry(settings: Settings, connect: tuple[Any, Stubber], monkeypatch: pytest.
 
 
 def test_rest_event_reaches_the_hours_route(entry: Stubber) -> None:
+    stub_listing(entry)
     stub_fetch(entry)
     response = lambda_entry.handler(copy.deepcopy(EVENT), None)
     assert response["statusCode"] == "200"
@@ -32,6 +33,7 @@ def test_rest_event_reaches_the_hours_route(entry: Stubber) -> None:
 
 
 def test_cors_header_for_the_site_origin(entry: Stubber) -> None:
+    stub_listing(entry)
     stub_fetch(entry)
     response = lambda_entry.handler(copy.deepcopy(EVENT), None)
     assert response["headers"]["Access-Control-Allow-Origin"] == "https://site.example.com"
@@ -47,6 +49,7 @@ def test_authorizer_claims_alone_do_not_authenticate(entry: Stubber) -> None:
     response = lambda_entry.handler(event, None)
     assert response["statusCode"] == "401"
     assert response["headers"]["Content-Type"] == "application/problem+json"
+    assert json.loads(response["body"])["reason"] == "missing-token"
 
 
 def test_contact_through_the_entry_with_a_verified_token(entry: Stubber, make_token: TokenFactory) -> None:

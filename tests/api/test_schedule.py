@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from jam_core.hours.schedule import Override, Slice, status_at
+from jam_core.schedule.arithmetic import Override, Slice, status_at
 
 NY = ZoneInfo("America/New_York")
 WEEKDAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY")

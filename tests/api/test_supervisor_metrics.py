@@ -156,6 +156,7 @@ def test_sign_in_required(app: Flask) -> None:
     response = get(app)
     assert response.status_code == 401
     assert response.mimetype == "application/problem+json"
+    assert response.get_json()["reason"] == "missing-token"
 
 
 def test_connect_throttling_is_a_429_with_retry_after(
@@ -180,3 +181,47 @@ def test_a_failed_refresh_serves_the_last_snapshot_with_its_time(
     again = get(app, supervisor(make_token))
     assert again.status_code == 200
     assert again.get_json() == first  # same dataSnapshotTime: the page can tell it is not fresh
+
+
+def test_only_the_configured_queues_are_asked_about_on_an_instance_with_others(
+    settings: Settings, connect: tuple[Any, Stubber], make_token: TokenFactory, clock: Clock
+) -> None:
+    """An existing instance lists BasicQueue too; the API role may ask Connect about the template's
+    queues only (GetCurrentMetricData is authorized per queue in the filter), so METRICS_QUEUE_IDS
+    scopes the request, and the page shows those queues and nothing else."""
+    from dataclasses import replace
+
+    scoped = replace(settings, metrics_queue_ids=("q-support",))
+    metrics = QueueMetricsService(connect[0], INSTANCE_ID, scoped.metrics_queue_ids, clock=clock)
+    app = create_app(scoped, connect_client=connect[0], queue_metrics=metrics)
+    basic = {"Id": "q-basic", "Arn": f"arn:aws:connect:us-east-1:1:instance/{INSTANCE_ID}/queue/q-basic"}
+    connect[1].add_response(
+        "list_queues",
+        {
+            "QueueSummaryList": [
+                {**basic, "Name": "BasicQueue", "QueueType": "STANDARD"},
+                {**SUPPORT, "Name": "Support - Devices", "QueueType": "STANDARD"},
+            ]
+        },
+        {"InstanceId": INSTANCE_ID, "QueueTypes": ["STANDARD"]},
+    )
+    connect[1].add_response(
+        "get_current_metric_data",
+        {"MetricResults": [], "DataSnapshotTime": SNAPSHOT_AT},
+        {
+            "InstanceId": INSTANCE_ID,
+            "Filters": {"Queues": ["q-support"]},  # never q-basic
+            "Groupings": ["QUEUE"],
+            "CurrentMetrics": CURRENT_METRICS,
+        },
+    )
+    response = get(app, supervisor(make_token))
+    assert response.status_code == 200
+    assert [q["name"] for q in response.get_json()["queues"]] == ["Support - Devices"]
+    # Contact search still names a contact's queue outside the template.
+    assert metrics.queue_names() == {"q-basic": "BasicQueue", "q-support": "Support - Devices"}
+
+
+def test_the_queue_scope_comes_from_metrics_queue_ids() -> None:
+    assert Settings.from_env({"METRICS_QUEUE_IDS": " q-1, q-2 ,"}).metrics_queue_ids == ("q-1", "q-2")
+    assert Settings.from_env({}).metrics_queue_ids == ()

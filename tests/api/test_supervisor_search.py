@@ -141,6 +141,11 @@ def test_window_queue_agent_and_limit_become_search_criteria(
         ("?limit=101", "limit"),
         ("?queueId=../x", "queueId"),
         ("?agentId=a%20b", "agentId"),
+        ("?agentId=agent.support%0A", "agentId"),  # "$" would match before a final newline
+        ("?from=20261124T090000Z", "from"),  # ISO 8601's basic form is not RFC 3339
+        ("?limit=%2B5", "limit"),
+        ("?limit=%D9%A5", "limit"),  # an Arabic-Indic five: int() reads it, the schema does not
+        ("?queue=q-1", "queue"),  # unknown (misspelt) parameters are refused, not ignored
     ],
 )
 def test_bad_criteria_are_refused_before_connect(

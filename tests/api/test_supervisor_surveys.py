@@ -135,6 +135,7 @@ def test_only_supervisors(sqlite_settings: Settings, make_token: TokenFactory, g
 def test_sign_in_required(sqlite_settings: Settings) -> None:
     response = get(make_app(sqlite_settings, Clock()))
     assert response.status_code == 401 and response.mimetype == "application/problem+json"
+    assert response.get_json()["reason"] == "missing-token"
 
 
 @pytest.fixture

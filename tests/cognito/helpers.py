@@ -55,9 +55,11 @@ def serve(state_dir: Path) -> tuple[BaseWSGIServer, Pool]:
     holder = LateBound()
     server = make_server("127.0.0.1", 0, holder, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
-    holder.app = DispatcherMiddleware(
-        not_found, {"/cognito": create_app(base_url, state_dir=state_dir, seed_path=SEED_USERS)}
-    )
+    # The app client's callback URLs, matched exactly: the one the tests sign in with, and one with
+    # a query of its own (test_a_callback_url_with_a_query_keeps_it).
+    callbacks = (f"{base_url}/callback", f"{base_url}/callback?from=site")
+    app = create_app(base_url, state_dir=state_dir, seed_path=SEED_USERS, callback_urls=callbacks)
+    holder.app = DispatcherMiddleware(not_found, {"/cognito": app})
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, Pool(base_url, state_dir)
 

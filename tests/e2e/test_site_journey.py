@@ -215,8 +215,13 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     expect(agent.get_by_test_id("agent-state")).to_have_text("After contact work")
     agent.context.close()
     local_stack.post(f"{phone}/hangup")  # the customer leaves during the survey
-    expect(status).to_contain_text("The call has ended.", timeout=10_000)
+    # What happened, in words, and a summary of the call (both from the API's status).
+    expect(status).to_contain_text(
+        re.compile(r"The call has ended: (our agent|you) hung up\."), timeout=10_000
+    )
+    expect(customer.get_by_test_id("call-summary")).to_contain_text("Time with an agent")
     assert statuses[-1]["state"] == "ended" and statuses[-1]["disconnectedAt"]
+    assert statuses[-1]["disconnectReason"] in ("AGENT_DISCONNECT", "CUSTOMER_DISCONNECT"), statuses[-1]
     shot(customer, "10-customer-call-ended")
     polls = len(statuses)
     customer.wait_for_timeout(4_500)

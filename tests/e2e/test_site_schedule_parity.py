@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jam_core.hours.schedule import Override, Slice, status_at
+from jam_core.schedule.arithmetic import Override, Slice, status_at
 from local_connect.definitions import REPO_ROOT
 
 FIXTURE = REPO_ROOT / "web" / "src" / "time" / "fixtures" / "api-status.json"

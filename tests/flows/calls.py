@@ -21,7 +21,15 @@ CHRISTMAS_CLOSED = {
         {"Day": "FRIDAY", "StartTime": {"Hours": 0, "Minutes": 0}, "EndTime": {"Hours": 0, "Minutes": 0}}
     ],
 }
-CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitShort", "Hold")
+CUSTOMER_QUEUE_OPENING = ("PositionBefore", "WaitMedium", "Hold")
+
+
+def choose_language(call: ScriptedCaller, language: str) -> None:
+    """Answer the language offer: 2 for Spanish, silence for English."""
+    if language == "es-US":
+        call.press("2")
+    else:
+        call.silence()
 
 
 def inbound(center: FlowHarness, number: str, language: str) -> ScriptedCaller:
@@ -29,10 +37,7 @@ def inbound(center: FlowHarness, number: str, language: str) -> ScriptedCaller:
     call = center.dial(number)
     call.expect_prompt("Welcome", language="en-US")
     call.expect_prompt("LanguageOffer")
-    if language == "es-US":
-        call.press("2")
-    else:
-        call.silence()
+    choose_language(call, language)
     call.expect_language(language)
     return call
 

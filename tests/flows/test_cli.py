@@ -22,7 +22,7 @@ def test_a_call_by_hand_prints_prompts_and_takes_keys(database: Path) -> None:
     # the survey runs with the keys 5, 4 and 3.
     screen = run_call(database, "\n3\n2\nagent\n5\n4\n3\n", "--from", "+12025550101")
     assert "says: Thank you for calling JAM.   (Welcome)" in screen
-    assert "says: Welcome back, John.   (WelcomeBack)" in screen
+    assert "says: Welcome back.   (WelcomeBack)" in screen
     assert "[queued in Support - Devices (priority 5)] keys>" in screen
     assert "(ThankYou)" in screen and screen.rstrip().endswith("the call has ended")
 

@@ -48,6 +48,7 @@ def test_loop_counts_then_starts_again(tmp_path: Path) -> None:
             "loop",
             "Loop",
             {"LoopCount": "2"},
+            NextAction="done",
             Conditions=[cond("Equals", "ContinueLooping", "again"), cond("Equals", "DoneLooping", "done")],
         ),
         say("again", "again", "loop"),
@@ -55,7 +56,8 @@ def test_loop_counts_then_starts_again(tmp_path: Path) -> None:
         action(
             "ask",
             "GetParticipantInput",
-            {"Text": "once more?"},
+            {"Text": "once more?", "InputTimeLimitSeconds": "5", "StoreInput": "False"},
+            NextAction="bye",
             Conditions=[cond("Equals", "1", "loop")],
             Errors=[{"ErrorType": "NoMatchingCondition", "NextAction": "bye"}],
         ),
@@ -77,9 +79,13 @@ def test_loop_counts_then_starts_again(tmp_path: Path) -> None:
         ("NumberLessOrEqualTo", "120", "120", True),
         ("NumberGreaterThan", "0", "0", False),
         ("NumberGreaterOrEqualTo", "3", "2.5", True),
-        ("StartsWith", "Sales - Upgrades", "Sales", True),
-        ("Contains", "Support - Devices", "Devices", True),
-        ("Contains", "Support", "x", False),
+        ("TextStartsWith", "Sales - Upgrades", "Sales", True),
+        ("TextStartsWith", "Sales - Upgrades", "Upgrades", False),
+        ("TextEndsWith", "Sales - Upgrades", "Upgrades", True),
+        ("TextEndsWith", "Sales - Upgrades", "Sales", False),
+        ("TextContains", "Support - Devices", "Devices", True),
+        ("TextContains", "Support", "x", False),
+        ("StartsWith", "Sales - Upgrades", "Sales", False),  # not a Flow Language operator
     ],
 )
 def test_condition_operators(operator: str, value: str, operand: str, expected: bool) -> None:
@@ -141,7 +147,11 @@ def test_a_lambda_reply_that_is_not_a_string_map_takes_the_error_branch(tmp_path
     )
 
     def invoke(identifier: str, response_type: str, target: str) -> dict[str, Any]:
-        params = {"LambdaFunctionARN": arn, "ResponseValidation": {"ResponseType": response_type}}
+        params = {
+            "LambdaFunctionARN": arn,
+            "InvocationTimeLimitSeconds": "8",
+            "ResponseValidation": {"ResponseType": response_type},
+        }
         return action(
             identifier,
             "InvokeLambdaFunction",
@@ -167,13 +177,14 @@ def test_transfer_to_flow_and_hours_and_metrics(tmp_path: Path) -> None:
     queue = definitions.queues["SupportDevicesQueue"].arn
     first = [
         action("queue", "UpdateContactTargetQueue", {"QueueId": queue}, NextAction="to-second"),
-        action("to-second", "TransferToFlow", {"ContactFlowId": "arn:flow/Second"}),
+        action("to-second", "TransferToFlow", {"ContactFlowId": "arn:flow/Second"}, NextAction="to-second"),
     ]
     second = [
         action(
             "open",
             "CheckHoursOfOperation",
             {},
+            NextAction="closed",
             Conditions=[cond("Equals", "True", "agents"), cond("Equals", "False", "closed")],
         ),
         action(
@@ -202,6 +213,7 @@ def test_distribute_by_percentage_is_roughly_fair_and_reproducible(tmp_path: Pat
         action(
             "split",
             "DistributeByPercentage",
+            NextAction="b",
             Conditions=[cond("NumberLessThan", "31", "a")],
             Errors=[{"ErrorType": "NoMatchingCondition", "NextAction": "b"}],
         ),
@@ -228,7 +240,11 @@ def test_wait_and_contact_data(tmp_path: Path) -> None:
             NextAction="wait",
         ),
         action(
-            "wait", "Wait", {"TimeoutSeconds": "30"}, Conditions=[cond("Equals", "WaitCompleted", "done")]
+            "wait",
+            "Wait",
+            {"TimeoutSeconds": "30"},
+            NextAction="done",
+            Conditions=[cond("Equals", "WaitCompleted", "done")],
         ),
         say("done", "$.Name: $.Description", "bye"),
         BYE,
@@ -249,6 +265,7 @@ def test_a_flow_that_never_waits_is_stopped(tmp_path: Path) -> None:
             "spin",
             "Compare",
             {"ComparisonValue": "x"},
+            NextAction="bye",
             Conditions=[cond("Equals", "x", "spin")],
             Errors=[{"ErrorType": "NoMatchingCondition", "NextAction": "bye"}],
         ),
@@ -296,7 +313,7 @@ def test_nonsense_parameters_of_a_leniently_loaded_flow_fail_the_action_not_the_
         ],
     }
     result = load_flow(document, key="Odd")
-    assert "LoopCount must be a number" in str(result.report)
+    assert "Loop.LoopCount must be a whole number, got 'many'" in str(result.report)
     tested = FlowHarness(tmp_path / "db.sqlite3", library=FlowLibrary({"Odd": result.flow}))
     call = tested.dial(STRANGER, "Odd")
     call.expect_disconnected()  # Loop failed -> "sorry"; Wait failed with no error branch -> ended
@@ -304,3 +321,31 @@ def test_nonsense_parameters_of_a_leniently_loaded_flow_fail_the_action_not_the_
         "Loop failed: ValueError: could not convert string to float: 'many'",
         "error NoMatchingError has no branch; ending the flow",
     ]
+
+
+def test_a_staffing_check_takes_its_no_matching_condition_branch_as_exports_declare_it(
+    tmp_path: Path,
+) -> None:
+    queue = load_definitions().queues["SupportDevicesQueue"].arn
+    flow = [
+        action("queue", "UpdateContactTargetQueue", {"QueueId": queue}, NextAction="agents"),
+        action(
+            "agents",
+            "CheckMetricData",
+            {"MetricType": "NumberOfAgentsStaffed"},
+            NextAction="error",
+            Conditions=[cond("NumberGreaterThan", "0", "staffed")],
+            Errors=[
+                {"ErrorType": "NoMatchingError", "NextAction": "error"},
+                {"ErrorType": "NoMatchingCondition", "NextAction": "nobody"},
+            ],
+        ),
+        say("staffed", "staffed", "bye"),
+        say("nobody", "nobody staffed", "bye"),
+        say("error", "error", "bye"),
+        BYE,
+    ]
+    tested = harness(tmp_path, ("F", flow))
+    assert tested.dial(STRANGER, "F").prompts[0].text == "staffed"
+    tested.center.staff(queue, staffed=0, available=0)
+    assert tested.dial(STRANGER, "F").prompts[0].text == "nobody staffed"

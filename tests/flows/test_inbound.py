@@ -20,6 +20,7 @@ from tests.flows.calls import (
     NOT_A_NUMBER,
     STRANGER,
     UMA,
+    choose_language,
     inbound,
     to_main_menu,
 )
@@ -36,10 +37,12 @@ SUBMENUS = [
 ]
 
 
-def test_known_vip_caller_is_greeted_by_name_and_queued_first(center: FlowHarness, language: str) -> None:
+def test_known_vip_caller_is_greeted_without_her_name_and_queued_first(
+    center: FlowHarness, language: str
+) -> None:
     call = inbound(center, MARIA, language)
     greeting = call.expect_prompt("WelcomeBack", language=language)
-    assert greeting.text.endswith("Maria.")
+    assert "Maria" not in greeting.text  # whoever holds her phone is not told whose it is
     call.expect_prompt("MainMenu")
     call.press("1")
     call.expect_prompt("SalesMenu", language=language)
@@ -180,9 +183,7 @@ def test_closed_teams_say_when_they_open_and_offer_a_callback(
 ) -> None:
     center.set_local_time(when)
     call = to_main_menu(center, STRANGER, language)
-    call.press(main)
-    call.skip_prompts()
-    call.press(choice)
+    call.press(main)  # the department's hours come first: no sub-menu for a closed department
     call.expect_prompts(closed_prompt, "CallbackOffer")
     call.press("1")
     call.expect_prompts("CallbackConfirmed", "Goodbye")
@@ -197,8 +198,6 @@ def test_closed_caller_may_decline_the_callback(center: FlowHarness, language: s
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, STRANGER, language)
     call.press("1")
-    call.skip_prompts()
-    call.press("2")
     call.expect_prompts("ClosedSales", "CallbackOffer")
     call.press("2")
     call.expect_prompt("Goodbye")
@@ -210,8 +209,6 @@ def test_closed_caller_may_decline_the_callback(center: FlowHarness, language: s
 def test_no_answer_to_the_callback_offer_says_goodbye(center: FlowHarness, language: str, reply: str) -> None:
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, STRANGER, language)
-    call.press("1")
-    call.skip_prompts()
     call.press("1")
     call.expect_prompts("ClosedSales", "CallbackOffer")
     if reply == "silence":
@@ -228,8 +225,6 @@ def test_no_callback_to_a_number_the_center_cannot_call(
 ) -> None:
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, number, language)
-    call.press("1")
-    call.skip_prompts()
     call.press("1")
     call.expect_prompts("ClosedSales", "CallbackOffer")
     call.press("1")
@@ -255,8 +250,6 @@ def test_a_full_queue_offers_a_callback(center: FlowHarness, language: str) -> N
 def test_callback_creation_failure_is_told(center: FlowHarness, language: str) -> None:
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, STRANGER, language)
-    call.press("1")
-    call.skip_prompts()
     call.press("1")
     call.skip_prompts()
     center.center.fail("create_callback")
@@ -287,13 +280,92 @@ def test_a_queue_that_cannot_be_set_ends_the_call_politely(
     call.expect_disconnected()
 
 
-def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness, language: str) -> None:
+@pytest.mark.parametrize(("main", "menu"), [("1", "SalesMenu"), ("2", "AccountsMenu"), ("3", "SupportMenu")])
+def test_hours_unavailable_lets_the_queue_decide(
+    center: FlowHarness, language: str, main: str, menu: str
+) -> None:
     center.center.fail("hours_open")
     call = to_main_menu(center, STRANGER, language)
-    call.press("3")
+    call.press(main)
+    call.expect_prompt(menu, language=language)
+
+
+# ---------------------------------------------------------------- [ivr-order]: the department's hours first
+
+
+@pytest.mark.parametrize(("main", "menu"), [("1", "SalesMenu"), ("2", "AccountsMenu"), ("3", "SupportMenu")])
+def test_the_department_is_noted_and_its_hours_checked_before_its_menu(
+    center: FlowHarness, language: str, main: str, menu: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    call.expect_prompt(menu, language=language)
+    department = {"1": "sales", "2": "accounts", "3": "support"}[main]
+    call.expect_attributes(department=department)
+
+
+@pytest.mark.parametrize("main", ["1", "2", "3"])
+def test_a_department_that_cannot_be_noted_is_still_served(
+    center: FlowHarness, language: str, main: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    center.center.fail("update_attributes")
+    call.press(main)
     call.skip_prompts()
+    assert "department" not in call.contact.attributes
+    assert call.contact.queue_arn  # the department's queue is set all the same
+
+
+@pytest.mark.parametrize("main", ["1", "2", "3"])
+def test_a_department_queue_that_cannot_be_set_ends_the_call_politely(
+    center: FlowHarness, language: str, main: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    center.center.fail("set_routing")
+    call.press(main)
+    call.expect_prompt("TransferError", language=language)
+    call.expect_disconnected()
+
+
+def test_a_closed_accounts_department_asks_no_pin(center: FlowHarness, language: str) -> None:
+    center.set_local_time("2026-01-10 18:00")  # Saturday evening: Accounts is closed
+    call = to_main_menu(center, JOHN, language)  # a customer with a PIN
     call.press("2")
-    call.expect_queue("Support - Devices")
+    call.expect_prompts("ClosedAccounts", "CallbackOffer")
+    assert "PinVerified" not in call.contact.attributes
+
+
+@pytest.mark.parametrize(
+    ("failure", "outcome"),
+    [(None, "Support - Technical"), ("hours_open", "Support - Technical"), ("set_routing", None)],
+)
+def test_a_caller_who_fails_the_main_menu_goes_to_the_general_queue_if_open(
+    center: FlowHarness, language: str, failure: str | None, outcome: str | None
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    for _ in range(2):
+        call.silence()
+        call.skip_prompts()
+    if failure:
+        center.center.fail(failure)
+    call.silence()
+    if outcome:
+        call.expect_queue(outcome)
+    else:
+        call.expect_prompts("NoInput", "DefaultRouting", "TransferError")
+        call.expect_disconnected()
+
+
+def test_a_caller_who_fails_the_main_menu_when_closed_hears_when_support_opens(
+    center: FlowHarness, language: str
+) -> None:
+    center.set_local_time("2026-01-05 23:30")  # Monday night: Support is closed
+    call = to_main_menu(center, STRANGER, language)
+    for _ in range(2):
+        call.silence()
+        call.skip_prompts()
+    call.silence()
+    call.expect_prompts("NoInput", "DefaultRouting", "ClosedSupport", "CallbackOffer")
 
 
 def test_a_disconnect_flow_that_cannot_be_set_still_queues(center: FlowHarness, language: str) -> None:
@@ -345,10 +417,22 @@ def test_an_empty_prompts_table_routes_straight_to_support(center: FlowHarness, 
     call.expect_prompts(*CUSTOMER_QUEUE_OPENING)
 
 
-def test_prompts_failing_after_the_language_choice_route_to_support(center: FlowHarness) -> None:
+def test_prompts_failing_after_the_language_choice_route_to_support(
+    center: FlowHarness, language: str
+) -> None:
     center.lambdas.fail("PromptsFunction", after=1)
-    call = inbound(center, STRANGER, "es-US")
+    call = inbound(center, STRANGER, language)
     call.expect_queue("Support - Technical")
+
+
+def test_prompts_failing_after_the_language_choice_and_no_queue_ends_the_call(
+    center: FlowHarness, language: str
+) -> None:
+    center.lambdas.fail("PromptsFunction", after=1)
+    center.center.fail("set_routing")  # the fallback queue cannot be set either
+    call = inbound(center, STRANGER, language)
+    call.expect_disconnected()
+    call.expect_silence()
 
 
 def test_customer_lookup_down_treats_the_caller_as_unknown(center: FlowHarness, language: str) -> None:
@@ -366,12 +450,13 @@ def test_attributes_that_cannot_be_saved_skip_the_greeting(center: FlowHarness, 
     call.expect_prompt("MainMenu")
 
 
-def test_vip_priority_failure_keeps_normal_priority(center: FlowHarness) -> None:
+def test_vip_priority_failure_keeps_normal_priority(center: FlowHarness, language: str) -> None:
     call = center.dial(MARIA)
     call.skip_prompts()
     center.center.fail("set_routing")
-    call.silence()
-    call.expect_prompts("WelcomeBack", "MainMenu")
+    choose_language(call, language)
+    call.expect_prompt("WelcomeBack", language=language)
+    call.expect_prompt("MainMenu", language=language)
     call.press("3")
     call.skip_prompts()
     call.press("1")
@@ -422,20 +507,24 @@ def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness, lan
     call.expect_queue("Support - Technical", priority=1)
 
 
+MENUS_AFTER_THE_LANGUAGE = [
+    ((), "MainMenu", "DefaultRouting"),
+    (("1",), "SalesMenu", "DefaultRouting"),
+    (("2",), "AccountsMenu", "DefaultRouting"),
+    (("3",), "SupportMenu", "DefaultRouting"),
+    (("2",), "PinPrompt", "AccountsMenu"),
+    (("3", "1"), "CallbackOffer", "Goodbye"),
+]
+
+
 @pytest.mark.parametrize(
-    ("path", "failing_prompt", "outcome"),
-    [
-        ((), "LanguageOffer", "MainMenu"),  # the language offer cannot be played: English it is
-        ((), "MainMenu", "DefaultRouting"),
-        (("1",), "SalesMenu", "DefaultRouting"),
-        (("2",), "AccountsMenu", "DefaultRouting"),
-        (("3",), "SupportMenu", "DefaultRouting"),
-        (("2",), "PinPrompt", "AccountsMenu"),
-        (("3", "1"), "CallbackOffer", "Goodbye"),
-    ],
+    ("path", "failing_prompt", "outcome", "language"),
+    # The language offer cannot be played: English it is (a Spanish call cannot get that far).
+    [((), "LanguageOffer", "MainMenu", "en-US")]
+    + [(*menu, language) for menu in MENUS_AFTER_THE_LANGUAGE for language in ("en-US", "es-US")],
 )
 def test_a_menu_that_cannot_be_played_takes_its_default(
-    center: FlowHarness, path: tuple[str, ...], failing_prompt: str, outcome: str
+    center: FlowHarness, path: tuple[str, ...], failing_prompt: str, outcome: str, language: str
 ) -> None:
     center.center.failing_prompts.add(failing_prompt)
     if failing_prompt == "CallbackOffer":
@@ -443,13 +532,14 @@ def test_a_menu_that_cannot_be_played_takes_its_default(
     call = center.dial(JOHN if failing_prompt == "PinPrompt" else STRANGER)
     call.skip_prompts()
     if failing_prompt != "LanguageOffer":
-        call.silence()
+        choose_language(call, language)
     for key in path:
         call.skip_prompts()
         call.press(key)
     heard = [p.prompt_id for p in call.prompts]
     assert failing_prompt not in heard
     assert outcome in heard
+    assert call.prompts[-1].language == language
     assert any("prompt could not be played" in p for p in center.engine.problems)
 
 
@@ -462,31 +552,30 @@ def test_the_engine_reports_no_problem_on_a_plain_call(center: FlowHarness, lang
     assert not center.engine.problems
 
 
-def test_callback_number_that_cannot_be_saved_is_told(center: FlowHarness, language: str) -> None:
+def test_callback_number_that_cannot_be_saved_ends_the_call(center: FlowHarness, language: str) -> None:
+    # UpdateContactCallbackNumber declares only InvalidCallbackNumber and CallbackNumberNotDialable
+    # (reference and every export): a failure to store the number has no branch, so the call ends.
     center.set_local_time("2026-01-04 10:00")
     call = to_main_menu(center, STRANGER, language)
     call.press("1")
     call.skip_prompts()
-    call.press("1")
-    call.skip_prompts()
     center.center.fail("update_contact_data")
     call.press("1")
-    call.expect_prompts("CallbackFailed", "Goodbye")
+    call.expect_silence()
+    call.expect_disconnected()
     assert center.center.callbacks == []
 
 
 # ---------------------------------------------------------------- closed: the next opening, spoken
 
-CLOSED_DEPARTMENTS = {"1": ("ClosedSales", "1"), "2": ("ClosedAccounts", "2"), "3": ("ClosedSupport", "1")}
+CLOSED_DEPARTMENTS = {"1": "ClosedSales", "2": "ClosedAccounts", "3": "ClosedSupport"}
 
 
-def closed_call(center: FlowHarness, when: str, main: str, language: str = "en-US") -> ScriptedCaller:
-    """A stranger reaches a department's sub-menu at `when` (New York time); the choice is pressed next."""
+def closed_call(center: FlowHarness, when: str, language: str = "en-US") -> ScriptedCaller:
+    """A stranger reaches the main menu at `when` (New York time); the department is pressed next,
+    and its hours are checked before any sub-menu."""
     center.set_local_time(when)
-    call = to_main_menu(center, STRANGER, language)
-    call.press(main)
-    call.skip_prompts()
-    return call
+    return to_main_menu(center, STRANGER, language)
 
 
 @pytest.mark.parametrize(
@@ -524,9 +613,9 @@ def closed_call(center: FlowHarness, when: str, main: str, language: str = "en-U
     ],
 )
 def test_closed_team_says_its_next_opening(center: FlowHarness, when: str, main: str, spoken: str) -> None:
-    call = closed_call(center, when, main)
-    prompt_id, choice = CLOSED_DEPARTMENTS[main]
-    call.press(choice)
+    call = closed_call(center, when)
+    prompt_id = CLOSED_DEPARTMENTS[main]
+    call.press(main)
     heard = call.expect_prompt(prompt_id)
     assert heard.text == spoken
     call.expect_prompt("CallbackOffer")
@@ -553,9 +642,9 @@ def test_closed_team_says_its_next_opening(center: FlowHarness, when: str, main:
     ],
 )
 def test_closed_team_says_its_next_opening_in_spanish(center: FlowHarness, main: str, spoken: str) -> None:
-    call = closed_call(center, "2026-01-10 23:30", main, "es-US")  # Saturday night
-    prompt_id, choice = CLOSED_DEPARTMENTS[main]
-    call.press(choice)
+    call = closed_call(center, "2026-01-10 23:30", "es-US")  # Saturday night
+    prompt_id = CLOSED_DEPARTMENTS[main]
+    call.press(main)
     heard = call.expect_prompt(prompt_id, language="es-US")
     assert heard.text == spoken
     call.expect_prompt("CallbackOffer", language="es-US")
@@ -569,7 +658,7 @@ def test_the_evening_before_a_holiday_the_opening_after_it_is_said(
     definitions = with_hours_overrides(load_definitions(), "SalesHours", CHRISTMAS_CLOSED)
     center = FlowHarness(database, definitions=definitions, coverage=coverage, library=library)
     try:
-        call = closed_call(center, "2026-12-24 21:00", "1")
+        call = closed_call(center, "2026-12-24 21:00")
         call.press("1")
         heard = call.expect_prompt("ClosedSales")
         assert heard.text.endswith("opens again Saturday at 9:00 AM Eastern time.")
@@ -586,10 +675,10 @@ def test_the_evening_before_a_holiday_the_opening_after_it_is_said(
 def test_when_the_hours_lambda_fails_the_closed_message_has_no_time(
     center: FlowHarness, language: str, main: str
 ) -> None:
-    call = closed_call(center, "2026-01-10 23:30", main, language)
-    prompt_id, choice = CLOSED_DEPARTMENTS[main]
+    call = closed_call(center, "2026-01-10 23:30", language)
+    prompt_id = CLOSED_DEPARTMENTS[main]
     center.lambdas.fail("HoursStatusFunction")
-    call.press(choice)
+    call.press(main)
     call.expect_prompt(f"{prompt_id}Generic", language=language)
     call.expect_prompt("CallbackOffer")
     call.press("1")
@@ -602,21 +691,27 @@ def test_when_connect_cannot_answer_the_lambdas_fallback_gives_the_message_witho
 ) -> None:
     """The Lambda itself answers (isOpen unknown) when Connect is unreachable: no time is said."""
     center.close()  # stops its Connect twin: the Lambda finds nobody at CONNECT_ENDPOINT_URL
-    call = closed_call(center, "2026-01-10 23:30", "2")
+    call = closed_call(center, "2026-01-10 23:30")
     call.press("2")
     call.expect_prompt("ClosedAccountsGeneric")
     call.expect_attributes(NextOpenKnown="false", NextOpenSpoken="")
 
 
-def test_when_the_next_opening_cannot_be_kept_the_message_has_no_time(center: FlowHarness) -> None:
-    call = closed_call(center, "2026-01-10 23:30", "1")
-    center.center.fail("update_attributes")
+def test_when_the_next_opening_cannot_be_kept_the_message_has_no_time(
+    center: FlowHarness, language: str
+) -> None:
+    call = closed_call(center, "2026-01-10 23:30", language)
+    # The department cannot be noted either (it is only a label): the hours are still checked.
+    center.center.fail("update_attributes", times=2)
     call.press("1")
-    call.expect_prompts("ClosedSalesGeneric", "CallbackOffer")
+    call.expect_prompt("ClosedSalesGeneric", language=language)
+    call.expect_prompt("CallbackOffer", language=language)
 
 
-def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(center: FlowHarness) -> None:
-    call = closed_call(center, "2026-01-10 23:30", "1")
+def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(
+    center: FlowHarness, language: str
+) -> None:
+    call = closed_call(center, "2026-01-10 23:30", language)
     center.lambdas.fail("PromptsFunction")
     call.press("1")
     call.expect_queue("Support - Technical")

@@ -127,7 +127,7 @@ def test_a_broken_export_is_reported_not_raised() -> None:
         "unsupported: action start: type GetCustomerProfile is a Connect action this engine does not run"
         in messages
     )
-    assert "unsupported: action island: type FancyNewBlock is unknown" in messages
+    assert "unsupported: action island: type FancyNewBlock is not in the action catalog" in messages
     assert "error: action compare: the Identifier is used by more than one action" in messages
     assert "error: action compare: Compare needs the parameter ComparisonValue" in messages
     assert any("condition operator 'Like'" in m for m in messages)
@@ -198,7 +198,7 @@ def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> No
             lambda d: d["Actions"].insert(
                 0, {"Identifier": "loop", "Type": "Loop", "Parameters": {"LoopCount": "x"}, "Transitions": {}}
             ),
-            "action loop: LoopCount must be a number",
+            "action loop: Loop.LoopCount must be a whole number, got 'x'",
         ),
         (
             lambda d: d["Actions"].insert(
@@ -210,7 +210,7 @@ def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> No
                     "Transitions": {"NextAction": "bye"},
                 },
             ),
-            "action hooks: EventHooks must hold exactly one hook",
+            "action hooks: UpdateContactEventHooks.EventHooks must hold exactly 1 entry",
         ),
         (
             lambda d: d["Actions"].insert(
@@ -282,7 +282,7 @@ def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> No
                     "Transitions": {"NextAction": "bye"},
                 },
             ),
-            "action route: UpdateContactRoutingBehavior takes exactly one of QueuePriority or QueueTimeAdjustmentSeconds",
+            "action route: UpdateContactRoutingBehavior takes only one of QueuePriority, QueueTimeAdjustmentSeconds",
         ),
         (
             lambda d: d["Actions"].insert(
@@ -319,7 +319,7 @@ def test_missing_error_branches_and_unknown_parameters_are_warnings() -> None:
         {
             "Identifier": "lambda",
             "Type": "InvokeLambdaFunction",
-            "Parameters": {"LambdaFunctionARN": "arn:x", "Colour": "blue"},
+            "Parameters": {"LambdaFunctionARN": "arn:x", "InvocationTimeLimitSeconds": "3", "Colour": "blue"},
             "Transitions": {"NextAction": "hello"},
         },
     )

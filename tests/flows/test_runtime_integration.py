@@ -1,4 +1,4 @@
-"""The engine inside the local runtime (wired by local_connect.flow_services): a test phone calls, the
+"""The engine inside the local runtime (wired by local_connect.runtime_flows): a test phone calls, the
 ACD queues, an agent answers, the survey runs."""
 
 from __future__ import annotations
@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from jam_core.tables.surveys import SqliteSurveys
 from local_connect.clock import ManualClock
-from local_connect.flow_services import attach
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.runtime_flows import attach
 
 MARIA = "+12025550100"
 
@@ -34,7 +35,7 @@ def prompts(events: list[dict[str, Any]]) -> list[str | None]:
     return [e.get("promptId") for e in events if e["type"] == "prompt"]
 
 
-def test_a_call_through_the_runtime(runtime: Any) -> None:
+def test_a_call_through_the_runtime(runtime: Any, database: Path) -> None:
     board, center = runtime.switchboard, runtime.center
     contact_id = board.dial(MARIA, INBOUND_NUMBER)
     assert prompts(heard(runtime, MARIA)) == ["Welcome", "LanguageOffer"]
@@ -73,6 +74,10 @@ def test_a_call_through_the_runtime(runtime: Any) -> None:
     after = heard(runtime, MARIA)[seen:]
     assert prompts(after) == ["Intro", "Q1", "Q2", "Q3", "ThankYou"]
     assert after[-1]["type"] == "call_ended"
+    # The survey names the agent who took the call ($.Agent.UserName), as /surveys/summary shows it.
+    stored = SqliteSurveys(str(database)).get(contact_id)
+    assert stored is not None
+    assert (stored.agent_user_name, [a.score for a in stored.answers]) == ("agent.support", [5, 4, 5])
 
 
 def test_a_full_queue_in_the_runtime_offers_a_callback(runtime: Any) -> None:

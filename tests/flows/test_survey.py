@@ -109,8 +109,10 @@ def test_survey_storage_down_still_thanks_the_caller(
     assert stored(database, call.contact_id) is None
 
 
-def test_no_prompts_for_the_thank_you_ends_quietly(center: FlowHarness, database: Path) -> None:
-    call = after_agent(center)  # the survey has fetched its prompts already
+def test_no_prompts_for_the_thank_you_ends_quietly(
+    center: FlowHarness, database: Path, language: str
+) -> None:
+    call = after_agent(center, language)  # the survey has fetched its prompts already
     center.lambdas.fail("PromptsFunction")
     call.press("123")
     call.expect_prompts("Intro", "Q1", "Q2", "Q3")

@@ -56,7 +56,7 @@ def test_each_issue_is_greeted_and_routed(
     assert "John Smith." in greeting.text
     call.expect_queue(queue, priority=5)
     call.expect_language(language)
-    call.expect_prompts("PositionBefore", "WaitShort", "Hold")
+    call.expect_prompts("PositionBefore", "WaitMedium", "Hold")
     assert call.contact.disconnect_flow == center.library.get("SurveyFlow").arn
 
 
@@ -187,13 +187,14 @@ def test_hours_unavailable_lets_the_queue_decide(center: FlowHarness, language: 
 
 
 def test_hooks_that_cannot_be_set_still_transfer(
-    database: Path, library: FlowLibrary, coverage: Coverage
+    database: Path, library: FlowLibrary, coverage: Coverage, language: str
 ) -> None:
     partial = FlowLibrary({f.key: f for f in library if f.key != "CustomerQueueFlow"})
     center = FlowHarness(database, coverage=coverage, library=partial)
     center.set_local_time("2026-01-05 10:00")
     center.center.fail("set_disconnect_flow")
-    call = web_call(center, STRANGER, name="Sam Doe")
+    call = web_call(center, STRANGER, name="Sam Doe", language=language)
     call.expect_queue("Support - Technical")
     call.expect_flow_ended()
+    call.expect_language(language)
     assert call.contact.disconnect_flow is None

@@ -8,7 +8,7 @@ demand the matching variable or IAM grant.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -74,10 +74,14 @@ def operations(service: str) -> dict[str, str]:
 def sdk_calls(root: Path, service: str) -> set[str]:
     """IAM actions ("service:Operation") for every call of an operation of `service` in the code:
     client.<operation>(...) and client.get_paginator("<operation>")."""
+    return _calls_in(python_files(root), service)
+
+
+def _calls_in(paths: Iterable[Path], service: str) -> set[str]:
     ops = operations(service)
     found: set[str] = set()
-    for tree in _trees(root):
-        for node in ast.walk(tree):
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
                 continue
             method = node.func.attr
@@ -86,3 +90,44 @@ def sdk_calls(root: Path, service: str) -> set[str]:
             if method in ops:
                 found.add(f"{service}:{ops[method]}")
     return found
+
+
+# Import roots of our own packages, as a deployed function sees them (its CodeUri plus jam_core).
+OWN_ROOTS = (REPO, REPO / "api", REPO / "lambdas")
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    for root in OWN_ROOTS:
+        for candidate in (root.joinpath(*parts).with_suffix(".py"), root.joinpath(*parts, "__init__.py")):
+            if candidate.is_file() and "local_connect" not in candidate.parts:
+                return candidate
+    return None
+
+
+def import_closure(root: Path) -> set[Path]:
+    """The files of `root` (a function's package) and every module of ours they import,
+    transitively: the code a function can run, so the calls its role must allow."""
+    todo = list(python_files(root))
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            for name in names:
+                found = _module_file(name)
+                if found is not None and found not in seen:
+                    todo.append(found)
+    return seen
+
+
+def sdk_calls_of(root: Path, service: str) -> set[str]:
+    """sdk_calls over a function's import closure (its package and the shared modules it uses)."""
+    return _calls_in(sorted(import_closure(root)), service)

@@ -19,6 +19,8 @@ CONNECT_FUNCTIONS = (
     "PinVerificationFunction",
     "HoursStatusFunction",
 )
+# Functions invoked by a queue (SQS event source mapping), not by Connect.
+QUEUE_FUNCTIONS = ("CallPlacerFunction",)
 # The Connect Lambdas that read or write a DynamoDB table, and the one that reads Connect's hours.
 DATA_FUNCTIONS = tuple(f for f in CONNECT_FUNCTIONS if f != "HoursStatusFunction")
 

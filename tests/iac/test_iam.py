@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
+from jam_core.aws_sdk.clients import SDK_OPERATIONS
 from local_connect.definitions import load_definitions
-from tests.iac.code_facts import REPO, sdk_calls
+from tests.iac.code_facts import REPO, sdk_calls_of
 from tests.iac.template_facts import (
     DATA_FUNCTIONS,
     INSTANCE_ARN,
@@ -31,7 +32,7 @@ from tests.iac.template_facts import (
 
 # The one statement that cannot name a resource, and why (also said in the template).
 RESOURCE_WILDCARD_ALLOWED = {
-    ("CognitoSmsRole", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
+    ("CognitoSmsPolicy", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
     ("LexBotRole", "SpeakPrompts"): "Polly's SynthesizeSpeech has a resource (a lexicon) only if one is used",
 }
 
@@ -91,13 +92,77 @@ def test_each_function_writes_only_its_own_log_group_with_retention(
 def test_api_role_grants_exactly_the_connect_calls_of_the_api_code(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    calls = sdk_calls(REPO / "api" / "jam_api", "connect")
+    # The API's own code and the shared modules it imports (jam_core.schedule.connect_read, ...).
+    calls = sdk_calls_of(REPO / "api" / "jam_api", "connect")
     assert "connect:DescribeHoursOfOperation" in calls  # the scan sees the code at all
     _, role = function_role(resources, "ApiFunction")
     grants = granted(role, "connect")
     assert set(grants) == calls
     services = {action.split(":")[0] for s in role_statements(role) for action in as_list(s["Action"])}
-    assert services == {"logs", "connect", "dynamodb"}  # DynamoDB: the survey summary, observed below
+    # DynamoDB: the survey summary and the waiting click-to-calls; SQS: their queue; Scheduler and
+    # iam:PassRole: calls at the next opening (all below).
+    assert services == {"logs", "connect", "dynamodb", "sqs", "scheduler", "iam"}
+
+
+def test_api_role_schedules_calls_for_the_opening_in_its_group_with_the_schedulers_role_only(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "ApiFunction")
+    sliced = {f"scheduler:{name}" for name in SDK_OPERATIONS["scheduler"]}
+    assert set(granted(role, "scheduler")) == sdk_calls_of(REPO / "api" / "jam_api", "scheduler") & sliced
+    assert granted(role, "scheduler")["scheduler:CreateSchedule"] == [
+        {
+            "Fn::Sub": "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${CallScheduleGroup}/*"
+        }
+    ]
+    (pass_role,) = [s for s in role_statements(role) if "iam:PassRole" in as_list(s["Action"])]
+    assert pass_role["Resource"] == {"Fn::GetAtt": ["CallSchedulerRole", "Arn"]}
+    assert pass_role["Condition"] == {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
+    scheduler_role = resources["CallSchedulerRole"]
+    (trust,) = scheduler_role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"} and "aws:SourceAccount" in str(trust)
+    assert granted(scheduler_role, "sqs") == {"sqs:SendMessage": [{"Fn::GetAtt": ["CallQueue", "Arn"]}]}
+
+
+def test_api_role_sends_waiting_click_to_calls_to_their_queue_only(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "ApiFunction")
+    # Connect's list_queues has SQS's name too: count only what the SQS client's slice can call.
+    sliced = {f"sqs:{name}" for name in SDK_OPERATIONS["sqs"]}
+    assert (
+        set(granted(role, "sqs"))
+        == sdk_calls_of(REPO / "api" / "jam_api", "sqs") & sliced
+        == {"sqs:SendMessage"}
+    )
+    assert granted(role, "sqs")["sqs:SendMessage"] == [{"Fn::GetAtt": ["CallQueue", "Arn"]}]
+    dynamodb = granted(role, "dynamodb")
+    for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"):
+        assert dynamodb[action] == [{"Fn::GetAtt": ["CallRequestsTable", "Arn"]}], action
+    assert sdk_calls_of(REPO / "api" / "jam_api", "dynamodb") >= set(dynamodb) - {"dynamodb:Scan"}
+
+
+def test_call_placer_role_grants_exactly_what_its_code_and_its_queue_need(
+    resources: Mapping[str, Mapping[str, Any]],
+) -> None:
+    _, role = function_role(resources, "CallPlacerFunction")
+    code = REPO / "lambdas" / "call_placer"
+    assert (
+        set(granted(role, "connect"))
+        == sdk_calls_of(code, "connect")
+        == {"connect:StartOutboundVoiceContact"}
+    )
+    assert set(granted(role, "dynamodb")) == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    assert {"dynamodb:GetItem", "dynamodb:UpdateItem"} <= sdk_calls_of(code, "dynamodb")
+    # The event source mapping polls with the function's role (Lambda's SQS event source docs).
+    assert set(granted(role, "sqs")) == {
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+    }
+    for resources_granted in granted(role, "sqs").values():
+        assert resources_granted == [{"Fn::GetAtt": ["CallQueue", "Arn"]}]
 
 
 def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
@@ -112,6 +177,8 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
     assert len(every_hours) == 3
     assert grants["connect:DescribeHoursOfOperation"] == every_hours
     assert grants["connect:ListHoursOfOperationOverrides"] == every_hours
+    # Which hours ids exist (unknown ids answer 404 without a call): the instance's list only.
+    assert grants["connect:ListHoursOfOperations"] == [INSTANCE_ARN]
     contacts = [{"Fn::Sub": ["${Instance}/contact/*", {"Instance": INSTANCE_ARN}]}]
     assert grants["connect:StartOutboundVoiceContact"] == contacts
     # The call status reads contacts of this instance only, and names the template's queues.
@@ -127,8 +194,8 @@ def test_api_reads_only_the_templates_hours_and_starts_contacts_on_its_instance(
 def test_hours_status_role_reads_exactly_the_templates_hours_with_the_calls_its_code_makes(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
-    # The handler and the client module it uses (jam_core.aws_sdk.connect) are the only Connect callers.
-    calls = sdk_calls(REPO / "lambdas", "connect")
+    # The handler and the shared schedule read it imports (jam_core.schedule.connect_read).
+    calls = sdk_calls_of(REPO / "lambdas" / "hours_status", "connect")
     assert calls == {"connect:DescribeHoursOfOperation", "connect:ListHoursOfOperationOverrides"}
     _, role = function_role(resources, "HoursStatusFunction")
     grants = granted(role, "connect")
@@ -381,4 +448,60 @@ def test_api_role_grants_exactly_the_dynamodb_calls_of_the_survey_summary(
     assert SurveySummaryService(settings).summary()["count"] == 1
     assert calls == {("dynamodb:Scan", table)}
     _, role = function_role(resources, "ApiFunction")
-    assert granted(role, "dynamodb") == {"dynamodb:Scan": [{"Fn::GetAtt": [table, "Arn"]}]}
+    assert granted(role, "dynamodb")["dynamodb:Scan"] == [{"Fn::GetAtt": [table, "Arn"]}]
+
+
+def test_api_role_grants_exactly_the_calls_of_a_waiting_click_to_call(
+    resources: Mapping[str, Mapping[str, Any]], mocked_account: Any
+) -> None:
+    """Observed: the intake (with the template's environment, moto's DynamoDB and SQS) takes a
+    request that Connect throttled, and then reads its status."""
+    import boto3
+    from botocore.stub import Stubber
+    from jam_api.config import Settings as ApiSettings
+    from jam_api.contact.intake import intake_for
+
+    env = environment(resources["ApiFunction"])
+    table = _table_value(env["CALL_REQUEST_TABLE"])
+    queue_url = boto3.client("sqs", region_name=REGION).create_queue(
+        QueueName="CallQueue.fifo", Attributes={"FifoQueue": "true"}
+    )["QueueUrl"]
+    settings = ApiSettings.from_env(
+        {"DATA_BACKEND": env["DATA_BACKEND"], "CALL_REQUEST_TABLE": table, "CALL_QUEUE_URL": queue_url}
+    )
+    connect = boto3.client("connect", region_name=REGION)
+    intake = intake_for(settings, connect)
+    calls: set[tuple[str, str]] = set()
+
+    def record(model: Any, params: Mapping[str, Any], **_: Any) -> None:
+        calls.add(
+            (
+                f"{model.service_model.service_name}:{model.name}",
+                str(params.get("TableName") or params.get("QueueUrl")),
+            )
+        )
+
+    mocked_account[0].meta.events.register("before-parameter-build.dynamodb", record)
+    from jam_core.calls import queue as call_queue
+
+    call_queue._client.get().meta.events.register("before-parameter-build.sqs", record)
+    with Stubber(connect) as stub:
+        stub.add_client_error("start_outbound_voice_contact", "ThrottlingException", http_status_code=429)
+        answer = intake.submit(
+            "customer-1",
+            {"InstanceId": "i", "ContactFlowId": "f", "DestinationPhoneNumber": "+12025550100"},
+            None,
+        )
+    assert answer["state"] == "scheduled"
+    intake.status(answer["contactId"], "customer-1")
+    assert {call for call, _ in calls} == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "sqs:SendMessage",
+    }
+    assert {target for call, target in calls if call.startswith("dynamodb")} == {table}
+    _, role = function_role(resources, "ApiFunction")
+    dynamodb = granted(role, "dynamodb")
+    for action in ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"):
+        assert dynamodb[action] == [{"Fn::GetAtt": [table, "Arn"]}], action

@@ -17,7 +17,14 @@ import pytest
 
 from local_connect.definitions import TEMPLATE_PATH, load_definitions
 from tests.iac.code_facts import REPO, environment_reads, python_files
-from tests.iac.template_facts import CONNECT_FUNCTIONS, DATA_FUNCTIONS, INSTANCE_ARN, environment, of_type
+from tests.iac.template_facts import (
+    CONNECT_FUNCTIONS,
+    DATA_FUNCTIONS,
+    INSTANCE_ARN,
+    QUEUE_FUNCTIONS,
+    environment,
+    of_type,
+)
 
 BUILD_DIR = TEMPLATE_PATH.parent / "build"
 
@@ -25,9 +32,6 @@ BUILD_DIR = TEMPLATE_PATH.parent / "build"
 API_DEFAULTS_ON_AWS = {
     "AWS_REGION": "set by the Lambda runtime",
     "AWS_DEFAULT_REGION": "set by the Lambda runtime",
-    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
-    "JWKS_URL": "derived from COGNITO_ISSUER",
-    "OUTBOUND_QUEUE_ID": "the web ingress flow sets the queue; SOURCE_PHONE_NUMBER is the caller id",
     "ALLOWED_COUNTRIES": "the code's default (US, CA, MX, PR) is the policy",
     "ALLOWED_ATTRIBUTE_KEYS": "the code's default is the contract with the web ingress flow",
     "STAFF_GROUPS": "the code's default (supervisor) matches the user pool's groups",
@@ -35,6 +39,17 @@ API_DEFAULTS_ON_AWS = {
     "HOURS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "JWKS_CACHE_TTL_SECONDS": "tuning knob with a sound default",
     "CALL_RATE_LIMIT": "tuning knob with a sound default",
+    "REFUSED_NUMBER_TYPES": "the code's default (premium rate, toll free, shared cost...) is the policy",
+    "OWN_PHONE_NUMBERS": "the instance's numbers are claimed outside the template; SOURCE_PHONE_NUMBER is added",
+    "HOURS_RATE_LIMIT": "tuning knob with a sound default",
+    "HOURS_IDS_TTL_SECONDS": "tuning knob with a sound default",
+}
+# Declared empty on AWS (the code's AWS default) only so `sam local start-api --env-vars` can set
+# them: SAM CLI overrides only variables the template declares (tests/iac/test_sam_local.py).
+API_EMPTY_ON_AWS = {
+    "CONNECT_ENDPOINT_URL": "only the local twin overrides the Connect endpoint",
+    "JWKS_URL": "derived from COGNITO_ISSUER",
+    "OUTBOUND_QUEUE_ID": "the web ingress flow sets the queue; SOURCE_PHONE_NUMBER is the caller id",
     "SQLITE_PATH": "the SQLite backend is the local stack's; on AWS DATA_BACKEND is dynamodb",
 }
 # Lambda variables the template leaves unset on purpose, and why.
@@ -61,7 +76,7 @@ def test_every_handler_resolves_to_a_function_of_its_code_uri(
     resources: Mapping[str, Mapping[str, Any]],
 ) -> None:
     functions = _functions(resources)
-    assert set(functions) == {"ApiFunction", "LexFulfillmentFunction", *CONNECT_FUNCTIONS}
+    assert set(functions) == {"ApiFunction", "LexFulfillmentFunction", *CONNECT_FUNCTIONS, *QUEUE_FUNCTIONS}
     for logical_id, function in functions.items():
         code_dir = _code_dir(function)
         module_name, attribute = function["Properties"]["Handler"].rsplit(".", 1)
@@ -206,8 +221,8 @@ def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: P
     assert {"jam_api", SHARED_PACKAGE} <= {p.name for p in artifact.iterdir()}
     probe = (
         "import sys; sys.path[:0] = [sys.argv[1]];"
-        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.hours.schedule;"
-        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.hours.schedule))"
+        "import jam_api.supervisor.surveys, jam_core.tables.survey_report, jam_core.tables.dynamo, jam_core.schedule.arithmetic;"
+        "assert all(m.__file__.startswith(sys.argv[1]) for m in (jam_core.tables.survey_report, jam_core.schedule.arithmetic))"
     )
     # -I: no repository paths (PYTHONPATH, cwd) leak in; only the artifact and site-packages.
     subprocess.run([sys.executable, "-I", "-c", probe, str(artifact)], check=True, cwd=tmp_path)
@@ -248,6 +263,8 @@ def test_api_environment_sets_every_variable_the_api_reads_without_a_default(
     assert env["ALLOWED_CONTACT_FLOW_IDS"] == {
         "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": ["WebIngressFlow", "ContactFlowArn"]}]}]
     }
+    for name in API_EMPTY_ON_AWS:
+        assert env[name] == "", name
 
 
 def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, Mapping[str, Any]]) -> None:
@@ -263,6 +280,15 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
         "SOURCE_PHONE_NUMBER": "+12025550199",
         "DATA_BACKEND": "dynamodb",
         "SURVEY_TABLE": "jam-SurveyResultsTable-1",
+        "CALL_REQUEST_TABLE": "jam-CallRequestsTable-1",
+        "CALL_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/jam-call-requests.fifo",
+        "CONNECT_CALL_RATE": "2",
+        "METRICS_QUEUE_IDS": "q-1,q-2,q-3,q-4,q-5,q-6",
+        **dict.fromkeys(API_EMPTY_ON_AWS, ""),
+        "DEPARTMENT_HOURS": "sales=h-1,accounts=h-2,support=h-3",
+        "CALL_SCHEDULE_GROUP": "jam-calls-when-open",
+        "CALL_SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/jam-CallSchedulerRole-1",
+        "CALL_QUEUE_ARN": "arn:aws:sqs:us-east-1:123456789012:jam-call-requests.fifo",
     }
     env = environment(resources["ApiFunction"])
     assert set(env) == set(values), "update the stand-in values with the template"
@@ -270,6 +296,8 @@ def test_the_api_starts_with_the_templates_environment(resources: Mapping[str, M
     assert (
         settings.jwks_url == "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbC/.well-known/jwks.json"
     )
+    assert (settings.connect_endpoint_url, settings.outbound_queue_id, settings.sqlite_path) == (None,) * 3
+    assert len(settings.metrics_queue_ids) == 6
     app = create_app(settings, connect_client=object())
     assert app.test_client().get("/openapi.json").status_code == 200
 
@@ -332,7 +360,9 @@ def test_every_variable_the_lambdas_read_is_set_or_defaults_rightly(
     reads = environment_reads(REPO / "lambdas") | environment_reads(REPO / SHARED_PACKAGE)
     assert {"DATA_BACKEND", "CUSTOMER_TABLE", "PIN_TABLE"} <= reads  # the scan sees the code at all
     set_somewhere = {
-        name for function_id in CONNECT_FUNCTIONS for name in environment(resources[function_id])
+        name
+        for function_id in (*CONNECT_FUNCTIONS, *QUEUE_FUNCTIONS)
+        for name in environment(resources[function_id])
     }
     unset = reads - set_somewhere
     assert unset <= set(LAMBDA_DEFAULTS_ON_AWS), f"read but never set: {unset - set(LAMBDA_DEFAULTS_ON_AWS)}"
@@ -396,11 +426,18 @@ def test_api_stage_has_throttling_access_logs_and_site_only_cors(
     assert "$context.requestId" in api["AccessLogSetting"]["Format"]
     origin = api["Cors"]["AllowOrigin"]
     assert "*" not in str(origin)
+    # The site's origin, unless ApiCorsOrigin names another (sam local start-api's dev server).
     assert origin == {
         "Fn::If": [
-            "HasSiteDomain",
-            {"Fn::Sub": "'https://${SiteDomainName}'"},
-            {"Fn::Sub": "'https://${SiteDistribution.DomainName}'"},
+            "HasApiCorsOrigin",
+            {"Fn::Sub": "'${ApiCorsOrigin}'"},
+            {
+                "Fn::If": [
+                    "HasSiteDomain",
+                    {"Fn::Sub": "'https://${SiteDomainName}'"},
+                    {"Fn::Sub": "'https://${SiteDistribution.DomainName}'"},
+                ]
+            },
         ]
     }
     for response in api["GatewayResponses"].values():
@@ -537,7 +574,13 @@ def test_every_function_and_the_api_have_alarms(resources: Mapping[str, Mapping[
     }
     for function_id in _functions(resources):
         assert ("Errors", function_id) in watched
-        assert ("Throttles", function_id) in watched
+        if function_id not in QUEUE_FUNCTIONS:  # a throttled poll just leaves messages in the queue
+            assert ("Throttles", function_id) in watched
+    # Requests no retry could place end in the dead-letter queue, which pages the operators.
+    dead_letters = [a["Properties"] for a in alarms if a["Properties"]["Namespace"] == "AWS/SQS"]
+    assert [a["Dimensions"][0]["Value"] for a in dead_letters] == [
+        {"Fn::GetAtt": ["CallDeadLetterQueue", "QueueName"]}
+    ]
     assert any(a["Properties"]["MetricName"] == "5XXError" for a in alarms)
 
 
@@ -584,7 +627,10 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
     template: Mapping[str, Any], resources: Mapping[str, Mapping[str, Any]]
 ) -> None:
     origin = template["Outputs"]["SiteUrl"]["Value"]
-    assert environment(resources["ApiFunction"])["ALLOWED_ORIGINS"] == origin
+    assert template["Parameters"]["ApiCorsOrigin"]["Default"] == ""  # deployed: the site's origin
+    assert environment(resources["ApiFunction"])["ALLOWED_ORIGINS"] == {
+        "Fn::If": ["HasApiCorsOrigin", {"Ref": "ApiCorsOrigin"}, origin]
+    }
     assert resources["SiteApprovedOrigin"]["Properties"]["Origin"] == origin
     assert resources["SiteApprovedOrigin"]["Properties"]["InstanceId"] == INSTANCE_ARN
     condition, custom, default = origin["Fn::If"]
@@ -597,6 +643,6 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
 
 def test_every_log_group_has_the_stacks_retention(resources: Mapping[str, Mapping[str, Any]]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 9  # seven functions, API access logs, API execution logs
+    assert len(groups) == 10  # eight functions, API access logs, API execution logs
     for logical_id, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id

@@ -86,18 +86,33 @@ def test_concurrent_wrong_pins_are_all_counted(backend: Settings) -> None:
     pins = repositories.pins(backend)
     counts: list[int] = []
     lock = threading.Lock()
+    updates: list[str] = []
+    if backend.backend == "dynamodb":
+        # DynamoDB makes one UpdateItem's ADD atomic (its reference); moto, the stand-in, does not
+        # lock between threads. So here: every failure is that one atomic call, never a read and a
+        # write, and the count it returns is DynamoDB's.
+        from jam_core.tables import dynamo
 
-    def fail_five_times() -> None:
-        for _ in range(5):
-            value = pins.record_failure("+12025550100")
-            with lock:
-                counts.append(value)
+        def record(params: dict[str, Any], **_: Any) -> None:
+            updates.append(str(params.get("UpdateExpression", "")))
 
-    threads = [threading.Thread(target=fail_five_times) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+        dynamo.client().meta.events.register("provide-client-params.dynamodb.UpdateItem", record)
+        for _ in range(20):
+            counts.append(pins.record_failure("+12025550100"))
+        assert len(updates) == 20 and all(u.startswith("ADD FailedAttempts :one") for u in updates)
+    else:
+
+        def fail_five_times() -> None:
+            for _ in range(5):
+                value = pins.record_failure("+12025550100")
+                with lock:
+                    counts.append(value)
+
+        threads = [threading.Thread(target=fail_five_times) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     assert sorted(counts) == list(range(1, 21))
     assert pins.get("+12025550100").failed_attempts == 20  # type: ignore[union-attr]
 

@@ -15,7 +15,7 @@ from hours_status import handler
 from hours_status.handler import lambda_handler
 
 from jam_core.aws_sdk import connect
-from jam_core.hours import spoken
+from jam_core.schedule import spoken
 from local_connect.definitions import load_definitions
 from local_connect.flows.testing import DefinitionsTwin, with_hours_overrides
 from tests.flows.calls import CHRISTMAS_CLOSED

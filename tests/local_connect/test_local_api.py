@@ -1,7 +1,7 @@
 """/local over real HTTP: test phones and agent desktops on a runtime with a manual clock.
 
 The flow engine belongs to the flows part; here a small scripted flow (it greets, reads a digit
-and transfers) stands in for it, talking to the contact center only through `RuntimeServices`,
+and transfers) stands in for it, talking to the contact center only through `RuntimeFlowServices`,
 the same interface the engine uses. The e2e suite runs the real engine and flow files.
 """
 
@@ -19,11 +19,11 @@ import requests
 
 from local_connect.clock import ManualClock
 from local_connect.definitions import ContactFlowDef
-from local_connect.flow_services import RuntimeServices
-from local_connect.flows.services import CallbackRequest, Prompt
+from local_connect.flows.ports import CallbackRequest, Prompt
 from local_connect.local_api import create_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.runtime_flows import RuntimeFlowServices
 from tests.local_connect.servers import serving
 
 CALLER = "+12025550100"
@@ -32,7 +32,7 @@ CALLER = "+12025550100"
 class ScriptedFlow:
     """Greets, waits for one digit: 1 → Support queue, 9 → callback then hang up, else disconnect."""
 
-    def __init__(self, services: RuntimeServices, support_arn: str) -> None:
+    def __init__(self, services: RuntimeFlowServices, support_arn: str) -> None:
         self.services = services
         self.support_arn = support_arn
         self.started: list[tuple[str, str]] = []
@@ -94,7 +94,7 @@ class Local:
 def local(tmp_path: Path) -> Iterator[Local]:
     clock = ManualClock()
     runtime = Runtime(RuntimeOptions(db_path=tmp_path / "local.sqlite3", clock=clock, ring_timeout=20))
-    services = RuntimeServices(runtime.definitions, runtime.center, runtime.switchboard)
+    services = RuntimeFlowServices(runtime.definitions, runtime.center, runtime.switchboard)
     flow = ScriptedFlow(services, runtime.definitions.queues["SupportTechnicalQueue"].arn)
     runtime.switchboard.flows = flow
     with serving(create_app(runtime)) as base:

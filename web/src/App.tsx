@@ -1,7 +1,7 @@
-import { lazy, Suspense, useEffect, useRef } from "react";
+import { lazy, Suspense, useEffect, useRef, useState } from "react";
 import type { SiteConfig } from "./config";
 import { useAllHours } from "./hours";
-import { savedLang, useI18n } from "./i18n";
+import { type MessageKey, savedLang, type Translate, useI18n } from "./i18n";
 import { GetCall } from "./pages/GetCall";
 import { Home } from "./pages/Home";
 import { VerifyPhone } from "./pages/VerifyPhone";
@@ -18,6 +18,9 @@ function Nav() {
   const { lang, setLang, t } = useI18n();
   const session = useSession();
   const { path } = useRoute();
+  // Below Bulma's desktop breakpoint the links fold into a menu behind the burger button.
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
   const staff = session.groups.includes("agent") || session.groups.includes("supervisor");
   const link = (href: string, label: string) => (
     <Link className={`navbar-item${path === href ? " is-active" : ""}`} href={href} aria-current={path === href ? "page" : undefined}>
@@ -26,38 +29,64 @@ function Nav() {
   );
   return (
     <nav className="navbar is-dark" aria-label="main">
-      <div className="container nav-row">
-        <div className="navbar-brand">
-          <Link className="navbar-item brand" href="/">
-            {t("brand")}
-          </Link>
+      <div className="navbar-brand">
+        <Link className="navbar-item brand" href="/">
+          {t("brand")}
+        </Link>
+        {/* The language switch sits outside the folding menu: it stays visible on every screen. */}
+        <div className="navbar-item language-switch">
+          <button type="button" className="button is-small is-light" lang={lang === "en" ? "es" : "en"} aria-label={t("otherLanguageLabel")} onClick={() => setLang(lang === "en" ? "es" : "en")}>
+            {t("otherLanguage")}
+          </button>
         </div>
-        <div className="nav-links">
+        <button type="button" className={`navbar-burger${open ? " is-active" : ""}`} aria-label={t("menu")} aria-expanded={open} aria-controls="main-menu" onClick={() => setOpen(!open)}>
+          <span aria-hidden="true" />
+          <span aria-hidden="true" />
+          <span aria-hidden="true" />
+          <span aria-hidden="true" />
+        </button>
+      </div>
+      <div id="main-menu" className={`navbar-menu${open ? " is-active" : ""}`}>
+        <div className="navbar-start">
           {link("/", t("home"))}
           {link("/call", t("getCall"))}
           {staff && link("/agent", t("agent"))}
           {session.groups.includes("supervisor") && link("/supervisor", t("supervisor"))}
         </div>
-        <div className="nav-actions">
-          <button type="button" className="button is-small is-light" lang={lang === "en" ? "es" : "en"} aria-label={t("otherLanguageLabel")} onClick={() => setLang(lang === "en" ? "es" : "en")}>
-            {t("otherLanguage")}
-          </button>
+        <div className="navbar-end">
           {session.signedIn ? (
             <>
-              <span className="signed-in">{t("signedInAs", { name: session.name || session.username })}</span>
-              <button type="button" className="button is-small is-light" onClick={session.signOut}>
-                {t("signOut")}
-              </button>
+              <span className="navbar-item signed-in">{t("signedInAs", { name: session.name || session.username })}</span>
+              <div className="navbar-item">
+                <button type="button" className="button is-small is-light" onClick={session.signOut}>
+                  {t("signOut")}
+                </button>
+              </div>
             </>
           ) : (
-            <button type="button" className="button is-small is-primary" onClick={() => session.signIn()}>
-              {t("signIn")}
-            </button>
+            <div className="navbar-item">
+              <button type="button" className="button is-small is-primary" onClick={() => session.signIn()}>
+                {t("signIn")}
+              </button>
+            </div>
           )}
         </div>
       </div>
     </nav>
   );
+}
+
+/** Each page's own document title (WCAG 2.4.2): "<page> · JAM Contact Center". */
+const TITLES: Record<string, MessageKey> = {
+  "/": "home",
+  "/call": "callTitle",
+  "/verify": "verifyTitle",
+  "/agent": "agent",
+  "/supervisor": "supervisor",
+};
+
+export function pageTitle(path: string, t: Translate): string {
+  return `${t(TITLES[path] ?? "notFound")} · ${t("brand")}`;
 }
 
 export function App({ config, zone = browserZone() }: { config: SiteConfig; zone?: string }) {
@@ -71,6 +100,9 @@ export function App({ config, zone = browserZone() }: { config: SiteConfig; zone
     // Only when the profile changes: a later choice on the site wins.
   }, [session.locale]);
   const { path } = useRoute();
+  useEffect(() => {
+    document.title = pageTitle(path, t);
+  }, [path, t]);
   const { byId, reload } = useAllHours(config);
   const now = useNow();
   const main = useRef<HTMLElement>(null);

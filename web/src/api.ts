@@ -72,6 +72,8 @@ export interface CallRequest {
   destinationPhoneNumber: string;
   contactFlowId: string;
   attributes: { department: string; issue: string; language: "en-US" | "es-US"; note?: string };
+  /** The department is closed: call at its next opening instead (the API answers 409 otherwise). */
+  callWhenOpen?: boolean;
 }
 
 export function requestCall(
@@ -99,14 +101,19 @@ export function requestCall(
 /** GET /connect/contact/{contactId}: the live status of a call the signed-in customer asked for. */
 export interface ContactStatus {
   contactId: string;
-  state: "requested" | "in-queue" | "with-agent" | "ended";
+  /** scheduled: accepted, waiting for Connect's outbound quota; failed: Connect refused it for good. */
+  state: "scheduled" | "requested" | "in-queue" | "with-agent" | "ended" | "failed";
   queueName: string | null;
   initiatedAt: string | null;
   enqueuedAt: string | null;
   connectedToAgentAt: string | null;
   disconnectedAt: string | null;
+  /** Once ended: Connect's code for how (CUSTOMER_DISCONNECT, AGENT_DISCONNECT, TELECOM_PROBLEM…). */
+  disconnectReason?: string | null;
   positionInQueue: number | null;
   estimatedWaitSeconds: number | null;
+  /** While scheduled: when we expect to place the call. */
+  estimatedCallAt?: string | null;
   asOf: string;
 }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any
 
@@ -12,12 +11,16 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from jam_api.auth import Customer, TokenVerifier, bearer_token
 from jam_api.config import Settings
 from jam_api.connect_errors import problem_for
+from jam_api.contact.idempotency import IdempotencyStore, client_token, fingerprint
+from jam_api.contact.intake import CallIntake, RequestGone, is_request_id
+from jam_api.contact.opening import Opening, department_opening
 from jam_api.contact.rate_limit import CallRateLimiter, RateLimited
 from jam_api.contact.status import ContactGone, ContactStatusService, OverBudget
-from jam_api.problems import Problem
-from jam_api.request_body import json_object, required_string
+from jam_api.problems import Problem, bad_request
+from jam_api.request_body import json_object, reject_unknown_fields, required_string
 
 contact_blueprint = Blueprint("contact", __name__)
+CONTACT_FIELDS = frozenset({"destinationPhoneNumber", "contactFlowId", "attributes", "callWhenOpen"})
 
 
 @contact_blueprint.post("/connect/contact")
@@ -35,12 +38,27 @@ def start_contact() -> tuple[Response, int]:
     verifier: TokenVerifier = current_app.extensions["jam.verifier"]
     customer = Customer.from_claims(verifier.verify(bearer_token()))
     body = json_object()
+    reject_unknown_fields(body, CONTACT_FIELDS)
     destination = check_destination(
         required_string(body, "destinationPhoneNumber", max_length=32), customer, settings
     )
     flow_id = check_flow(required_string(body, "contactFlowId", max_length=100), settings)
-    attributes = {**check_attributes(body.get("attributes"), settings), **trusted_attributes(customer)}
+    chosen = check_attributes(body["attributes"], settings) if "attributes" in body else {}
+    attributes = {**chosen, **trusted_attributes(customer)}
     idempotency_key = check_idempotency_key(request.headers.get("Idempotency-Key"))
+    request_fingerprint = fingerprint(customer.subject, destination, flow_id, chosen)
+    keys: IdempotencyStore = current_app.extensions["jam.idempotency"]
+    if idempotency_key:
+        # Before any quota is spent: the same key must come with the same request.
+        keys.check(customer.subject, idempotency_key, request_fingerprint)
+    call_when_open = body.get("callWhenOpen", False)
+    if not isinstance(call_when_open, bool):
+        raise bad_request("'callWhenOpen' must be true or false.", field="callWhenOpen")
+    opening = department_opening(
+        attributes.get("department"), dict(settings.department_hours), current_app.extensions["jam.hours"]
+    )
+    if not opening.is_open and not (call_when_open and opening.next_open):
+        raise _department_closed(opening)
 
     limiter: CallRateLimiter = current_app.extensions["jam.rate_limiter"]
     try:
@@ -65,22 +83,53 @@ def start_contact() -> tuple[Response, int]:
     if settings.source_phone_number:
         request_args["SourcePhoneNumber"] = settings.source_phone_number
     if idempotency_key:
-        # Scoped to the customer so two customers' keys can never collide into one call.
-        request_args["ClientToken"] = hashlib.sha256(
-            f"{customer.subject}:{idempotency_key}".encode()
-        ).hexdigest()
+        # From the customer and the key only: the same key with another body reaches Connect under
+        # the same token, and Connect's IdempotencyException becomes our 409 (another container).
+        request_args["ClientToken"] = client_token(customer.subject, idempotency_key)
+    intake: CallIntake = current_app.extensions["jam.call_intake"]()
     try:
-        answer = current_app.extensions["jam.connect"].start_outbound_voice_contact(**request_args)
+        # Placed now when Connect's quota allows, else queued in order (contact/intake.py).
+        # A request that waited is stored with its fingerprint: a reuse of its key is a 409 too.
+        answer = intake.submit(
+            customer.subject,
+            request_args,
+            idempotency_key,
+            request_fingerprint,
+            not_before=opening.next_open.timestamp() if opening.next_open else 0.0,
+        )
     except (ClientError, BotoCoreError) as exc:
         if counted:
             limiter.release(customer.subject, idempotency_key)
         current_app.logger.warning("StartOutboundVoiceContact failed: %s", exc)
         raise problem_for(exc, not_found_field="contactFlowId") from exc
-    return jsonify({"contactId": answer["ContactId"]}), 202
+    except Problem:
+        if counted:
+            limiter.release(customer.subject, idempotency_key)
+        raise
+    if idempotency_key:
+        keys.remember(customer.subject, idempotency_key, request_fingerprint)
+    return jsonify(answer), 202
+
+
+def _department_closed(opening: Opening) -> Problem:
+    next_open = opening.next_open.isoformat() if opening.next_open else None
+    detail = (
+        "This department is closed; ask again with callWhenOpen to be called when it opens."
+        if next_open
+        else "This department is closed and has no opening scheduled."
+    )
+    return Problem(
+        409,
+        "department-closed",
+        "The department is closed",
+        detail,
+        field="attributes.department",
+        extra={"nextOpen": next_open},
+    )
 
 
 # Connect contact ids are UUIDs; anything else cannot exist, so it is "not found" without a Connect call.
-CONTACT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}$")
+CONTACT_ID = re.compile(r"^[A-Za-z0-9-]{1,256}$")  # fullmatch: "$" would accept a final newline
 
 
 def _contact_not_found(contact_id: str) -> Problem:
@@ -99,11 +148,21 @@ def contact_status(contactId: str) -> Response:
     contact_id = contactId  # the path parameter keeps the OpenAPI document's and API Gateway's name
     verifier: TokenVerifier = current_app.extensions["jam.verifier"]
     customer = Customer.from_claims(verifier.verify(bearer_token()))
-    if not CONTACT_ID.match(contact_id):
+    if not CONTACT_ID.fullmatch(contact_id):
         raise _contact_not_found(contact_id)
     service: ContactStatusService = current_app.extensions["jam.contact_status"]
+    placed_id = contact_id
+    if is_request_id(contact_id):
+        intake: CallIntake = current_app.extensions["jam.call_intake"]()
+        try:
+            waiting = intake.status(contact_id, customer.subject)
+        except RequestGone as exc:
+            raise _contact_not_found(contact_id) from exc
+        if not waiting.contact_id:  # scheduled, or failed before Connect took it
+            return _no_store(jsonify(intake.waiting_view(waiting)))
+        placed_id = waiting.contact_id
     try:
-        status = service.status(contact_id, customer.subject)
+        status = {**service.status(placed_id, customer.subject), "contactId": contact_id}
     except ContactGone as exc:
         # Someone else's call answers exactly like an unknown one: existence is not revealed.
         raise _contact_not_found(contact_id) from exc
@@ -118,7 +177,10 @@ def contact_status(contactId: str) -> Response:
     except (ClientError, BotoCoreError) as exc:
         current_app.logger.warning("Reading contact %s failed: %s", contact_id, exc)
         raise problem_for(exc, not_found_field="contactId") from exc
-    response = jsonify(status)
+    return _no_store(jsonify(status))
+
+
+def _no_store(response: Response) -> Response:
     # Per customer, and the server already caches for STATUS_TTL_SECONDS: browsers need not re-ask.
     response.headers["Cache-Control"] = "private, max-age=2"
     return response

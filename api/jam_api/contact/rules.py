@@ -19,6 +19,12 @@ MAX_ATTRIBUTE_LENGTHS = {"note": 500}
 DEFAULT_MAX_ATTRIBUTE_LENGTH = 64
 LANGUAGES = ("en-US", "es-US")
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{8,128}$")
+# phonenumbers' PhoneNumberType values by name (FIXED_LINE, PREMIUM_RATE...), as settings spell them.
+_TYPE_NAMES = {
+    value: name
+    for name, value in vars(phonenumbers.PhoneNumberType).items()
+    if name.isupper() and isinstance(value, int)
+}
 
 
 def normalise_number(raw: str, field: str = "destinationPhoneNumber") -> phonenumbers.PhoneNumber:
@@ -46,6 +52,7 @@ def check_destination(raw: str, customer: Customer, settings: Settings) -> str:
             "destinationPhoneNumber",
         )
     destination = e164(number)
+    check_callable(number, destination, settings)
     is_staff = bool(set(customer.groups) & set(settings.staff_groups))
     if is_staff and settings.staff_may_dial_any_number:
         return destination
@@ -65,6 +72,22 @@ def check_destination(raw: str, customer: Customer, settings: Settings) -> str:
     return destination
 
 
+def check_callable(number: phonenumbers.PhoneNumber, destination: str, settings: Settings) -> None:
+    """Refuse, for everyone (staff too), numbers a contact center should not call: the configured
+    number types (premium rate, toll free...) and our own numbers (a call to ourselves loops)."""
+    kind = _TYPE_NAMES.get(phonenumbers.number_type(number), "UNKNOWN")
+    if kind in settings.refused_number_types:
+        raise unprocessable(
+            f"We do not call {kind.lower().replace('_', '-')} numbers.", "destinationPhoneNumber"
+        )
+    own = {
+        *settings.own_phone_numbers,
+        *([settings.source_phone_number] if settings.source_phone_number else []),
+    }
+    if destination in own:
+        raise unprocessable("This is one of the contact center's own numbers.", "destinationPhoneNumber")
+
+
 def check_flow(flow_id: str, settings: Settings) -> str:
     if flow_id not in settings.allowed_contact_flow_ids:
         raise unprocessable("This contact flow cannot be started from the website.", "contactFlowId")
@@ -72,8 +95,7 @@ def check_flow(flow_id: str, settings: Settings) -> str:
 
 
 def check_attributes(raw: Any, settings: Settings) -> dict[str, str]:
-    if raw is None:
-        return {}
+    """`raw` is the body's `attributes` when present: null is refused like any non-object."""
     if not isinstance(raw, Mapping):
         raise bad_request("'attributes' must be an object of strings.", field="attributes")
     clean: dict[str, str] = {}
@@ -104,7 +126,7 @@ def trusted_attributes(customer: Customer) -> dict[str, str]:
 def check_idempotency_key(value: str | None) -> str | None:
     if value is None:
         return None
-    if not IDEMPOTENCY_KEY.match(value):
+    if not IDEMPOTENCY_KEY.fullmatch(value):
         raise Problem(
             400,
             "invalid-idempotency-key",

@@ -193,6 +193,9 @@ class ContactStatusService:
             "enqueuedAt": iso_utc(enqueued_at),
             "connectedToAgentAt": iso_utc(connected_at),
             "disconnectedAt": iso_utc(disconnected_at),
+            # Connect's code for how the call ended (DescribeContact's Contact.DisconnectReason:
+            # CUSTOMER_DISCONNECT, AGENT_DISCONNECT, TELECOM_PROBLEM…): the site says it in words.
+            "disconnectReason": contact.get("DisconnectReason") if disconnected_at is not None else None,
             "positionInQueue": position,
             "estimatedWaitSeconds": wait,
             "asOf": self._now().astimezone(UTC).isoformat(),

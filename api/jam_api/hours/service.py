@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 
 from jam_api.hours.cache import TtlCache
-from jam_core.hours.schedule import DAYS, Override, Slice, status_at
+from jam_api.hours.directory import HoursDirectory
+from jam_core.schedule.arithmetic import DAYS, Override, Slice, status_at
+from jam_core.schedule.connect_read import read_schedule
 
 NOT_FOUND = frozenset({"ResourceNotFoundException", "AccessDeniedException"})
 
@@ -26,14 +28,20 @@ class HoursService:
         instance_id: str,
         cache: TtlCache[dict[str, Any]],
         now: Callable[[], datetime] | None = None,
+        directory: HoursDirectory | None = None,
     ) -> None:
+        """`directory` lists the instance's hours ids (the default refreshes every 15 minutes)."""
         self._connect = connect
+        self._directory = directory or HoursDirectory(connect, instance_id, 900.0)
         self._instance_id = instance_id
         self._cache = cache
         self._now = now or (lambda: datetime.now(UTC))
 
     def describe(self, hours_id: str) -> dict[str, Any]:
         """The site's view: schedule + state computed now (the schedule part is cached)."""
+        if not self._directory.knows(hours_id):
+            # Not the instance's: no Connect call, no cache entry (see jam_api.hours.directory).
+            raise HoursNotFound(hours_id)
         raw = self._cache.get(hours_id, lambda: self._fetch(hours_id), remember=HoursNotFound)
         zone = ZoneInfo(raw["TimeZone"])
         slices = [Slice.from_connect(c) for c in raw["Config"]]
@@ -56,15 +64,7 @@ class HoursService:
 
     def _fetch(self, hours_id: str) -> dict[str, Any]:
         try:
-            hours = self._connect.describe_hours_of_operation(
-                InstanceId=self._instance_id, HoursOfOperationId=hours_id
-            )["HoursOfOperation"]
-            overrides: list[dict[str, Any]] = []
-            pages = self._connect.get_paginator("list_hours_of_operation_overrides").paginate(
-                InstanceId=self._instance_id, HoursOfOperationId=hours_id
-            )
-            for page in pages:
-                overrides += page.get("HoursOfOperationOverrideList", [])
+            return read_schedule(self._connect, self._instance_id, hours_id)
         except ClientError as exc:
             # On AWS the API's role may read the template's hours only (sam/template.yaml), so any
             # other id is refused before Connect looks it up: to the site that is "not found" too,
@@ -72,7 +72,6 @@ class HoursService:
             if exc.response.get("Error", {}).get("Code") in NOT_FOUND:
                 raise HoursNotFound(hours_id) from exc
             raise
-        return {**hours, "Overrides": overrides}
 
 
 def _hhmm(value: Any) -> str:

@@ -1,5 +1,13 @@
 """Live queue metrics for supervisors: Connect's GetCurrentMetricData per queue, named by ListQueues.
 
+Only the queues the deployment names (METRICS_QUEUE_IDS: the template's six) are asked about.
+Connect authorizes GetCurrentMetricData on the instance *and on every queue in the filter*, and the
+API's role names only the template's queues; an existing instance also lists BasicQueue and any
+queue made by hand, and asking about one of those made the whole page fail with AccessDenied.
+ListQueues (authorized on the instance) still names every queue, so contact search can show the
+name of a queue outside the template. An empty METRICS_QUEUE_IDS means every STANDARD queue: the
+local twin, whose queues are exactly the template's.
+
 Every supervisor's page polls every 2 s. Connect's default quotas are low (GetCurrentMetricData
 5 requests/s, ListQueues 2/s per account), so one snapshot per process is shared by every caller for
 SNAPSHOT_TTL_SECONDS (concurrent misses wait for one fetch), and the queue list, which changes only
@@ -10,7 +18,7 @@ briefly (TtlCache's stale-while-error); `dataSnapshotTime` tells the page how ol
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +48,7 @@ class QueueMetricsService:
         self,
         connect: Any,
         instance_id: str,
+        queue_ids: Sequence[str] = (),
         *,
         ttl: float = SNAPSHOT_TTL_SECONDS,
         queue_list_ttl: float = QUEUE_LIST_TTL_SECONDS,
@@ -47,6 +56,7 @@ class QueueMetricsService:
     ) -> None:
         self._connect = connect
         self._instance_id = instance_id
+        self._queue_ids = frozenset(queue_ids)
         self._snapshots: TtlCache[dict[str, Any]] = TtlCache(ttl, 1, clock)
         self._queue_lists: TtlCache[list[dict[str, str]]] = TtlCache(queue_list_ttl, 1, clock)
 
@@ -76,8 +86,15 @@ class QueueMetricsService:
             if not token:
                 return sorted(queues, key=lambda q: q["name"])
 
-    def _fetch(self) -> dict[str, Any]:
+    def _metric_queues(self) -> list[dict[str, str]]:
+        """The queues the page shows: the configured ones that exist (all when none is configured)."""
         queues = self._queues()
+        if not self._queue_ids:
+            return queues
+        return [q for q in queues if q["id"] in self._queue_ids]
+
+    def _fetch(self) -> dict[str, Any]:
+        queues = self._metric_queues()
         values: dict[str, dict[str, float]] = {}
         snapshot_time: datetime | None = None
         for start in range(0, len(queues), MAX_QUEUES_PER_REQUEST):

@@ -23,6 +23,10 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 100  # SearchContacts' MaxResults
 QUEUE_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 AGENT_ID = re.compile(r"^[A-Za-z0-9._@+-]{1,100}$")  # user ids on AWS; the twin uses usernames
+# RFC 3339 date-time, as openapi.json's `format: date-time` (fromisoformat alone takes more forms).
+DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+LIMIT = re.compile(r"[0-9]{1,3}")
+QUERY_PARAMETERS = frozenset({"from", "to", "queueId", "agentId", "limit"})
 
 
 def _instant(request: Request, name: str) -> datetime | None:
@@ -30,9 +34,14 @@ def _instant(request: Request, name: str) -> datetime | None:
     if raw is None:
         return None
     try:
-        value = datetime.fromisoformat(raw)
+        if not DATE_TIME.fullmatch(raw):
+            raise ValueError(raw)
+        value = datetime.fromisoformat(raw.upper())
     except ValueError:
-        raise bad_request(f"'{name}' must be an ISO 8601 date and time.", field=name) from None
+        raise bad_request(
+            f"'{name}' must be an RFC 3339 date and time with an offset (e.g. 2026-11-25T09:00:00Z).",
+            field=name,
+        ) from None
     if value.tzinfo is None:
         raise bad_request(f"'{name}' needs a UTC offset (e.g. Z or -05:00).", field=name)
     return value
@@ -45,6 +54,10 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
             "Amazon Connect's contact search cannot filter by customer number; search by time, queue or agent.",
             field="phone",
         )
+    unknown = sorted(set(request.args) - QUERY_PARAMETERS)
+    if unknown:
+        # Not ignored: a misspelt filter would otherwise silently widen the search.
+        raise bad_request(f"Unknown query parameter '{unknown[0]}'.", field=unknown[0])
     end = _instant(request, "to") or now
     start = _instant(request, "from") or end - DEFAULT_WINDOW
     if start >= end:
@@ -52,7 +65,10 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
     if end - start > MAX_WINDOW:
         raise bad_request(f"Search at most {MAX_WINDOW.days} days at a time.", field="from")
     try:
-        limit = int(request.args.get("limit", DEFAULT_LIMIT))
+        raw_limit = request.args.get("limit", str(DEFAULT_LIMIT))
+        if not LIMIT.fullmatch(raw_limit):
+            raise ValueError(raw_limit)
+        limit = int(raw_limit)
     except ValueError:
         raise bad_request("'limit' must be a whole number.", field="limit") from None
     if not 1 <= limit <= MAX_LIMIT:
@@ -61,7 +77,7 @@ def search_arguments(request: Request, instance_id: str, now: datetime) -> dict[
     for name, key, pattern in (("queueId", "QueueIds", QUEUE_ID), ("agentId", "AgentIds", AGENT_ID)):
         value = request.args.get(name)
         if value is not None:
-            if not pattern.match(value):
+            if not pattern.fullmatch(value):
                 raise bad_request(f"'{name}' is not a valid id.", field=name)
             criteria[key] = [value]
     arguments: dict[str, Any] = {

@@ -2,7 +2,7 @@ import { act, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import type { ContactStatus } from "../api";
 import { fakeFetch, json, renderPage } from "../test/render";
-import { CallStatusView, type LiveStatus, POLL_MS, useContactStatus } from "./CallStatus";
+import { CallStatusView, isFinished, type LiveStatus, outcomeOf, POLL_MS, useContactStatus } from "./CallStatus";
 
 const API = "http://stack.test/api";
 
@@ -37,7 +37,7 @@ describe("call status from the API (the same route locally and on AWS)", () => {
     );
     const { result } = renderHook(() => useContactStatus(API, "id-token-maria", "c 1", fetcher));
     await waitFor(() => expect(result.current.state).toBe("in-queue"));
-    expect(result.current).toEqual({ state: "in-queue", queueName: "Support - Technical", position: 3, estimatedWaitSeconds: 95, problem: null });
+    expect(result.current).toMatchObject({ state: "in-queue", queueName: "Support - Technical", position: 3, estimatedWaitSeconds: 95, problem: null, enqueuedAt: "2026-01-05T20:00:40+00:00", disconnectReason: null });
     expect(calls[0].url).toBe("http://stack.test/api/connect/contact/c%201");
     expect((calls[0].init.headers as Record<string, string>).Authorization).toBe("Bearer id-token-maria");
   });
@@ -140,3 +140,79 @@ describe("call status from the API (the same route locally and on AWS)", () => {
     expect(screen.getByTestId("call-status")).toHaveTextContent("Está hablando con un agente.");
   });
 });
+
+describe("what happened, said in words", () => {
+  const ended = (disconnectReason: string | null, extra: Partial<LiveStatus> = {}): LiveStatus => ({
+    state: "ended",
+    queueName: "Sales - New Orders",
+    initiatedAt: "2026-01-05T20:00:00+00:00",
+    enqueuedAt: "2026-01-05T20:00:40+00:00",
+    connectedToAgentAt: "2026-01-05T20:03:00+00:00",
+    disconnectedAt: "2026-01-05T20:09:00+00:00",
+    disconnectReason,
+    ...extra,
+  });
+
+  test.each([
+    ["CUSTOMER_NOT_ANSWERED", "no-answer", "We called but nobody answered."],
+    ["TELECOM_BUSY", "busy", "We called but the line was busy."],
+    ["AGENT_DISCONNECT", "ended-by-us", "The call has ended: our agent hung up."],
+    ["CUSTOMER_DISCONNECT", "ended-by-you", "The call has ended: you hung up."],
+    ["TELECOM_PROBLEM", "failed", "The call could not be connected."],
+    ["SOMETHING_NEW", "ended", "The call has ended."],
+  ])("%s reads as %s", (reason, outcome, text) => {
+    expect(outcomeOf(reason)).toBe(outcome);
+    renderPage(<CallStatusView status={ended(reason)} contactId="c-1" phoneNumber="+1" />);
+    const box = screen.getByTestId("call-status");
+    expect(box).toHaveAttribute("data-outcome", outcome);
+    expect(box).toHaveTextContent(text);
+    expect(screen.getByRole("listitem", { current: "step" })).toHaveTextContent(text);
+  });
+
+  test("the end shows a summary: when, how long in queue and with the agent", () => {
+    renderPage(<CallStatusView status={ended("CUSTOMER_DISCONNECT")} contactId="c-1" phoneNumber="+1" />);
+    const summary = screen.getByTestId("call-summary");
+    expect(summary).toHaveTextContent("Time in queue2 min 20 s");
+    expect(summary).toHaveTextContent("Time with an agent6 min");
+    expect(summary).toHaveTextContent("QueueSales - New Orders");
+  });
+
+  test("no answer: no agent time in the summary, and a way to ask again", () => {
+    renderPage(<CallStatusView status={ended("CUSTOMER_NOT_ANSWERED", { enqueuedAt: null, connectedToAgentAt: null, queueName: null })} contactId="c-1" phoneNumber="+1" />, { lang: "es" });
+    expect(screen.getByTestId("call-status")).toHaveTextContent("Le llamamos, pero nadie contestó.Puede pedir otra llamada aquí abajo.");
+    expect(screen.getByTestId("call-summary")).not.toHaveTextContent("Tiempo con un agente");
+    // The steps it never went through are not listed as done.
+    expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Solicitada: estamos iniciando su llamada.", "Le estamos llamando: conteste su teléfono.", "Le llamamos, pero nadie contestó."]);
+  });
+
+  test("a live call is not finished; an ended or unknown one is", () => {
+    expect(isFinished({ state: "with-agent" })).toBe(false);
+    expect(isFinished({ state: "in-queue", problem: "unauthorized" })).toBe(false);
+    expect(isFinished({ state: "ended" })).toBe(true);
+    expect(isFinished({ state: "placing", problem: "not-found" })).toBe(true);
+  });
+
+  test("no summary while the call goes on", () => {
+    renderPage(<CallStatusView status={{ state: "with-agent", initiatedAt: "2026-01-05T20:00:00+00:00" }} contactId="c-1" phoneNumber="+1" />);
+    expect(screen.queryByTestId("call-summary")).toBeNull();
+  });
+});
+
+describe("a request that waits for the contact center's outbound capacity", () => {
+  test("scheduled: says we will call, with the place in line; not yet finished", () => {
+    const status: LiveStatus = { state: "scheduled", position: 3 };
+    renderPage(<CallStatusView status={status} contactId="r-1" phoneNumber="+1" />);
+    expect(screen.getByRole("listitem", { current: "step" })).toHaveTextContent("Accepted: we call you as soon as a line is free.");
+    expect(screen.getByTestId("call-status")).toHaveTextContent("You are number 3 in line.");
+    expect(isFinished(status)).toBe(false);
+  });
+
+  test("failed: says so, and another call may be asked for", () => {
+    const status: LiveStatus = { state: "failed" };
+    renderPage(<CallStatusView status={status} contactId="r-1" phoneNumber="+1" />);
+    expect(screen.getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Requested: we are placing your call.", "The call could not be connected."]);
+    expect(screen.getByTestId("call-status")).toHaveAttribute("data-outcome", "failed");
+    expect(isFinished(status)).toBe(true);
+  });
+});
+

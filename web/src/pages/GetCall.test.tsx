@@ -43,8 +43,10 @@ describe("Get a call", () => {
     await user.click(button);
     release(json({ contactId: "contact-1" }, 202));
     expect(await screen.findByText(/Reference: contact-1/)).toBeInTheDocument();
-    expect(calls).toHaveLength(1);
-    const { url, init } = calls[0];
+    // One placed call (the status polls that follow are GETs).
+    const posts = calls.filter((c) => c.init.method === "POST");
+    expect(posts).toHaveLength(1);
+    const { url, init } = posts[0];
     const headers = init.headers as Record<string, string>;
     expect(url).toBe("http://stack.test/api/connect/contact");
     expect(headers.Authorization).toBe("Bearer id-token-maria");
@@ -104,6 +106,34 @@ describe("Get a call", () => {
     expect(calls).toHaveLength(0);
   });
 
+  test("closed department: 'call me when you open' asks the API for a call at the opening", async () => {
+    const { fetcher, calls } = fakeFetch((url, init) =>
+      init?.method === "POST"
+        ? json({ contactId: "req-1", state: "scheduled", estimatedCallAt: "2026-01-19T13:00:00+00:00" }, 202)
+        : json({
+            contactId: "req-1",
+            state: "scheduled",
+            queueName: null,
+            initiatedAt: null,
+            enqueuedAt: null,
+            connectedToAgentAt: null,
+            disconnectedAt: null,
+            positionInQueue: null,
+            estimatedWaitSeconds: null,
+            estimatedCallAt: "2026-01-19T13:00:00+00:00",
+            asOf: "2026-01-18T17:00:00+00:00",
+          }),
+    );
+    page(SUNDAY_NOON, fetcher);
+    const user = await fillIn();
+    expect(screen.getByRole("button", { name: "Call me now" })).toBeDisabled();
+    await user.click(screen.getByRole("button", { name: "Call me when you open" }));
+    const posts = calls.filter((c) => c.init.method === "POST");
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(String(posts[0].init.body))).toMatchObject({ callWhenOpen: true, attributes: { department: "sales" } });
+    expect(await screen.findByTestId("call-at")).toHaveTextContent(/We expect to call you/);
+  });
+
   test("a customer without a verified number is led to verify it", () => {
     const { fetcher } = fakeFetch(() => json({}));
     page(THURSDAY_NOON, fetcher, { ...maria, phoneNumber: "+12025550103", phoneVerified: false });
@@ -118,6 +148,23 @@ describe("Get a call", () => {
     page(THURSDAY_NOON, fetcher, { ...maria, signedIn: false, signIn });
     await userEvent.setup().click(screen.getByRole("button", { name: "Sign in" }));
     expect(signIn).toHaveBeenCalledWith("/call");
+  });
+
+  test("a department chosen on the hours page survives the trip to sign in", async () => {
+    window.history.replaceState(null, "", "/call?department=support");
+    try {
+      const signIn = vi.fn();
+      const { fetcher } = fakeFetch(() => json({}));
+      const view = page(SUNDAY_NOON, fetcher, { ...maria, signedIn: false, signIn });
+      await userEvent.setup().click(screen.getByRole("button", { name: "Sign in" }));
+      expect(signIn).toHaveBeenCalledWith("/call?department=support");
+      // Back from sign-in at that address: the preset is chosen.
+      view.unmount();
+      page(SUNDAY_NOON, fetcher);
+      expect(screen.getByRole("radio", { name: "Support" })).toBeChecked();
+    } finally {
+      window.history.replaceState(null, "", "/");
+    }
   });
 
   test("while the session is still loading, no sign-in button to press twice", () => {
@@ -186,3 +233,39 @@ test("the whole form works from the keyboard alone", async () => {
   expect(await screen.findByText(/Reference: contact-kb/)).toBeInTheDocument();
   expect(JSON.parse(String(calls[0].init.body)).attributes).toEqual({ department: "support", issue: "technical", language: "en-US", note: "No signal" });
 });
+
+describe("after Call me now", () => {
+  const placed = { contactId: "c-42" };
+  const statusOf = (state: string, extra: Record<string, unknown> = {}) => ({
+    contactId: "c-42",
+    state,
+    queueName: "Sales - New Orders",
+    initiatedAt: "2026-01-15T17:00:00+00:00",
+    enqueuedAt: state === "requested" ? null : "2026-01-15T17:00:30+00:00",
+    connectedToAgentAt: null,
+    disconnectedAt: null,
+    disconnectReason: null,
+    positionInQueue: null,
+    estimatedWaitSeconds: null,
+    asOf: "2026-01-15T17:01:00+00:00",
+    ...extra,
+  });
+
+  test("focus moves to the status, and another call is offered only once this one is over", async () => {
+    let answer = statusOf("in-queue");
+    const { fetcher } = fakeFetch((url, init) => (init.method === "POST" ? json(placed, 201) : json(answer)));
+    page(THURSDAY_NOON, fetcher);
+    const user = await fillIn();
+    await user.click(screen.getByRole("button", { name: "Call me now" }));
+    const status = await screen.findByTestId("call-status");
+    expect(status).toHaveFocus();
+    await waitFor(() => expect(status).toHaveAttribute("data-state", "in-queue"));
+    expect(screen.queryByRole("button", { name: "Ask for another call" })).toBeNull();
+    answer = statusOf("ended", { connectedToAgentAt: "2026-01-15T17:02:00+00:00", disconnectedAt: "2026-01-15T17:07:00+00:00", disconnectReason: "AGENT_DISCONNECT" });
+    await waitFor(() => expect(status).toHaveAttribute("data-state", "ended"), { timeout: 5000 });
+    expect(status).toHaveTextContent("The call has ended: our agent hung up.");
+    expect(screen.getByTestId("call-summary")).toHaveTextContent("Time with an agent5 min");
+    expect(screen.getByRole("button", { name: "Ask for another call" })).toBeInTheDocument();
+  });
+});
+

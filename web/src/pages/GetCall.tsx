@@ -5,7 +5,8 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, requestCall } from "../api";
 import { useClock } from "../clock";
-import { CallStatusView, useContactStatus } from "../components/CallStatus";
+import { CallStatusView, isFinished, useContactStatus } from "../components/CallStatus";
+import { SignInGate } from "../components/SignInGate";
 import type { SiteConfig } from "../config";
 import type { DepartmentHours } from "../hours";
 import { isMessageKey, type Translate, useI18n } from "../i18n";
@@ -32,21 +33,38 @@ export function errorMessage(error: ApiError, t: Translate, retryIn: number | nu
   return isMessageKey(key) ? t(key, vars) : t("error.default", vars);
 }
 
-function Sent({ config, contactId, phoneNumber, onAgain }: { config: SiteConfig; contactId: string; phoneNumber: string; onAgain: () => void }) {
+function Sent({ config, contactId, phoneNumber, onAgain, fetcher }: { config: SiteConfig; contactId: string; phoneNumber: string; onAgain: () => void; fetcher: typeof fetch }) {
   const { t } = useI18n();
   const session = useSession();
-  const status = useContactStatus(config.apiBase, session.idToken, contactId);
+  const status = useContactStatus(config.apiBase, session.idToken, contactId, fetcher);
+  // After "Call me now" the form is gone: focus goes to the status, which a screen reader reads.
+  const statusRef = useRef<HTMLDivElement>(null);
+  useEffect(() => statusRef.current?.focus(), []);
   return (
     <>
-      <CallStatusView status={status} contactId={contactId} phoneNumber={phoneNumber} />
-      <button type="button" className="button" onClick={onAgain}>
-        {t("newRequest")}
-      </button>
+      <CallStatusView status={status} contactId={contactId} phoneNumber={phoneNumber} statusRef={statusRef} />
+      {/* Another call only once this one is over: two live calls to one phone help nobody. */}
+      {isFinished(status) && (
+        <button type="button" className="button" onClick={onAgain}>
+          {t("newRequest")}
+        </button>
+      )}
     </>
   );
 }
 
-export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config: SiteConfig; hours: Record<string, DepartmentHours>; now: number; zone: string; fetcher?: typeof fetch }) {
+type GetCallProps = { config: SiteConfig; hours: Record<string, DepartmentHours>; now: number; zone: string; fetcher?: typeof fetch };
+
+export function GetCall(props: GetCallProps) {
+  return (
+    // The return address keeps ?department=…: a preset survives the trip to the sign-in page.
+    <SignInGate title="callTitle" prompt="signInToCall" returnTo={`/call${window.location.search}`}>
+      <CallForm {...props} />
+    </SignInGate>
+  );
+}
+
+function CallForm({ config, hours, now, zone, fetcher = fetch }: GetCallProps) {
   const { lang, t } = useI18n();
   const session = useSession();
   const clock = useClock();
@@ -78,39 +96,18 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
   const waiting = retryUntil !== null && retryUntil > now;
   const retryIn = waiting ? Math.ceil((retryUntil - now) / 1000) : null;
 
-  if (!session.signedIn) {
-    return (
-      <>
-        <h1 className="title" tabIndex={-1}>
-          {t("callTitle")}
-        </h1>
-        {session.loading ? (
-          // The session is still being read (or the sign-in is completing): no "Sign in" to click twice.
-          <p>{t("loading")}</p>
-        ) : (
-          <>
-            <p className="mb-4">{t("signInToCall")}</p>
-            <button type="button" className="button is-link" onClick={() => session.signIn("/call")}>
-              {t("signIn")}
-            </button>
-          </>
-        )}
-      </>
-    );
-  }
-
   if (contactId) {
     return (
       <>
         <h1 className="title" tabIndex={-1}>
           {t("callTitle")}
         </h1>
-        <Sent config={config} contactId={contactId} phoneNumber={session.phoneNumber ?? ""} onAgain={() => setContactId(null)} />
+        <Sent config={config} contactId={contactId} phoneNumber={session.phoneNumber ?? ""} onAgain={() => setContactId(null)} fetcher={fetcher} />
       </>
     );
   }
 
-  const submit = async (event: FormEvent) => {
+  const submit = async (event: FormEvent, callWhenOpen = false) => {
     event.preventDefault();
     if (pending.current || !chosen || !issue || !session.idToken || !session.phoneNumber) return;
     pending.current = true; // set synchronously: a second click in the same tick is ignored
@@ -125,6 +122,7 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
           destinationPhoneNumber: session.phoneNumber,
           contactFlowId: config.webIngressContactFlowId,
           attributes: { department: chosen.id, issue, language: callLanguage, ...(note.trim() ? { note: note.trim() } : {}) },
+          ...(callWhenOpen ? { callWhenOpen: true } : {}),
         },
         fetcher,
       );
@@ -154,7 +152,7 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
           </p>
           <p>{error.retryAfterSeconds && !waiting ? t("retryNow") : errorMessage(error, t, retryIn)}</p>
           {error.problem.status === 401 && (
-            <button type="button" className="button is-small mt-2" onClick={() => session.signIn("/call")}>
+            <button type="button" className="button is-small mt-2" onClick={() => session.signIn(`/call${window.location.search}`)}>
               {t("signIn")}
             </button>
           )}
@@ -247,6 +245,22 @@ export function GetCall({ config, hours, now, zone, fetcher = fetch }: { config:
               {submitting ? t("calling") : t("callMe")}
             </button>
           </div>
+          {closed && chosen && status?.nextOpen ? (
+            <div className="control mt-3">
+              <button
+                type="button"
+                className={`button is-link is-light${submitting ? " is-loading" : ""}`}
+                disabled={submitting || needsVerification || waiting || !issue}
+                aria-describedby="call-when-open-hint"
+                onClick={(event) => void submit(event, true)}
+              >
+                {t("callWhenOpen")}
+              </button>
+              <p className="help" id="call-when-open-hint">
+                {t("callWhenOpenHint", { department: chosen.label[lang] })}
+              </p>
+            </div>
+          ) : null}
           {!issue && (
             <p className="help" id="choose-hint">
               {t("chooseDepartmentIssue")}

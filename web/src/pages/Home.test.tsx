@@ -1,4 +1,5 @@
-import { act, screen, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { App } from "../App";
 import { signedOut } from "../session";
@@ -123,3 +124,54 @@ test("a sign-in that failed says so instead of silently staying signed out", asy
   expect(await screen.findByTestId("sign-in-error")).toHaveTextContent("Sign-in did not work (No matching state found in storage). Please sign in again.");
   vi.unstubAllGlobals();
 });
+
+describe("the frame around every page", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    localStorage.clear();
+    window.history.replaceState(null, "", "/");
+  });
+
+  test("each page has its own document title, in the page's language", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+    const user = userEvent.setup();
+    renderPage(<App config={config} zone="America/New_York" />, { session: maria });
+    await waitFor(() => expect(document.title).toBe("Opening hours · JAM Contact Center"));
+    await user.click(screen.getAllByRole("link", { name: "Get a call" })[0]);
+    await waitFor(() => expect(document.title).toBe("Get a call · JAM Contact Center"));
+    await user.click(screen.getByRole("button", { name: "Ver en español" }));
+    await waitFor(() => expect(document.title).toBe("Recibir una llamada · Centro de Contacto JAM"));
+  });
+
+  test("the menu folds behind a burger button that says whether it is open", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+    const user = userEvent.setup();
+    renderPage(<App config={config} zone="America/New_York" />, { session: maria });
+    const burger = screen.getByRole("button", { name: "Menu" });
+    const menu = document.getElementById("main-menu")!;
+    expect(burger).toHaveAttribute("aria-expanded", "false");
+    expect(burger).toHaveAttribute("aria-controls", "main-menu");
+    expect(menu).not.toHaveClass("is-active");
+    await user.click(burger);
+    expect(burger).toHaveAttribute("aria-expanded", "true");
+    expect(menu).toHaveClass("is-active");
+    // Following a link closes it again.
+    await user.click(within(menu).getByRole("link", { name: "Get a call" }));
+    expect(burger).toHaveAttribute("aria-expanded", "false");
+    // The language switch is not inside the folding menu: it stays visible.
+    expect(within(menu).queryByRole("button", { name: "Ver en español" })).toBeNull();
+  });
+
+  test("a language chosen after the profile's default is kept for the next visit", async () => {
+    vi.stubGlobal("fetch", vi.fn(async () => json(salesHours())));
+    const user = userEvent.setup();
+    const first = renderPage(<App config={config} zone="America/New_York" />, { session: { ...maria, locale: "es" } });
+    expect(await screen.findByRole("heading", { level: 1, name: "¿Cuándo podemos hablar?" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "View in English" }));
+    expect(localStorage.getItem("lang")).toBe("en");
+    first.unmount();
+    renderPage(<App config={config} zone="America/New_York" />, { session: { ...maria, locale: "es" } });
+    expect(await screen.findByRole("heading", { level: 1, name: "When can we talk?" })).toBeInTheDocument();
+  });
+});
+

@@ -2,13 +2,22 @@
 // After verifying, the session is refreshed so the new ID token says phone_number_verified.
 
 import { type FormEvent, useState } from "react";
+import { SignInGate } from "../components/SignInGate";
 import type { SiteConfig } from "../config";
 import { isMessageKey, useI18n } from "../i18n";
 import { Link } from "../router";
 import { useSession } from "../session";
 import { type CodeDelivery, sendPhoneCode, setPhoneNumber, UserPoolError, verifyPhoneCode } from "../userpool";
 
-export function VerifyPhone({ config, fetcher = fetch }: { config: SiteConfig; fetcher?: typeof fetch }) {
+export function VerifyPhone(props: { config: SiteConfig; fetcher?: typeof fetch }) {
+  return (
+    <SignInGate title="verifyTitle" returnTo="/verify">
+      <VerifyForm {...props} />
+    </SignInGate>
+  );
+}
+
+function VerifyForm({ config, fetcher = fetch }: { config: SiteConfig; fetcher?: typeof fetch }) {
   const { t } = useI18n();
   const session = useSession();
   const [phone, setPhone] = useState(session.phoneNumber ?? "");
@@ -18,23 +27,6 @@ export function VerifyPhone({ config, fetcher = fetch }: { config: SiteConfig; f
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const endpoint = config.auth.userPoolsApi;
-
-  if (!session.signedIn) {
-    return (
-      <>
-        <h1 className="title" tabIndex={-1}>
-          {t("verifyTitle")}
-        </h1>
-        {session.loading ? (
-          <p>{t("loading")}</p>
-        ) : (
-          <button type="button" className="button is-link" onClick={() => session.signIn("/verify")}>
-            {t("signIn")}
-          </button>
-        )}
-      </>
-    );
-  }
 
   // Cognito's errors in the page's language; its own (English) message for any other code.
   const problemText = (caught: unknown): string => {

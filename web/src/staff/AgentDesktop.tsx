@@ -8,6 +8,10 @@ import { useI18n } from "../i18n";
 import { useSession } from "../session";
 import { embedCcp } from "./ccp";
 import { type AgentView, type DeskContact, DeskError, LocalDesk } from "./desk";
+import { AfterContactWork } from "./desk/AfterContactWork";
+import { useRing } from "./desk/ring";
+import { ContactTimers, useRuntimeNow } from "./desk/timers";
+import { agentStateLabel } from "./labels";
 import { ScreenPop } from "./ScreenPop";
 import { staffText, type StaffKey } from "./text";
 
@@ -104,6 +108,12 @@ function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; co
   );
 }
 
+/** The contact's timers on the runtime's clock (re-read whenever the agent's view changes). */
+function DeskTimers({ desk, view }: { desk: LocalDesk; view: AgentView }) {
+  const now = useRuntimeNow(desk, view.last);
+  return <ContactTimers view={view} now={now} />;
+}
+
 /** AWS: the Amazon Connect CCP (calls, state, controls) beside our screen pop. */
 function CcpDesktop({ config, ccpUrl }: { config: SiteConfig; ccpUrl: string }) {
   const { lang } = useI18n();
@@ -140,6 +150,18 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
   const [busy, setBusy] = useState(false);
   // The last transfer of this desk: where the contact went, or why it did not go.
   const [transfer, setTransfer] = useState<{ contactId: string; queue: string; error: DeskError | null } | null>(null);
+  const [sound, setSound] = useState(() => localStorage.getItem("ringSound") !== "off");
+  const ringing = view?.state === "Incoming" && Boolean(view.contact);
+  useRing(ringing, sound);
+  // The tab's title rings too, for an agent looking at another window.
+  useEffect(() => {
+    if (!ringing) return;
+    const before = document.title;
+    document.title = `${s("incoming")} · ${before}`;
+    return () => {
+      document.title = before;
+    };
+  }, [ringing]);
 
   const run = useCallback(
     async (work: () => Promise<AgentView>) => {
@@ -197,6 +219,10 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
 
   const username = session.username;
   const contact = view?.contact ?? null;
+  const toggleSound = (on: boolean) => {
+    setSound(on);
+    localStorage.setItem("ringSound", on ? "on" : "off");
+  };
   const lastTransfer = transfer && contact && transfer.contactId === contact.contactId ? transfer : null;
   return (
     <>
@@ -214,7 +240,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
                 {view.name}
               </h2>
               <p>
-                {s("state")}: <strong data-testid="agent-state">{view.state}</strong>
+                {s("state")}: <strong data-testid="agent-state">{agentStateLabel(view.state, lang)}</strong>
               </p>
               <div className="buttons mt-3">
                 {(view.state === "Offline" || view.state === "Missed") && (
@@ -228,6 +254,9 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
                   </button>
                 )}
               </div>
+              <label className="checkbox mt-3">
+                <input type="checkbox" checked={sound} onChange={(e) => toggleSound(e.target.checked)} /> {s("ringSound")}
+              </label>
               <h3 className="title is-6 mt-3">{s("yourQueues")}</h3>
               <ul>
                 {view.queues.map((q) => (
@@ -237,17 +266,33 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
             </section>
           </div>
           <div className="column">
-            <div role="status" aria-live="assertive" className="contact-banner">
-              {contact && view.state === "Incoming" && <h2 className="title is-4">{s("incoming")}</h2>}
+            <div role="status" aria-live="assertive" className={`contact-banner${ringing ? " is-ringing" : ""}`} data-testid="contact-banner" data-ringing={ringing ? "true" : "false"}>
+              {contact && view.state === "Incoming" && (
+                <h2 className="title is-4">
+                  <svg className="ring-bell" aria-hidden="true" viewBox="0 0 24 24" width="28" height="28">
+                    <path fill="currentColor" d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z" />
+                  </svg>{" "}
+                  {s("incoming")}
+                </h2>
+              )}
               {contact && view.state === "On contact" && <h2 className="title is-4">{s("onContact")}</h2>}
               {view.state === "After contact work" && <h2 className="title is-4">{s("acw")}</h2>}
               {view.state === "After contact work" && lastTransfer && !lastTransfer.error && <p className="notification is-info is-light">{s("transferred", { queue: lastTransfer.queue })}</p>}
             </div>
+            <DeskTimers desk={desk} view={view} />
             {lastTransfer?.error && (
               <p className="notification is-danger is-light" role="alert">
                 {s("transferFailed", { queue: lastTransfer.queue, detail: lastTransfer.error.message })}
               </p>
             )}
+            {view.state === "After contact work" &&
+              (contact ? (
+                <AfterContactWork key={contact.contactId} desk={desk} contact={contact} onDone={() => run(() => desk.completeAfterContactWork(username))} />
+              ) : (
+                <button type="button" className="button is-link" disabled={busy} onClick={() => run(() => desk.completeAfterContactWork(username))}>
+                  {s("completeAcw")}
+                </button>
+              ))}
             {contact ? (
               <>
                 <div className="buttons">
@@ -277,11 +322,6 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               </>
             ) : view.state === "After contact work" ? null : (
               <p>{s("noContact")}</p>
-            )}
-            {view.state === "After contact work" && (
-              <button type="button" className="button is-link" disabled={busy} onClick={() => run(() => desk.completeAfterContactWork(username))}>
-                {s("completeAcw")}
-              </button>
             )}
           </div>
         </div>

@@ -1,6 +1,7 @@
 import type { SiteConfig } from "../config";
 import { useI18n } from "../i18n";
 import type { DeskContact } from "./desk";
+import { languageLabel, methodLabel, outcomeLabel } from "./labels";
 import { staffText, type StaffKey } from "./text";
 
 /** The customer record popped for a contact: who, VIP, verified, issue, language, history. */
@@ -27,11 +28,11 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
         <dt>{s("issue")}</dt>
         <dd>{issueText}</dd>
         <dt>{s("language")}</dt>
-        <dd>{pop.language ?? "—"}</dd>
+        <dd>{languageLabel(pop.language, lang)}</dd>
         <dt>{s("queue")}</dt>
         <dd>{contact.queueName ?? "—"}</dd>
         <dt>{s("method")}</dt>
-        <dd>{contact.initiationMethod}</dd>
+        <dd>{methodLabel(contact.initiationMethod, lang)}</dd>
         {contact.attributes.note && (
           <>
             <dt>{s("comment")}</dt>
@@ -54,9 +55,9 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
             {pop.previousContacts.map((c) => (
               <tr key={c.contactId}>
                 <td>{when(c.initiatedAt)}</td>
-                <td>{c.initiationMethod}</td>
+                <td>{methodLabel(c.initiationMethod, lang)}</td>
                 <td>{c.agent ?? "—"}</td>
-                <td>{c.disconnectReason ?? "—"}</td>
+                <td>{outcomeLabel(c.disconnectReason, lang)}</td>
               </tr>
             ))}
           </tbody>

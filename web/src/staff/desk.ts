@@ -15,6 +15,7 @@ export interface ScreenPop {
 
 export interface DeskContact {
   contactId: string;
+  initialContactId?: string;
   initiationMethod: string;
   state: string;
   customerNumber: string;
@@ -58,9 +59,21 @@ export interface ContactRecord {
   QueueId: string | null;
   Agent: string | null;
   InitiationTimestamp: number;
+  InitialContactId?: string;
+  EnqueueTimestamp?: number | null;
+  ConnectedToAgentTimestamp?: number | null;
+  DisconnectTimestamp?: number | null;
+  DisconnectDetail?: string | null;
+  LanguageCode?: string | null;
   DisconnectReason: string | null;
   Attributes: Record<string, string>;
   SurveyAnswers: Record<string, string>;
+}
+
+/** GET /local/: where the Connect twin is and which instance it serves. */
+export interface RuntimeInfo {
+  instanceId: string;
+  connectApi: string;
 }
 
 export class DeskError extends Error {
@@ -119,6 +132,29 @@ export class LocalDesk {
 
   queues() {
     return this.call<{ queues: QueueMetrics[]; at: number }>("/queues");
+  }
+
+  info() {
+    return this.call<RuntimeInfo>("/");
+  }
+
+  /** The runtime's clock (`now`, which tests and demos may move) beside the wall clock (`time`). */
+  health() {
+    return this.call<{ ok: boolean; time: number; now: number }>("/health");
+  }
+
+  /** Connect's UpdateContactAttributes on the twin (POST /contact/attributes, the REST-JSON shape
+   * boto3 sends; the twin checks no signature): how after-contact work lands on the contact record. */
+  async updateContactAttributes(info: RuntimeInfo, initialContactId: string, attributes: Record<string, string>): Promise<void> {
+    const response = await this.fetcher(`${info.connectApi}/contact/attributes`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ InstanceId: info.instanceId, InitialContactId: initialContactId, Attributes: attributes }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new DeskError(response.status, response.headers.get("x-amzn-ErrorType") ?? `HTTP ${response.status}`, body.message ?? response.statusText);
+    }
   }
 
   agents() {

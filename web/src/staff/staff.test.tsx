@@ -55,7 +55,12 @@ describe("agent desktop", () => {
     const pop = await screen.findByTestId("screen-pop");
     expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
     expect(pop).toHaveTextContent("Sales / A new order");
-    expect(pop).toHaveTextContent("es-US");
+    // Labels people read: the language and how they reached us in words, not es-US / API.
+    expect(pop).toHaveTextContent("LanguageSpanish");
+    expect(pop).toHaveTextContent("How they reached usWebsite");
+    expect(pop).not.toHaveTextContent("es-US");
+    expect(within(pop).getByRole("table")).toHaveTextContent("Phone call");
+    expect(within(pop).getByRole("table")).toHaveTextContent("Agent hung up");
     expect(pop).toHaveTextContent("Router blinking");
     expect(within(pop).getByRole("table")).toHaveTextContent("agent.support");
     expect(screen.getByRole("status")).toHaveTextContent("Incoming contact");
@@ -110,7 +115,7 @@ describe("agent desktop: transfer to another queue", () => {
     expect(sent.map((c) => [c.url, c.init.body])).toEqual([["http://stack.test/local/agents/agent.sales/contacts/c-1/transfer", JSON.stringify({ queueId: "q-5" })]]);
     expect(screen.getByRole("status")).toHaveTextContent("After contact workTransferred to Support - Technical.");
     expect(screen.queryByLabelText("Transfer to another queue")).not.toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Done: ready for the next contact" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save and finish" })).toBeInTheDocument();
   });
 
   test("a refused transfer says why, by keyboard too, and the agent stays on the contact", async () => {

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { config, fakeFetch, json, maria, renderPage } from "../test/render";
 import type { ContactRecord } from "./desk";
 import Supervisor from "./Supervisor";
@@ -86,14 +86,16 @@ describe("supervisor API client", () => {
   });
 });
 
+beforeEach(() => sessionStorage.clear()); // the queue history the page keeps
+
 describe("supervisor page", () => {
   test("on AWS: contact records from Connect's search, a queue as criterion, a text filter on what came back", async () => {
     const { fetcher, calls } = fakeFetch((url) => api(url) ?? json({}, 404));
     renderPage(<Supervisor config={awsConfig} fetcher={fetcher} />, { session: supervisor });
     const records = await screen.findByTestId("records");
     await waitFor(() => expect(within(records).getAllByRole("row")).toHaveLength(3));
-    expect(within(records).getAllByRole("row")[1]).toHaveTextContent("dddd4444—INBOUNDSupport - Technicalagent-id-7In progress");
-    expect(within(records).getAllByRole("row")[2]).toHaveTextContent("eeee5555—APISales - New Orders—Ended");
+    expect(within(records).getAllByRole("row")[1]).toHaveTextContent("dddd4444—Phone callSupport - Technicalagent-id-7In progress");
+    expect(within(records).getAllByRole("row")[2]).toHaveTextContent("eeee5555—WebsiteSales - New Orders—Ended");
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("Filter by contact id, agent or queue"), "agent-id-7");
     expect(within(records).getAllByRole("row")).toHaveLength(2);
@@ -116,7 +118,7 @@ describe("supervisor page", () => {
     await waitFor(() => expect(summary).toHaveTextContent("All24.004.503.00"));
     expect(summary).toHaveTextContent("Per queue: Sales - New Orders24.004.503.00");
     expect(summary).toHaveTextContent("Per agent: agent.support13.004.002.00");
-    expect(screen.getByTestId("survey-recent")).toHaveTextContent("Sales - New Orders · agent.support · Q1=3 Q2=4 Q3=x");
+    expect(screen.getByTestId("survey-recent")).toHaveTextContent("Sales - New Orders · agent.support · Satisfaction with the help: 3; Ease of reaching the right person: 4; Would recommend us: x");
     expect(screen.queryByTestId("agents")).not.toBeInTheDocument();
     expect(screen.getByText(/Connect cannot search by customer number/)).toBeInTheDocument();
     expect(calls.some((c) => c.url.includes("/local"))).toBe(false);
@@ -159,3 +161,82 @@ describe("supervisor page", () => {
     expect(calls).toHaveLength(0);
   });
 });
+
+describe("supervisor page: what people would rather look at than read", () => {
+  const withDetails: ContactRecord = {
+    ...record("ffff6666", "q-1", "agent.sales", "+12025550101"),
+    InitiationTimestamp: 1767643200,
+    EnqueueTimestamp: 1767643230,
+    ConnectedToAgentTimestamp: 1767643260,
+    DisconnectTimestamp: 1767643500,
+    DisconnectReason: "AGENT_DISCONNECT",
+    Attributes: { DispositionCode: "FOLLOW_UP", AgentNotes: "Send the new router", department: "sales" },
+    SurveyAnswers: { Q1: "5", Q2: "4", Q3: "5" },
+  };
+  const local = () =>
+    fakeFetch((url) => {
+      const answer = api(url);
+      if (answer) return answer;
+      if (url.endsWith("/local/agents"))
+        return json({ agents: [{ username: "agent.sales", name: "Sam Sales", state: "Missed", stateSince: 0 }, { username: "agent.support", name: "Sofia Support", state: "Available", stateSince: 0 }] });
+      if (url.includes("/local/contacts")) return json({ contacts: [withDetails, { ...record("cccc3333", "q-2", "agent.support"), State: "QUEUED", DisconnectReason: null }] });
+      return json({}, 404);
+    });
+
+  test("questions are named and outcomes are words", async () => {
+    const { fetcher } = local();
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: supervisor });
+    const summary = await screen.findByTestId("survey-summary");
+    expect(within(summary).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Responses", "Satisfaction with the help", "Ease of reaching the right person", "Would recommend us"]);
+    const records = screen.getByTestId("records");
+    await waitFor(() => expect(within(records).getAllByRole("row")).toHaveLength(3));
+    expect(within(records).getAllByRole("row")[1]).toHaveTextContent("Agent hung up");
+    expect(within(records).getAllByRole("row")[2]).toHaveTextContent("Waiting in queue");
+    expect(records).not.toHaveTextContent("AGENT_DISCONNECT");
+  });
+
+  test("an agent who missed an offer stands out and the row says what to do", async () => {
+    const { fetcher } = local();
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: supervisor });
+    const agents = await screen.findByTestId("agents");
+    await waitFor(() => expect(within(agents).getAllByRole("row")).toHaveLength(3));
+    const missed = within(agents).getByRole("row", { name: /Sam Sales/ });
+    expect(missed).toHaveClass("is-missed");
+    expect(missed).toHaveTextContent("Missed an offer: gets no contacts until they choose Available again.");
+    expect(within(agents).getByRole("row", { name: /Sofia Support/ })).not.toHaveClass("is-missed");
+  });
+
+  test("a click on a record opens its details: timeline, survey and attributes (the wrap-up in words)", async () => {
+    const { fetcher } = local();
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: supervisor });
+    const open = await screen.findByRole("button", { name: "Details of contact ffff6666" });
+    await userEvent.setup().click(open);
+    const details = screen.getByTestId("record-details");
+    expect(within(details).getByRole("heading", { level: 3 })).toHaveFocus();
+    expect(open).toHaveAttribute("aria-expanded", "true");
+    const timeline = within(details).getByTestId("record-timeline");
+    expect(within(timeline).getAllByRole("listitem").map((li) => li.textContent?.replace(/^.*? (Started|Queued|Connected|Ended)/, "$1"))).toEqual([
+      "Started (Website)",
+      "Queued in Sales - New Orders",
+      "Connected to agent.sales",
+      "Ended: Agent hung up",
+    ]);
+    expect(within(details).getByTestId("record-survey")).toHaveTextContent("Satisfaction with the help5Ease of reaching the right person4Would recommend us5");
+    const attributes = within(details).getByTestId("record-attributes");
+    expect(attributes).toHaveTextContent("AgentNotesSend the new router");
+    expect(attributes).toHaveTextContent("DispositionCodeNeeds a follow-up");
+    await userEvent.setup().click(within(details).getByRole("button", { name: "Close details" }));
+    expect(screen.queryByTestId("record-details")).toBeNull();
+  });
+
+  test("the queue charts' numbers are there as a table too, from the samples the page keeps", async () => {
+    const { fetcher } = local();
+    renderPage(<Supervisor config={config} fetcher={fetcher} />, { session: supervisor });
+    const depth = await screen.findByTestId("chart-depth");
+    expect(within(depth).getByText("Contacts waiting, last hour")).toBeInTheDocument();
+    await waitFor(() => expect(within(depth).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(["Time", "Sales - New Orders", "Support - Technical"]));
+    expect(within(depth).getAllByRole("row")[1]).toHaveTextContent(/20$/);
+    expect(within(screen.getByTestId("chart-oldest")).getAllByRole("row")[1]).toHaveTextContent(/1 min 15 s0 min 00 s$/);
+  });
+});
+

@@ -1,9 +1,11 @@
-"""What a running flow needs from the contact center, as one Protocol, and the values it exchanges.
+"""What a flow needs from a contact center: one Protocol (the flow's ports) and the values it exchanges.
 
 The flow engine never touches queues, agents or phones itself: every effect of a flow on the
-contact center goes through `ContactCenterServices`. The local runtime implements it over its ACD
-and switchboard; `local_connect.flows.memory.InMemoryCenter` implements it for tests and the
-terminal caller.
+contact center goes through `ContactCenterServices`. Two implementations exist, held to one
+contract suite (tests/flows/test_ports_contract.py): the runtime's, over its ACD and switchboard
+(`local_connect.runtime_flows.RuntimeFlowServices`), and `local_connect.flows.memory.InMemoryCenter`
+for the flow scenarios and the terminal caller. Both build the contact as a flow sees it with
+`contact_data_of`, so what `$.` references read cannot differ between them.
 
 Errors: a method that cannot do what the flow asked raises `ServiceError(error_type)` where
 `error_type` is the Flow Language error the action takes (e.g. "QueueAtCapacity"). Any other
@@ -41,7 +43,61 @@ class ContactData:
     queue_arn: str | None = None
     name: str | None = None
     description: str | None = None
-    agent_username: str | None = None  # the agent who handled it (for the disconnect flow)
+    agent_username: str | None = None  # the agent who handled it ($.Agent.UserName, e.g. in the survey)
+    language: str | None = None  # the contact's LanguageCode, once a flow set it (UpdateContactData)
+
+
+class ContactFields(Protocol):
+    """What both contact stores keep of a contact (the ACD's `Contact`, the in-memory contact)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def customer_number(self) -> str: ...
+    @property
+    def system_number(self) -> str: ...
+    @property
+    def initiation_method(self) -> object: ...  # a str, or the ACD's StrEnum
+    @property
+    def initial_contact_id(self) -> str: ...
+    @property
+    def previous_contact_id(self) -> str | None: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def attributes(self) -> Mapping[str, str]: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def agent_username(self) -> str | None: ...
+    @property
+    def language(self) -> str | None: ...
+
+
+def contact_data_of(contact: ContactFields, *, queue_arn: str | None) -> ContactData:
+    """The one translation of a stored contact into what a flow sees (`$.` and the Lambda event).
+
+    Every implementation of `ContactCenterServices.contact_data` goes through here: a field added
+    to ContactData is filled for the runtime and for the scenarios alike (the agent's username once
+    was filled only in memory, and surveys on the real stack lost their agent).
+    """
+    return ContactData(
+        contact_id=contact.id,
+        customer_number=contact.customer_number,
+        system_number=contact.system_number,
+        initiation_method=str(contact.initiation_method),
+        initial_contact_id=contact.initial_contact_id or contact.id,
+        previous_contact_id=contact.previous_contact_id,
+        channel=contact.channel,
+        attributes=dict(contact.attributes),
+        queue_arn=queue_arn,
+        name=contact.name,
+        description=contact.description,
+        agent_username=contact.agent_username,
+        language=contact.language,
+    )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from local_connect.definitions import HoursConfig, HoursOfOperation, TimeOfDay, load_definitions
-from local_connect.hours import is_open
+from local_connect.template_hours import is_open
 
 NY = ZoneInfo("America/New_York")
 

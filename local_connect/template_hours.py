@@ -1,6 +1,6 @@
 """Is an hours-of-operation open at an instant, for CheckHoursOfOperation in the local runtime.
 
-The arithmetic is jam_core.hours.schedule, the one the API and the hours_status Lambda use (DST,
+The arithmetic is jam_core.schedule.arithmetic, the one the API and the hours_status Lambda use (DST,
 overrides, periods past midnight, Connect's 00:00-00:00 day), fed with the template's hours in
 the Connect API's shape, the same documents the Connect twin answers DescribeHoursOfOperation and
 ListHoursOfOperationOverrides with.
@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from jam_core.hours.schedule import Override, Slice, status_at
+from jam_core.schedule.arithmetic import Override, Slice, status_at
 from local_connect.definitions import HoursOfOperation, stable_id
 
 

@@ -1,4 +1,4 @@
-"""The flow engine's `ContactCenterServices`, implemented over the runtime's ACD and switchboard.
+"""The flow engine inside the runtime: the flow's ports (`flows/ports.py`) over the ACD and switchboard.
 
 This is the one place where a running flow reaches the contact center: prompts go to the caller's
 phone, TransferContactToQueue puts the contact in line, CreateCallbackContact queues a callback
@@ -13,16 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from local_connect.acd import AcdError, Contact, ContactCenter, ContactState, UnknownQueue
 from local_connect.definitions import ContactFlowDef, Definitions
-from local_connect.flows.services import (
+from local_connect.flows.ports import (
     CallbackRequest,
     ContactData,
     Prompt,
     QueueInfo,
     QueuePosition,
     ServiceError,
+    contact_data_of,
 )
-from local_connect.hours import is_open
 from local_connect.switchboard import Switchboard
+from local_connect.template_hours import is_open
 
 if TYPE_CHECKING:
     from local_connect.runtime import Runtime
@@ -31,7 +32,7 @@ SURVEY_FUNCTION = "SurveyFunction"
 SURVEY_QUESTIONS = ("Q1", "Q2", "Q3")
 
 
-class RuntimeServices:
+class RuntimeFlowServices:
     def __init__(self, definitions: Definitions, center: ContactCenter, switchboard: Switchboard) -> None:
         self.definitions = definitions
         self.center = center
@@ -47,19 +48,7 @@ class RuntimeServices:
     def contact_data(self, contact_id: str) -> ContactData:
         contact = self._contact(contact_id)
         queue = self.center.queues.get(contact.queue_id or "")
-        return ContactData(
-            contact_id=contact.id,
-            customer_number=contact.customer_number,
-            system_number=contact.system_number,
-            initiation_method=str(contact.initiation_method),
-            initial_contact_id=contact.initial_contact_id,
-            previous_contact_id=contact.previous_contact_id,
-            channel=contact.channel,
-            attributes=dict(contact.attributes),
-            queue_arn=queue.arn if queue else None,
-            name=contact.name,
-            description=contact.description,
-        )
+        return contact_data_of(contact, queue_arn=queue.arn if queue else None)
 
     def update_attributes(self, contact_id: str, attributes: Mapping[str, str]) -> None:
         self._contact(contact_id)
@@ -181,7 +170,7 @@ class RuntimeServices:
 class SurveyRecordingLambdas:
     """The in-process Lambdas, telling the services of each call so the record keeps the survey."""
 
-    def __init__(self, invoker: Any, services: RuntimeServices) -> None:
+    def __init__(self, invoker: Any, services: RuntimeFlowServices) -> None:
         self.invoker = invoker
         self.services = services
 
@@ -205,7 +194,7 @@ def attach(
     from local_connect.flows.lambdas import InProcessLambdas, local_lambda_env
     from local_connect.flows.loader import FlowLibrary
 
-    services = RuntimeServices(runtime.definitions, runtime.center, runtime.switchboard)
+    services = RuntimeFlowServices(runtime.definitions, runtime.center, runtime.switchboard)
     library = FlowLibrary.from_definitions(runtime.definitions)
     # The hours_status Lambda calls this stack's Connect twin over HTTP, as it calls Amazon Connect on
     # AWS, and judges the runtime's clock (--clock-start / POST /local/clock), not the wall clock.

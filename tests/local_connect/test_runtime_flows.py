@@ -1,4 +1,4 @@
-"""The real flow engine on the runtime: RuntimeServices under small Flow Language documents.
+"""The real flow engine on the runtime: RuntimeFlowServices under small Flow Language documents.
 
 The flows here are written inline so these tests pin the contract between the engine and the
 contact center (queue hooks, callbacks, disconnect flow, survey Lambda, input timeouts), whatever
@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from local_connect.clock import ManualClock
-from local_connect.flow_services import RuntimeServices, SurveyRecordingLambdas
 from local_connect.flows.engine import FlowEngine
 from local_connect.flows.lambdas import InProcessLambdas, local_lambda_env
 from local_connect.flows.loader import FlowLibrary, load_flow
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
+from local_connect.runtime_flows import RuntimeFlowServices, SurveyRecordingLambdas
 
 CALLER = "+12025550101"
 
@@ -62,7 +62,11 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "StoreInput": "False",
                     "InputTimeLimitSeconds": "5",
                 },
-                "Transitions": {"Conditions": [_on_digit("1", "target")], "Errors": menu_errors},
+                "Transitions": {
+                    **_go("bye"),
+                    "Conditions": [_on_digit("1", "target")],
+                    "Errors": menu_errors,
+                },
             },
             {
                 "Identifier": "target",
@@ -74,7 +78,7 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                 "Identifier": "transfer",
                 "Type": "TransferContactToQueue",
                 "Parameters": {},
-                "Transitions": {"Errors": _errors("bye", "QueueAtCapacity", "NoMatchingError")},
+                "Transitions": {**_go("bye"), "Errors": _errors("bye", "QueueAtCapacity", "NoMatchingError")},
             },
             {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
         ],
@@ -92,6 +96,7 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "InputTimeLimitSeconds": "10",
                 },
                 "Transitions": {
+                    **_go("offer"),
                     "Conditions": [_on_digit("1", "callback")],
                     "Errors": _errors(
                         "offer", "InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError"
@@ -182,7 +187,7 @@ def world(tmp_path: Path) -> Iterator[World]:
     clock = ManualClock()
     runtime = Runtime(RuntimeOptions(db_path=tmp_path / "contacts.sqlite3", clock=clock))
     defs = runtime.definitions
-    services = RuntimeServices(defs, runtime.center, runtime.switchboard)
+    services = RuntimeFlowServices(defs, runtime.center, runtime.switchboard)
     documents = _flows(defs.queues["SupportTechnicalQueue"].arn, defs.functions["SurveyFunction"].arn)
     library = FlowLibrary({})
     for key, document in documents.items():
