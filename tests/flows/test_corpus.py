@@ -110,7 +110,6 @@ def test_unsupported_action_types_are_reported_by_name() -> None:
     assert "UpdateFlowAttributes" in run.unsupported
     report = strict_report(CORPUS_DIR / "flow-03.json")
     assert {
-        "ConnectParticipantWithLexBot",
         "InvokeFlowModule",
         "UpdateFlowAttributes",
     } <= report.unsupported_types
