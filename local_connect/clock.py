@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 _log = logging.getLogger("local_connect.timers")
+YIELD_SECONDS = 0.0002  # the real-time driver's pause between two timers, when other threads may wait
 
 
 class Clock(Protocol):
@@ -99,27 +100,37 @@ class Scheduler:
             heapq.heappop(self._heap)
         return self._heap[0].due if self._heap else None
 
+    def run_next(self) -> bool:
+        """Run the earliest timer if it is due now; False when none is."""
+        due = self.next_due()
+        if due is None or due > self.clock.now():
+            return False
+        timer = heapq.heappop(self._heap)
+        try:
+            timer.callback()
+        except Exception as exc:  # one broken call must not stop every other call's timers
+            _log.exception("timer %s failed", getattr(timer.callback, "__qualname__", timer.callback))
+            self.errors.append(f"{type(exc).__name__}: {exc}")
+        return True
+
     def run_due(self) -> int:
         """Run every timer that is due now (including ones that due timers add); returns how many."""
         ran = 0
-        while True:
-            due = self.next_due()
-            if due is None or due > self.clock.now():
-                return ran
-            timer = heapq.heappop(self._heap)
-            try:
-                timer.callback()
-            except Exception as exc:  # one broken call must not stop every other call's timers
-                _log.exception("timer %s failed", getattr(timer.callback, "__qualname__", timer.callback))
-                self.errors.append(f"{type(exc).__name__}: {exc}")
+        while self.run_next():
             ran += 1
+        return ran
 
     def pending(self) -> int:
         return sum(1 for t in self._heap if not t.cancelled)
 
 
 class RealTimeDriver:
-    """A daemon thread that runs due timers under the runtime lock, sleeping until the next one."""
+    """A daemon thread that runs due timers under the runtime lock, sleeping until the next one.
+
+    The lock is taken for one timer at a time and given up in between, so a flow whose timers keep
+    falling due at once (a Wait of 0 s in a loop, until the engine's step budget ends it) or a burst
+    of many calls' timers never keeps HTTP handlers and the switchboard waiting for the whole burst.
+    """
 
     def __init__(self, scheduler: Scheduler, lock: threading.RLock, max_sleep: float = 0.5) -> None:
         self._scheduler = scheduler
@@ -140,8 +151,13 @@ class RealTimeDriver:
         while not self._stop.is_set():
             with self._lock:
                 self._scheduler.changed.clear()
-                self._scheduler.run_due()
+                ran = self._scheduler.run_next()
                 due = self._scheduler.next_due()
+            if ran:
+                # Python's locks are not fair: without a pause this thread takes the lock straight
+                # back, and a thread waiting for it may wait for the whole burst.
+                time.sleep(YIELD_SECONDS)
+                continue
             wait = (
                 self._max_sleep
                 if due is None

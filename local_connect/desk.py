@@ -24,12 +24,26 @@ _POP_FIELDS = {
 }
 
 
+def verified_by(attributes: dict[str, str]) -> str | None:
+    """How the caller proved who they are: "website" (the API sets `Verified` from the Cognito token of
+    the signed-in customer), "pin" (flows/inbound.json's `pin-save` action stores the PIN Lambda's
+    `verified` as `PinVerified`), or None. Neither can be set by a client: the API refuses `Verified`
+    and only takes its listed keys."""
+    if attributes.get("Verified") == "true":
+        return "website"
+    if attributes.get("PinVerified") == "true":
+        return "pin"
+    return None
+
+
 def screen_pop(center: ContactCenter, contact: Contact) -> dict[str, Any]:
     attributes = contact.attributes
     pop: dict[str, Any] = {
         name: next((attributes[k] for k in keys if attributes.get(k)), None)
         for name, keys in _POP_FIELDS.items()
     }
+    pop["verifiedBy"] = verified_by(attributes)
+    pop["verified"] = "true" if pop["verifiedBy"] else pop["verified"]
     pop["language"] = pop["language"] or contact.language
     pop["phoneNumber"] = contact.customer_number
     pop["previousContacts"] = [
@@ -78,7 +92,13 @@ class DeskNotifier:
             return
         channel = self.channels.get(f"agent:{event.agent}")
         if event.kind == "agent_state":
-            channel.publish("state", state=event.data["state"], contactId=event.contact_id)
+            channel.publish(
+                "state",
+                state=event.data["state"],
+                contactId=event.contact_id,
+                reason=event.data.get("reason"),
+                detail=event.data.get("detail"),
+            )
         elif event.kind == "offered" and event.contact_id:
             contact = self.center.contact(event.contact_id)
             channel.publish(
@@ -90,6 +110,7 @@ class DeskNotifier:
             "connected",
             "missed",
             "rejected",
+            "offer_withdrawn",
             "hold",
             "resumed",
             "dial_customer",

@@ -133,7 +133,12 @@ class RuntimeFlowServices:
             initial_delay=request.initial_delay,
             max_attempts=request.max_attempts,
             retry_delay=request.retry_delay,
+            creation_flow=request.creation_flow is not None,
         )
+        if request.creation_flow is not None:
+            self.switchboard.run_contact_flow(
+                callback.id, self._known_flow(request.creation_flow) or request.creation_flow
+            )
         return callback.id
 
     # ---- the end of a flow

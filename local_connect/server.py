@@ -30,7 +30,7 @@ from jam_core.calls.pacing import Pacer
 from jam_core.tables.call_requests import SqliteCallRequests
 from local_connect.acd import AcdSettings
 from local_connect.call_placer import LocalCallPlacer
-from local_connect.clock import AdjustableClock, Clock
+from local_connect.clock import AdjustableClock, Clock, WallClock
 from local_connect.cognito import api_environment as cognito_environment
 from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
@@ -60,6 +60,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--offer-timeout", type=float, default=20.0, help="seconds an agent has to accept")
     parser.add_argument("--ring-timeout", type=float, default=30.0, help="seconds a phone rings")
+    parser.add_argument(
+        "--desk-timeout",
+        type=float,
+        default=30.0,
+        help="seconds an agent desk may stay silent before its agent is set Offline",
+    )
     parser.add_argument("--callback-retry-delay", type=float, default=60.0)
     parser.add_argument("--callback-attempts", type=int, default=3)
     parser.add_argument("--throttle", action="store_true", help="Connect's default API quota on /connect-api")
@@ -160,6 +166,8 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
             offer_timeout=args.offer_timeout,
             callback_retry_delay=args.callback_retry_delay,
             callback_max_attempts=args.callback_attempts,
+            desk_timeout=args.desk_timeout,
+            presence_clock=WallClock(),
         ),
         ring_timeout=args.ring_timeout,
         throttle=args.throttle,

@@ -52,7 +52,6 @@ class Call:
     phase: str = "ringing"
     flow: ContactFlowDef | None = None
     ring_timer: Timer | None = None
-    after_agent_flow: ContactFlowDef | str | None = None  # Connect's disconnect flow (the survey)
 
 
 @dataclass
@@ -133,7 +132,7 @@ class Switchboard:
             call.ring_timer.cancel()
         contact = self.center.contact(call.contact_id)
         self._tell(number, "answered", contactId=call.contact_id)
-        if contact.state is ContactState.DIALING:  # a queued callback: the agent is already there
+        if contact.state is ContactState.DIALING:  # a callback or outbound call: the agent is there
             call.phase = "agent"
             self.center.callback_answered(call.contact_id)
         elif call.flow is not None:
@@ -283,15 +282,47 @@ class Switchboard:
             call.phase = "queued"
 
     def set_disconnect_flow(self, contact_id: str, flow: ContactFlowDef | str | None) -> None:
-        """Connect's "Set disconnect flow": run after the agent hangs up (the survey)."""
-        call = self.calls.get(contact_id)
-        if call is not None:
-            call.after_agent_flow = flow
+        """Connect's "Set disconnect flow": run after the agent hangs up (the survey).
+
+        An event hook of the contact (UpdateContactEventHooks CustomerRemaining), so it is kept on the
+        contact: a queued callback is a new contact and carries only what a flow run on it set (its
+        creation flow), whatever its phone call is (Connect admin guide, contact-initiation-methods:
+        a CALLBACK contact runs the agent whisper and outbound whisper flows, nothing of the original).
+        """
+        ref = flow.id if isinstance(flow, ContactFlowDef) else flow
+        self.center.set_disconnect_flow(contact_id, ref)
+
+    def run_contact_flow(self, contact_id: str, flow: ContactFlowDef | str) -> None:
+        """Run a flow on a contact nobody is on the line for (a callback's creation flow).
+
+        Started from the timer loop, not inside the flow that created the contact; prompts go nowhere
+        (there is no call), a TransferContactToQueue queues the contact.
+        """
+
+        def start() -> None:
+            if self.flows is None:
+                return
+            try:
+                self.flows.start(contact_id, flow)
+            except Exception:
+                _log.exception("flow %s failed for contact %s", flow, contact_id)
+                contact = self.center.contact(contact_id)
+                if contact.state is ContactState.IN_FLOW:
+                    self.center.flow_disconnected(contact_id, DisconnectReason.TELECOM_PROBLEM)
+
+        self.scheduler.call_later(0, start)
 
     def end_flow(self, contact_id: str, *, disconnect: bool = True) -> None:
         """The flow reached its end (DisconnectParticipant, or fell off the end): the call is over."""
         call = self.calls.get(contact_id)
         if call is None:
+            # A flow on a contact without a call (a callback's creation flow) that ends before
+            # queueing it: the contact ends, as a flow that disconnects does.
+            contact = self.center.contact(contact_id)
+            if disconnect and contact.state is ContactState.IN_FLOW:
+                if self.flows is not None:
+                    self.flows.stop(contact_id)
+                self.center.flow_disconnected(contact_id)
             return
         if self.flows is not None:
             self.flows.stop(contact_id)
@@ -323,7 +354,7 @@ class Switchboard:
     def _on_center_event(self, event: CenterEvent) -> None:
         call = self.calls.get(event.contact_id or "")
         kind = event.kind
-        if kind == "dial_customer" and event.contact_id:
+        if kind == "dial_customer" and event.contact_id:  # a queued callback or an agent's outbound call
             contact = self.center.contact(event.contact_id)
             call = self.calls[contact.id] = Call(contact.id, contact.customer_number)
             self._ring(call)
@@ -348,8 +379,10 @@ class Switchboard:
             self.phone(call.number).contact_id = new_id
             self._tell(call.number, "transferred", contactId=new_id, queue=event.data.get("queue_name"))
         elif kind == "agent_hung_up":
-            if call.after_agent_flow is not None and self.flows is not None:
-                flow, call.after_agent_flow = call.after_agent_flow, None
+            contact = self.center.contact(call.contact_id)
+            if contact.disconnect_flow and self.flows is not None:
+                flow = contact.disconnect_flow
+                self.center.set_disconnect_flow(contact.id, None)  # runs once
                 call.phase = "ivr"
                 self._tell(call.number, "agent_left", contactId=call.contact_id)
                 self._run_flow(call, flow)

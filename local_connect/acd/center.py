@@ -13,6 +13,12 @@ Routing, as Connect does it:
   - among agents who could take a contact, the one idle longest gets the offer;
   - an offer not accepted within `offer_timeout` is Missed: the agent stops receiving work until
     they choose Available again and the contact goes back in its place.
+
+Desk presence (local only): the CCP v2 sets an agent Offline when they log out, but not when they
+only close the window ("CCPv1: Automatically log out agents when they close the CCP", Connect admin
+guide, automatic-logout.html, which has a custom CCP do it on close). Our desk page does that: it
+signs out on unload and sends heartbeats; a desk silent for `desk_timeout` seconds is taken as lost
+and its agent set Offline, so a closed tab never leaves an Available agent that nobody answers for.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from local_connect.acd.model import (
 )
 from local_connect.acd.queues import QueueKey, WaitingLine
 from local_connect.acd.store import ContactStore
-from local_connect.clock import Scheduler, Timer
+from local_connect.clock import Clock, Scheduler, Timer
 from local_connect.definitions import Definitions, Queue
 
 
@@ -89,6 +95,10 @@ class AcdSettings:
     callback_max_attempts: int = 3
     default_handle_time: float = 180.0  # used for wait estimates before any contact is handled
     enforce_capacity: bool = True
+    desk_timeout: float = 30.0  # seconds without a heartbeat before a watched desk counts as lost
+    # Desk silence is real time (a browser's timers), not the contact center's clock, which tests and
+    # demos may move forward; None measures it on the scheduler's clock (unit tests).
+    presence_clock: Clock | None = None
 
 
 Listener = Callable[[CenterEvent], None]
@@ -135,6 +145,8 @@ class ContactCenter:
         self._arrivals = itertools.count()
         self._keys: dict[str, QueueKey] = {}  # contact id -> its key, kept while offered/dialing
         self._offer_timers: dict[str, Timer] = {}
+        self._desk_timers: dict[str, Timer] = {}
+        self.presence_clock: Clock = self.settings.presence_clock or scheduler.clock
         self._waits: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
         self._handle_times: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
 
@@ -242,6 +254,12 @@ class ContactCenter:
         self.store.save(contact)
         return contact
 
+    def set_disconnect_flow(self, contact_id: str, flow_ref: str | None) -> None:
+        """The contact's CustomerRemaining hook (kept on the contact record's row, not shown in it)."""
+        contact = self.contact(contact_id)
+        contact.disconnect_flow = flow_ref
+        self.store.save(contact)
+
     def record_survey(self, contact_id: str, answers: dict[str, str]) -> None:
         contact = self.contact(contact_id)
         contact.survey.update(answers)
@@ -279,10 +297,14 @@ class ContactCenter:
         initial_delay: float = 0.0,
         max_attempts: int | None = None,
         retry_delay: float | None = None,
+        creation_flow: bool = False,
     ) -> Contact:
         """A queued callback that keeps the caller's place (same enqueue time and priority).
 
         With an initial delay it waits (SCHEDULED) before it joins the queue, still in its place.
+        With a creation flow (CreateCallbackContact's ContactFlowId) it stays IN_FLOW: that flow runs
+        on the callback contact and queues it (TransferContactToQueue); the initial delay is ignored,
+        as the API reference says.
         """
         original = self.contact(contact_id)
         target = self.queue(queue_id or original.queue_id or "")
@@ -299,6 +321,10 @@ class ContactCenter:
         if max_attempts is not None:
             callback.callback_max_attempts = max(1, max_attempts)
         callback.callback_retry_delay = retry_delay
+        if creation_flow:
+            self._save(callback)
+            self.emit("callback_created", callback.id, queue=target.id, previous=original.id)
+            return callback
         if initial_delay > 0:
             callback.state = ContactState.SCHEDULED
             callback.next_attempt_at = self.now + initial_delay
@@ -464,9 +490,16 @@ class ContactCenter:
         contact = self.contacts.get(contact_id)
         if contact is None or contact.state is not ContactState.OFFERED or agent.contact_id != contact_id:
             return
-        self._set_agent(agent, AgentState.MISSED, contact_id=None)
+        queue = self.queues.get(contact.queue_id or "")
+        source = f"a call from {queue.name}" if queue else "a call"
+        if reason == "missed":
+            why = f"Missed {source}: it was not accepted within {self.settings.offer_timeout:g} s"
+        else:
+            why = f"You rejected {source}"
+        detail = f"{why} and it went back to the queue. Choose Available to take calls again."
+        self._set_agent(agent, AgentState.MISSED, contact_id=None, reason=reason, detail=detail)
         self._requeue_in_place(contact)
-        self.emit(reason, contact_id, username)
+        self.emit(reason, contact_id, username, detail=detail)
         self._dispatch()
 
     # ------------------------------------------------------------------ agents
@@ -478,14 +511,84 @@ class ContactCenter:
         return agent
 
     def _set_agent(
-        self, agent: Agent, state: AgentState, *, contact_id: str | None, keep_idle: bool = False
+        self,
+        agent: Agent,
+        state: AgentState,
+        *,
+        contact_id: str | None,
+        keep_idle: bool = False,
+        reason: str | None = None,
+        detail: str | None = None,
     ) -> None:
         agent.state = state
         agent.state_since = self.now
         agent.contact_id = contact_id
+        agent.state_reason, agent.state_detail = reason, detail
         if state is AgentState.AVAILABLE and not keep_idle:
             agent.idle_since = self.now
-        self.emit("agent_state", contact_id, agent.username, state=str(state))
+        self.emit("agent_state", contact_id, agent.username, state=str(state), reason=reason, detail=detail)
+
+    # ------------------------------------------------------------------ desk presence
+    def desk_heartbeat(self, username: str) -> Agent:
+        """A desk page showing this agent is alive: watch it, and take it as lost when it falls silent."""
+        agent = self.agent(username)
+        agent.desk_seen = self.presence_clock.now()
+        if username not in self._desk_timers:
+            self._watch_desk(username, self.settings.desk_timeout)
+        return agent
+
+    def _watch_desk(self, username: str, delay: float) -> None:
+        self._desk_timers[username] = self.scheduler.call_later(delay, partial(self._check_desk, username))
+
+    def _check_desk(self, username: str) -> None:
+        self._desk_timers.pop(username, None)
+        agent = self.agents.get(username)
+        if agent is None or agent.desk_seen is None:
+            return
+        silence = self.presence_clock.now() - agent.desk_seen
+        if silence < self.settings.desk_timeout:
+            self._watch_desk(username, self.settings.desk_timeout - silence)
+            return
+        self.desk_lost(
+            username,
+            "desk_lost",
+            f"Set to Offline: your desk stopped answering for {self.settings.desk_timeout:g} s "
+            "(tab closed, computer asleep or connection lost). Choose Available to take calls again.",
+        )
+
+    def sign_out(self, username: str) -> Agent:
+        """The agent signed out of the desk (or closed it): Offline, as the CCP does on logout."""
+        return self.desk_lost(
+            username,
+            "signed_out",
+            "Set to Offline when you signed out. Choose Available to take calls again.",
+        )
+
+    def desk_lost(self, username: str, reason: str, detail: str) -> Agent:
+        """Nobody is at this agent's desk: stop routing to them.
+
+        An offer being rung goes back to its place in the queue (the next agent gets it); after-contact
+        work is closed. A live call is left alone (the customer is still talking to someone who may
+        reopen the desk); the agent goes Offline once it ends, if the desk has not come back.
+        """
+        agent = self.agent(username)
+        timer = self._desk_timers.pop(username, None)
+        if timer is not None:
+            timer.cancel()
+        if agent.state is AgentState.ON_CONTACT:
+            agent.desk_seen = self.presence_clock.now() - self.settings.desk_timeout
+            self._watch_desk(username, self.settings.desk_timeout)
+            return agent
+        agent.desk_seen = None
+        contact = self.contacts.get(agent.contact_id or "")
+        if agent.state is AgentState.INCOMING and contact is not None:
+            self._cancel_offer(contact.id)
+            self._requeue_in_place(contact)
+            self.emit("offer_withdrawn", contact.id, username, detail=detail)
+        if agent.state is not AgentState.OFFLINE:
+            self._set_agent(agent, AgentState.OFFLINE, contact_id=None, reason=reason, detail=detail)
+        self._dispatch()
+        return agent
 
     def set_agent_state(self, username: str, state: str) -> Agent:
         """What the agent chooses: Available or Offline (the rest are system states)."""
@@ -549,18 +652,57 @@ class ContactCenter:
         self._cancel_offer(contact_id)
         self._unoffer(username, contact_id, reason="rejected")
 
+    def start_outbound(self, username: str, number: str, caller_id: str) -> Contact:
+        """The agent dials a number from the desk: an OUTBOUND contact, the agent On contact at once.
+
+        As the CCP does (Connect admin guide, contact-initiation-methods, "Outbound": an agent-initiated
+        call to an external number): the contact is in the routing profile's default outbound queue
+        (its metrics and caller id) and the customer's phone rings; on answer they are connected. An
+        agent may dial when not busy with a contact; in after-contact work that work is closed first.
+        """
+        agent = self.agent(username)
+        if agent.state in (AgentState.INCOMING, AgentState.ON_CONTACT):
+            raise InvalidTransition(f"{username} is {agent.state}: finish the contact first")
+        if agent.state is AgentState.AFTER_CONTACT_WORK:
+            self._close_after_contact_work(agent)
+        profile = next(
+            (rp for rp in self.definitions.routing_profiles.values() if rp.id == agent.routing_profile_id),
+            None,
+        )
+        outbound_queue = (
+            self.definitions.queues[profile.default_outbound_queue_logical_id].id if profile else None
+        )
+        contact = self.new_contact(InitiationMethod.OUTBOUND, number, caller_id, queue_id=outbound_queue)
+        contact.agent_username = username
+        contact.state = ContactState.DIALING
+        self._save(contact)
+        self._set_agent(agent, AgentState.ON_CONTACT, contact_id=contact.id)
+        self.emit("dial_customer", contact.id, username, number=number, attempt=1)
+        return contact
+
     def callback_answered(self, contact_id: str) -> None:
+        """The customer answered the call an agent is waiting on (a queued callback, an outbound call)."""
         contact = self.contact(contact_id)
         if contact.state is not ContactState.DIALING:
             raise InvalidTransition(f"contact {contact_id} is {contact.state}, not dialling")
         self._connect(self.agent(contact.agent_username or ""), contact)
 
     def callback_not_answered(self, contact_id: str) -> None:
-        """No answer: the agent moves on; retry after a delay, or record the callback as failed."""
+        """No answer: the agent moves on; retry after a delay, or record the callback as failed.
+
+        An agent's outbound call is not retried: it ends (CUSTOMER_NOT_ANSWERED) and the agent goes to
+        after-contact work, as when they hang up.
+        """
         contact = self.contact(contact_id)
         if contact.state is not ContactState.DIALING:
             return
         agent = self.agents.get(contact.agent_username or "")
+        if contact.initiation_method is InitiationMethod.OUTBOUND:
+            if agent is not None:
+                self._set_agent(agent, AgentState.AFTER_CONTACT_WORK, contact_id=contact.id)
+            self._keys.pop(contact.id, None)
+            self._finish(contact, DisconnectReason.CUSTOMER_NOT_ANSWERED, "the customer did not answer")
+            return
         if agent is not None:
             self._set_agent(agent, AgentState.AFTER_CONTACT_WORK, contact_id=None)
         contact.agent_username = None

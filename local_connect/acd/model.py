@@ -9,6 +9,7 @@ from typing import Any
 
 class InitiationMethod(StrEnum):
     INBOUND = "INBOUND"
+    OUTBOUND = "OUTBOUND"  # an agent dialled the customer from their desk (the CCP on AWS)
     API = "API"  # StartOutboundVoiceContact
     CALLBACK = "CALLBACK"
     TRANSFER = "TRANSFER"
@@ -81,6 +82,10 @@ class Contact:
     description: str | None = None
     language: str | None = None  # the contact's LanguageCode, as a flow set it
     callback_retry_delay: float | None = None  # per callback (CreateCallbackContact); else the setting
+    # The contact's CustomerRemaining event hook ("Set disconnect flow"): a flow id/ARN run when the
+    # agent hangs up first. Event hooks belong to a contact, so a callback (a new contact) has none
+    # unless a flow run on it sets one; kept with the contact so a queued callback keeps it on restart.
+    disconnect_flow: str | None = None
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -132,6 +137,11 @@ class Agent:
     state_since: float = 0.0
     idle_since: float = 0.0  # when they last became free: the longest idle gets the next offer
     contact_id: str | None = None
+    # Why the agent is in this state when the system put them there (Missed, Offline after a lost
+    # desk): a code for programs and a sentence for the agent that says how to recover.
+    state_reason: str | None = None
+    state_detail: str | None = None
+    desk_seen: float | None = None  # last heartbeat of a desk page watching this agent (None: none)
 
     def public(self) -> dict[str, Any]:
         return {
@@ -140,5 +150,7 @@ class Agent:
             "routingProfileId": self.routing_profile_id,
             "state": str(self.state),
             "stateSince": self.state_since,
+            "stateReason": self.state_reason,
+            "stateDetail": self.state_detail,
             "contactId": self.contact_id,
         }

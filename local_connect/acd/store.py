@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS contacts (
     name TEXT,
     description TEXT,
     language TEXT,
-    callback_retry_delay REAL
+    callback_retry_delay REAL,
+    disconnect_flow TEXT
 );
 CREATE INDEX IF NOT EXISTS contacts_state ON contacts(state);
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_number, initiated_at);
@@ -88,10 +89,11 @@ _COLUMNS = [
     "description",
     "language",
     "callback_retry_delay",
+    "disconnect_flow",
 ]
 
 # Columns added after the first release of the file: added in place to older databases.
-_ADDED_COLUMNS = {"language": "TEXT", "callback_retry_delay": "REAL"}
+_ADDED_COLUMNS = {"language": "TEXT", "callback_retry_delay": "REAL", "disconnect_flow": "TEXT"}
 
 _UPSERT = (
     f"INSERT INTO contacts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' for _ in _COLUMNS)}) "

@@ -4,7 +4,8 @@
     python -m local_connect.flows.check export.json ...   # any files: problems and unsupported blocks
     python -m local_connect check InboundFlow export.json  # a template flow by name, or files
 
-Exit status 1 when a flow has errors; unsupported action types and warnings are reported only.
+Exit status 1 when a flow has errors (a file that is not UTF-8 JSON is one: one line says why, never a
+traceback); unsupported action types and warnings are reported only.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             try:
                 reports.append(load_flow_file(path, key=path.name).report)
-            except OSError as exc:
-                print(f"{path}: {exc}")
+            except OSError as exc:  # missing, a directory, unreadable
+                print(f"{path}: cannot read: {exc.strerror or exc}")
                 return 1
     for report in reports:
         print(report)

@@ -10,8 +10,11 @@ says so. Each action's handler returns what happens next: a branch to take, WAIT
 
 from __future__ import annotations
 
+import functools
 import logging
+import math
 import random
+import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -39,7 +42,37 @@ from local_connect.flows.ports import (
 DEFAULT_LANGUAGE = "en-US"
 DEFAULT_VOICE = "Joanna"
 DEFAULT_INPUT_SECONDS = 5.0
-MAX_STEPS = 500  # actions in a row without waiting: more means the flow loops without end
+# A flow that runs STEP_BUDGET actions for one contact while the contact's clock moves less than
+# PROGRESS_SECONDS is spinning (a cycle of zero-time actions: Compare -> UpdateContactAttributes ->
+# Compare, a Wait of 0 s and a message, a Loop back to itself) and is ended. Connect documents no such
+# bound (the Flow Language and admin guide pages for Loop and Wait name none), so it is ours: every
+# action that takes time on a real call (a prompt, input, a Wait) moves the clock, and no flow of the
+# template or the corpus comes near 1000 actions in one second. The budget is per contact and starts
+# again when the caller presses a key or a flow is started for the contact: those are the caller's
+# doing, not the flow's.
+STEP_BUDGET = 1000
+# SSML pauses in prompts (Amazon Polly's <break time="…"/>), for how long a prompt takes to say.
+BREAK_TIME = re.compile(r"""<break\b[^>]*\btime\s*=\s*["']\s*([0-9.]+)\s*(ms|s)\s*["']""", re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
+MAX_BREAK_SECONDS = 10.0
+
+
+def _break_seconds(match: re.Match[str]) -> float:
+    try:
+        value = float(match.group(1))
+    except ValueError:
+        return 0.0
+    return value / 1000 if match.group(2).lower() == "ms" else value
+
+
+PROGRESS_SECONDS = 1.0
+# Actions run in one go before the rest of the run is put on a timer due at once: a bound on how
+# long one event holds the runtime lock (well above the longest zero-time chain of a real flow).
+SLICE_STEPS = 100
+# The longest timer a flow parameter can set: a huge number ("1e308") would otherwise put a timer
+# past any date the clock and the hours can represent. No real flow waits a week in one action.
+MAX_SECONDS = 7 * 24 * 3600.0
+INTERNAL_ERROR = "internal error"  # prefix of a problem that is the engine's own bug (fuzz tests look)
 DORMANT_SESSIONS = 10_000  # finished sessions kept for a later flow on the same contact
 KEPT_PROBLEMS = 1_000  # the latest run-time problems, for tests and the terminal caller
 KEPT_TRACE = 200  # actions of a finished session's trace kept while it is dormant
@@ -63,7 +96,7 @@ Outcome = Go | str
 class Waiting:
     """What a suspended session waits for."""
 
-    kind: str  # "input" | "iterate" | "wait"
+    kind: str  # "input" | "iterate" | "wait" | "continue" (a long run, carried on by a timer)
     action: Action
     timers: list[Timer] = field(default_factory=list)
     digits: str = ""
@@ -101,6 +134,8 @@ class Session:
     queued: bool = False
     disconnected: bool = False
     trace: list[tuple[str, str]] = field(default_factory=list)  # (flow key, action id) in order
+    burst_start: float | None = None  # when the clock last moved by PROGRESS_SECONDS (step budget)
+    burst_steps: int = 0  # actions run since burst_start
     log: list[dict[str, Any]] = field(default_factory=list)  # flow logs, when logging is enabled
     lex: dict[str, Any] = field(default_factory=dict)  # $.Lex after ConnectParticipantWithLexBot
 
@@ -182,7 +217,8 @@ class FlowEngine:
             session.flow, session.action_id = target, target.start_action
             session.active, session.disconnected = True, False
         self.sessions[contact_id] = session
-        self._run(session)
+        session.burst_start = None  # a new flow for the contact: the step budget starts again
+        self._guard(session, lambda: self._run(session))
         return session
 
     def digits(self, contact_id: str, keys: str) -> None:
@@ -197,7 +233,8 @@ class FlowEngine:
                 continue
             if waiting is None or waiting.kind != "input":
                 return
-            self._input_key(session, waiting, key)
+            session.burst_start = None  # the caller's key, not the flow, makes this run
+            self._on_wait_event(session, waiting, functools.partial(self._input_key, session, waiting, key))
 
     def speech(self, contact_id: str, text: str) -> bool:
         """The caller said something (typed, or recognised speech). Only a Lex bot listens: False
@@ -227,13 +264,40 @@ class FlowEngine:
         return self.sessions.get(contact_id) or self._dormant.get(contact_id)
 
     # ------------------------------------------------------------------ running
+    def _guard(self, session: Session, run: Callable[[], None]) -> None:
+        """Run an event of the session so that nothing escapes to the caller (switchboard, timer
+        thread, HTTP handler): an exception here is a bug of the engine, reported as such, and the
+        contact is disconnected rather than left in a flow that can no longer move."""
+        try:
+            run()
+        except Exception as exc:
+            _log.exception("flow engine failed for %s", session.contact_id)
+            self._problem(session, session.action_id, f"{INTERNAL_ERROR}: {type(exc).__name__}: {exc}")
+            try:
+                self._finish(session, disconnect=True)
+            except Exception:
+                _log.exception("could not end the flow of %s", session.contact_id)
+
+    def _over_budget(self, session: Session) -> bool:
+        """Count one action against the step budget; True when the flow is spinning."""
+        now = self.scheduler.clock.now()
+        if session.burst_start is None or not now - session.burst_start < PROGRESS_SECONDS:
+            session.burst_start, session.burst_steps = now, 0
+        session.burst_steps += 1
+        return session.burst_steps > STEP_BUDGET
+
     def _run(self, session: Session) -> None:
-        steps = 0
+        ran = 0
         while session.active and session.action_id is not None and session.waiting is None:
-            steps += 1
-            if steps > MAX_STEPS:
+            ran += 1
+            if ran > SLICE_STEPS and self._pause(session):
+                return
+            if self._over_budget(session):
                 self._problem(
-                    session, None, f"{MAX_STEPS} actions without waiting: the flow loops; ending it"
+                    session,
+                    session.action_id,
+                    f"{STEP_BUDGET} actions within {PROGRESS_SECONDS:g} s of the contact's time: "
+                    "the flow loops without waiting; disconnecting",
                 )
                 self._finish(session, disconnect=True)
                 return
@@ -257,6 +321,23 @@ class FlowEngine:
             # WAIT: the session now has `waiting`, so the loop ends and an event resumes it.
             # CONTINUE: the session is at the start of another flow; keep running.
 
+    def _pause(self, session: Session) -> bool:
+        """Carry on from a timer due now, so whoever runs this event (an HTTP handler, the timer
+        thread) gives the runtime lock up between slices of a long run of zero-time actions."""
+        action = session.flow.action(session.action_id or "")
+        if action is None:
+            return False  # the loop ends the flow
+        waiting = Waiting("continue", action)
+        session.waiting = waiting
+
+        def carry_on() -> None:
+            if session.waiting is waiting and session.active:
+                session.waiting = None
+                self._run(session)
+
+        waiting.timers.append(self.scheduler.call_later(0, lambda: self._guard(session, carry_on)))
+        return True
+
     def _execute(self, session: Session, action: Action) -> Outcome:
         handler = self._handlers.get(action.type)
         if handler is None:
@@ -267,7 +348,7 @@ class FlowEngine:
         except Exception as exc:
             # A parameter the validator let through (lenient load) that makes no sense at run time:
             # the action fails the way Connect fails it, and the call goes on.
-            self._problem(session, action.identifier, f"{action.type} failed: {type(exc).__name__}: {exc}")
+            self._problem(session, action.identifier, f"{action.type} failed: {_reason(exc)}")
             if session.waiting is not None:
                 session.waiting.cancel()
                 session.waiting = None
@@ -414,8 +495,12 @@ class FlowEngine:
         return text
 
     def _seconds(self, text: str) -> float:
-        """How long a prompt takes to say (the engine's stand-in for audio length)."""
-        return max(1.0, len(text.split()) * self.seconds_per_word)
+        """How long a prompt takes to say (the engine's stand-in for audio length): its words at
+        `seconds_per_word`, plus the SSML pauses it asks for (<break time="3s"/> or "500ms"; Amazon
+        Polly caps one break at 10 s, https://docs.aws.amazon.com/polly/latest/dg/break-tag.html)."""
+        pauses = sum(min(MAX_BREAK_SECONDS, _break_seconds(m)) for m in BREAK_TIME.finditer(text))
+        words = len(TAG.sub(" ", text).split())
+        return max(1.0, words * self.seconds_per_word + pauses)
 
     # ------------------------------------------------------------------ prompts and input
     def _message(self, session: Session, action: Action) -> Outcome:
@@ -427,45 +512,55 @@ class FlowEngine:
         return self._next(action)
 
     def _message_iteratively(self, session: Session, action: Action) -> Outcome:
+        messages = action.parameters.get("Messages")
+        if not isinstance(messages, list) or not messages:
+            raise BadParameter("Messages must be a non-empty list of prompts")
+        interrupt = action.parameters.get("InterruptFrequencySeconds")
+        seconds = (
+            self._number(session, interrupt, "InterruptFrequencySeconds") if interrupt is not None else None
+        )
         waiting = Waiting("iterate", action)
         session.waiting = waiting
-        interrupt = action.parameters.get("InterruptFrequencySeconds")
-        if interrupt is not None:
-            seconds = float(self._value(session, interrupt) or 0) or 1.0
-            waiting.timers.append(
-                self.scheduler.call_later(seconds, lambda: self._iterate_interrupted(session, waiting))
-            )
-        self._play_next(session, waiting)
+        if seconds is not None:
+            self._later(session, waiting, seconds or 1.0, lambda: self._iterate_interrupted(session, waiting))
+        outcome = self._play_next(session, waiting)
+        if outcome is not None:  # the first prompt could not be played
+            session.waiting = None
+            return outcome
         return WAIT
 
-    def _play_next(self, session: Session, waiting: Waiting) -> None:
-        if session.waiting is not waiting:
-            return
-        messages = waiting.action.parameters.get("Messages") or []
+    def _play_next(self, session: Session, waiting: Waiting) -> Outcome | None:
+        """Say the next message and time the one after it; an outcome when the action is over."""
+        messages = waiting.action.parameters["Messages"]
         message = messages[waiting.index % len(messages)]
         waiting.index += 1
         try:
+            if not isinstance(message, Mapping):
+                raise BadParameter(f"message #{(waiting.index - 1) % len(messages)} is not an object")
             text = self._say(session, waiting.action, message, expects_input=False)
         except Exception as exc:
             self._problem(session, waiting.action.identifier, f"the prompt could not be played: {exc}")
             waiting.cancel()
-            self._resume(session, waiting.action, self._error(session, waiting.action, "NoMatchingError"))
-            return
-        waiting.timers.append(
-            self.scheduler.call_later(self._seconds(text), lambda: self._play_next(session, waiting))
-        )
+            return self._error(session, waiting.action, "NoMatchingError")
+        self._later(session, waiting, self._seconds(text), lambda: self._play_next(session, waiting))
+        return None
 
-    def _iterate_interrupted(self, session: Session, waiting: Waiting) -> None:
-        if session.waiting is not waiting:
-            return
+    def _iterate_interrupted(self, session: Session, waiting: Waiting) -> Outcome:
         waiting.cancel()
-        self._resume(session, waiting.action, self._branch_on(session, waiting.action, "MessagesInterrupted"))
+        return self._branch_on(session, waiting.action, "MessagesInterrupted")
 
     def _get_input(self, session: Session, action: Action) -> Outcome:
         contact = self.services.contact_data(session.contact_id)
         if contact.channel != "VOICE":
             # Without a Lex bot, Connect takes the error branch for chat and task contacts.
             return self._error(session, action, "NoMatchingError")
+        raw = action.parameters.get("InputTimeLimitSeconds")
+        seconds = (
+            DEFAULT_INPUT_SECONDS if raw is None else self._number(session, raw, "InputTimeLimitSeconds")
+        )
+        if _truthy(action.parameters.get("StoreInput")):
+            _max_length(action.parameters)  # a bad MaximumLength fails the action now, not at a key
+            _dtmf(action.parameters)
         try:
             self._say(session, action, action.parameters, expects_input=True)
         except Exception as exc:
@@ -473,65 +568,52 @@ class FlowEngine:
             return self._error(session, action, "NoMatchingError")
         waiting = Waiting("input", action)
         session.waiting = waiting
-        self._arm_input_timer(session, waiting)
+        self._later(session, waiting, seconds, lambda: self._input_timeout(session, waiting))
         return WAIT
 
-    def _input_seconds(self, session: Session, action: Action) -> float:
-        raw = action.parameters.get("InputTimeLimitSeconds")
-        if raw is None:
-            return DEFAULT_INPUT_SECONDS
-        try:
-            return float(self._value(session, raw))
-        except ValueError:
-            return DEFAULT_INPUT_SECONDS
-
-    def _arm_input_timer(self, session: Session, waiting: Waiting, seconds: float | None = None) -> None:
-        """Wait for (more) keys: the input time limit, or the time allowed between two keys."""
-        waiting.cancel()
-        seconds = seconds if seconds is not None else self._input_seconds(session, waiting.action)
-        waiting.timers.append(
-            self.scheduler.call_later(seconds, lambda: self._input_timeout(session, waiting))
-        )
-
-    def _input_key(self, session: Session, waiting: Waiting, key: str) -> None:
+    def _input_key(self, session: Session, waiting: Waiting, key: str) -> Outcome | None:
+        """A key while collecting input: the outcome when the action is over, None to keep waiting."""
         action = waiting.action
         params = action.parameters
         if not _truthy(params.get("StoreInput")):
             waiting.cancel()
-            self._resume(session, action, self._branch_on(session, action, key))
-            return
-        dtmf = params.get("DTMFConfiguration") or {}
+            return self._branch_on(session, action, key)
+        dtmf = _dtmf(params)
         terminator = str(dtmf.get("InputTerminationSequence") or "#")
         if key == terminator:
             waiting.cancel()
-            self._resume(session, action, self._store_input(session, action, waiting.digits))
-            return
+            return self._store_input(session, action, waiting.digits)
         waiting.digits += key
         if len(waiting.digits) >= _max_length(params):
             waiting.cancel()
-            self._resume(session, action, self._store_input(session, action, waiting.digits))
-            return
+            return self._store_input(session, action, waiting.digits)
+        # Wait for the next key: the time allowed between two keys, else the input time limit.
         interdigit = dtmf.get("InterdigitTimeLimitSeconds")
-        self._arm_input_timer(session, waiting, float(interdigit) if interdigit else None)
+        raw = interdigit if interdigit else params.get("InputTimeLimitSeconds")
+        name = "InterdigitTimeLimitSeconds" if interdigit else "InputTimeLimitSeconds"
+        seconds = DEFAULT_INPUT_SECONDS if raw is None else self._number(session, raw, name)
+        waiting.cancel()
+        self._later(session, waiting, seconds, lambda: self._input_timeout(session, waiting))
+        return None
 
-    def _input_timeout(self, session: Session, waiting: Waiting) -> None:
-        if session.waiting is not waiting:
-            return
+    def _input_timeout(self, session: Session, waiting: Waiting) -> Outcome:
         waiting.cancel()
         action = waiting.action
         if _truthy(action.parameters.get("StoreInput")):
             # Store customer input: no input at all is stored as "Timeout" and takes the success path.
-            outcome = self._store_input(session, action, waiting.digits) if waiting.digits else None
-            if outcome is None:
-                session.stored_input = "Timeout"
-                outcome = self._next(action)
-            self._resume(session, action, outcome)
-            return
-        self._resume(session, action, self._error(session, action, "InputTimeLimitExceeded"))
+            if waiting.digits:
+                return self._store_input(session, action, waiting.digits)
+            session.stored_input = "Timeout"
+            return self._next(action)
+        return self._error(session, action, "InputTimeLimitExceeded")
 
     def _store_input(self, session: Session, action: Action, digits: str) -> Outcome:
-        validation = (action.parameters.get("InputValidation") or {}).get("PhoneNumberValidation")
+        validation = _mapping(action.parameters.get("InputValidation"), "InputValidation").get(
+            "PhoneNumberValidation"
+        )
         if validation:
+            if not isinstance(validation, Mapping):
+                raise BadParameter(f"PhoneNumberValidation must be an object, got {validation!r}")
             number = _phone_number(digits, validation)
             if number is None:
                 return self._error(session, action, "InvalidPhoneNumber")
@@ -557,7 +639,13 @@ class FlowEngine:
 
     def _loop(self, session: Session, action: Action) -> Outcome:
         key = (session.flow.key, action.identifier)
-        count = int(float(self._value(session, action.parameters.get("LoopCount")) or 0))
+        raw = action.parameters.get("LoopCount")
+        # "If the provided input is not a valid number, the error branch is taken" (admin guide,
+        # Loop block); the Flow Language page allows 0 to 100. A blank dynamic count loops 0 times.
+        number = self._number(session, raw, "LoopCount") if self._value(session, raw) else 0.0
+        if not 0 <= number <= 100:
+            raise BadParameter(f"LoopCount must be from 0 to 100, got {raw!r}")
+        count = int(number)
         done = session.loops.get(key, 0)
         if done < count:
             session.loops[key] = done + 1
@@ -606,7 +694,8 @@ class FlowEngine:
         arn = references.resolve_value(scope, params.get("LambdaFunctionARN"))
         raw = params.get("LambdaInvocationAttributes") or {}
         parameters = {str(k): references.resolve_value(scope, v) for k, v in raw.items()}
-        timeout = float(params.get("InvocationTimeLimitSeconds") or 3)
+        raw_timeout = params.get("InvocationTimeLimitSeconds")
+        timeout = self._number(session, raw_timeout, "InvocationTimeLimitSeconds") if raw_timeout else 3.0
         response_type = (params.get("ResponseValidation") or {}).get("ResponseType", "STRING_MAP")
         try:
             result = self.lambdas.invoke(arn, self.lambda_event(session, parameters, scope), timeout)
@@ -766,8 +855,8 @@ class FlowEngine:
                 if "QueueTimeAdjustmentSeconds" in params
                 else None
             )
-            if priority is not None and priority < 1:
-                raise ValueError("priority must be 1 or more")
+            if priority is not None and not 1 <= priority <= 99:  # the validator's range
+                raise BadParameter(f"QueuePriority must be from 1 to 99, got {priority}")
             self.services.set_routing(session.contact_id, priority=priority, time_adjustment=adjustment)
         except Exception:
             return self._error(session, action, "NoMatchingError")
@@ -845,6 +934,9 @@ class FlowEngine:
                 initial_delay=float(params.get("InitialCallDelaySeconds") or 0),
                 max_attempts=int(params.get("MaximumConnectionAttempts") or 1),
                 retry_delay=float(params.get("RetryDelaySeconds") or 600),
+                creation_flow=self._value(session, params["ContactFlowId"])
+                if params.get("ContactFlowId")
+                else None,
             )
             self.services.create_callback(session.contact_id, request)
         except Exception as exc:
@@ -881,25 +973,66 @@ class FlowEngine:
 
     def _wait(self, session: Session, action: Action) -> Outcome:
         params = action.parameters
-        raw = params.get("TimeoutSeconds", params.get("TimeLimitSeconds", 0))
+        name = "TimeoutSeconds" if "TimeoutSeconds" in params else "TimeLimitSeconds"
         try:
-            seconds = float(self._value(session, raw))
-        except ValueError:
+            seconds = self._number(session, params.get(name, 0), name)
+        except BadParameter as exc:
+            self._problem(session, action.identifier, str(exc))
             return self._error(session, action, "NoMatchingError")
         waiting = Waiting("wait", action)
         session.waiting = waiting
-        waiting.timers.append(self.scheduler.call_later(seconds, lambda: self._wait_done(session, waiting)))
+        self._later(session, waiting, seconds, lambda: self._wait_done(session, waiting))
         return WAIT
 
-    def _wait_done(self, session: Session, waiting: Waiting) -> None:
-        if session.waiting is not waiting:
-            return
+    def _wait_done(self, session: Session, waiting: Waiting) -> Outcome:
         action = waiting.action
         if action.transitions.conditions:
-            outcome = self._branch_on(session, action, "WaitCompleted")
-        else:
-            outcome = self._next(action)
-        self._resume(session, action, outcome)
+            return self._branch_on(session, action, "WaitCompleted")
+        return self._next(action)
+
+    # ------------------------------------------------------------------ waits and parameters
+    def _later(
+        self, session: Session, waiting: Waiting, seconds: float, decide: Callable[[], Outcome | None]
+    ) -> None:
+        """A timer of the wait: after `seconds` (capped to 0..MAX_SECONDS), `decide` what happens."""
+        delay = min(max(seconds, 0.0), MAX_SECONDS)
+        waiting.timers.append(
+            self.scheduler.call_later(delay, lambda: self._on_wait_event(session, waiting, decide))
+        )
+
+    def _on_wait_event(
+        self, session: Session, waiting: Waiting, decide: Callable[[], Outcome | None]
+    ) -> None:
+        """An event of a waiting action (a key, a timer): run `decide` the way `_execute` runs a
+        handler, so a parameter that only fails now (a text InterdigitTimeLimitSeconds, a
+        PhoneNumberValidation that is not an object...) takes the action's error branch."""
+
+        def run() -> None:
+            if session.waiting is not waiting or not session.active:
+                return
+            action = waiting.action
+            try:
+                outcome = decide()
+            except Exception as exc:
+                self._problem(session, action.identifier, f"{action.type} failed: {_reason(exc)}")
+                waiting.cancel()
+                outcome = self._error(session, action, "NoMatchingError")
+            if outcome is not None:
+                self._resume(session, action, outcome)
+
+        self._guard(session, run)
+
+    def _number(self, session: Session, raw: Any, name: str) -> float:
+        """A number parameter (static, or a $. reference): BadParameter unless it is a finite,
+        non-negative number."""
+        text = self._value(session, raw)
+        try:
+            number = float(text)
+        except ValueError:
+            raise BadParameter(f"{name} must be a number, got {raw!r}") from None
+        if not math.isfinite(number) or number < 0:
+            raise BadParameter(f"{name} must be a non-negative number, got {raw!r}")
+        return number
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -911,11 +1044,39 @@ def _blank_none(value: Any) -> Any:
     return "" if value is None else value
 
 
+class BadParameter(ValueError):
+    """A parameter the lenient load let through that cannot be used: the action's error branch."""
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, BadParameter) else f"{type(exc).__name__}: {exc}"
+
+
+def _mapping(value: Any, name: str) -> Mapping[str, Any]:
+    """An optional object parameter: {} when absent, BadParameter when it is not an object."""
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, Mapping):
+        raise BadParameter(f"{name} must be an object, got {value!r}")
+    return value
+
+
+def _dtmf(params: Mapping[str, Any]) -> Mapping[str, Any]:
+    return _mapping(params.get("DTMFConfiguration"), "DTMFConfiguration")
+
+
 def _max_length(params: Mapping[str, Any]) -> int:
-    validation = params.get("InputValidation") or {}
-    custom = validation.get("CustomValidation") or {}
+    validation = _mapping(params.get("InputValidation"), "InputValidation")
+    custom = _mapping(validation.get("CustomValidation"), "CustomValidation")
     if "MaximumLength" in custom:
-        return int(custom["MaximumLength"])
+        raw = custom["MaximumLength"]
+        try:
+            length = float(str(raw))
+        except ValueError:
+            raise BadParameter(f"MaximumLength must be a number, got {raw!r}") from None
+        if not math.isfinite(length):
+            raise BadParameter(f"MaximumLength must be a number, got {raw!r}")
+        return int(length)
     return 20  # phone numbers: end with the terminator, or at 20 digits
 
 
@@ -924,6 +1085,8 @@ def _phone_number(digits: str, validation: Mapping[str, Any]) -> str | None:
     import phonenumbers
 
     fmt = str(validation.get("NumberFormat", "Local"))
+    if not digits or any(key not in "0123456789" for key in digits):
+        return None  # "*" (or anything but a digit) is not part of a number
     try:
         if fmt == "E164":
             parsed = phonenumbers.parse("+" + digits.lstrip("+"), None)

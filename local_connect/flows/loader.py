@@ -55,18 +55,12 @@ def load_flow(
     if isinstance(document, str | bytes):
         try:
             document = json.loads(document)
-        except ValueError as exc:
-            report = Report(key)
-            report.add("error", None, f"not JSON: {exc}")
-            if strict:
-                raise FlowError(report) from exc
-            document = {}
+        except RecursionError:  # json's C parser recurses once per nested array or object
+            return _unreadable(key, "not JSON: nested more deeply than the JSON parser allows", strict)
+        except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8/16/32
+            return _unreadable(key, f"not JSON: {exc}", strict)
     if not isinstance(document, Mapping):
-        report = Report(key)
-        report.add("error", None, "a flow must be a JSON object")
-        if strict:
-            raise FlowError(report)
-        document = {}
+        return _unreadable(key, f"a flow must be a JSON object, not {type(document).__name__}", strict)
     if flow_type is None:
         flow_type = _export_flow_type(document)
     parsed = parse_flow(
@@ -87,9 +81,24 @@ def _export_flow_type(document: Mapping[str, Any]) -> str:
     return CATALOG.export_flow_types.get(recorded, "") if isinstance(recorded, str) else ""
 
 
+def _unreadable(key: str, message: str, strict: bool) -> LoadResult:
+    """A document that is not a flow at all: only that is reported (not the follow-on problems of
+    an empty flow), and a lenient load gets an empty flow."""
+    report = Report(key)
+    report.add("error", None, message)
+    if strict:
+        raise FlowError(report)
+    return LoadResult(parse_flow({}, key=key).flow, report)
+
+
 def load_flow_file(path: Path, definitions: Definitions | None = None, **kwargs: Any) -> LoadResult:
     """A flow file, placeholders resolved with `definitions` when given."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _unreadable(
+            kwargs.get("key", path.stem), f"not UTF-8 text: {exc}", kwargs.get("strict", False)
+        )
     if definitions is not None:
         try:
             text = definitions.resolve(text)

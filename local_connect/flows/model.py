@@ -7,6 +7,7 @@ raising halfway through.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,20 +99,55 @@ def _condition(raw: Any) -> Condition:
     return Condition(str(raw.get("Operator") or ""), tuple(operands) if isinstance(operands, list) else ())
 
 
+def _objects(raw: Any) -> list[Mapping[str, Any]]:
+    return [item for item in raw if isinstance(item, Mapping)] if isinstance(raw, list) else []
+
+
 def parse_transitions(raw: Any) -> Transitions:
     if not isinstance(raw, Mapping):
         return Transitions()
     conditions = tuple(
         ConditionBranch(_text(c.get("NextAction")), _condition(c.get("Condition")))
-        for c in raw.get("Conditions") or []
-        if isinstance(c, Mapping)
+        for c in _objects(raw.get("Conditions"))
     )
     errors = tuple(
         ErrorBranch(str(e.get("ErrorType") or ""), _text(e.get("NextAction")))
-        for e in raw.get("Errors") or []
-        if isinstance(e, Mapping)
+        for e in _objects(raw.get("Errors"))
     )
     return Transitions(_text(raw.get("NextAction")), conditions, errors)
+
+
+def shape_problems(raw: Mapping[str, Any]) -> list[str]:
+    """What the forgiving parse of an action dropped: parts that are not the documented shape."""
+    problems: list[str] = []
+    parameters, transitions = raw.get("Parameters"), raw.get("Transitions")
+    if parameters is not None and not isinstance(parameters, Mapping):
+        problems.append(f"Parameters must be an object, got {_kind(parameters)}")
+    if transitions is not None and not isinstance(transitions, Mapping):
+        problems.append(f"Transitions must be an object, got {_kind(transitions)}")
+    if not isinstance(transitions, Mapping):
+        return problems
+    for name, item in (("Conditions", "Condition"), ("Errors", "ErrorType")):
+        value = transitions.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            problems.append(f"Transitions.{name} must be a list, got {_kind(value)}")
+            continue
+        for index, entry in enumerate(value):
+            if not isinstance(entry, Mapping):
+                problems.append(f"Transitions.{name}[{index}] must be an object, got {_kind(entry)}")
+            elif name == "Conditions" and not isinstance(entry.get(item), Mapping):
+                problems.append(f"Transitions.Conditions[{index}] has no Condition object")
+            elif name == "Conditions" and not isinstance(entry[item].get("Operands"), list | str):
+                problems.append(f"Transitions.Conditions[{index}].Condition has no Operands list")
+            elif name == "Errors" and not isinstance(entry.get(item), str):
+                problems.append(f"Transitions.Errors[{index}] has no ErrorType")
+    return problems
+
+
+def _kind(value: Any) -> str:
+    return f"{type(value).__name__} {reprlib.repr(value)}"
 
 
 def parse_action(raw: Mapping[str, Any], index: int) -> Action:

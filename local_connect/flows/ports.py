@@ -139,6 +139,10 @@ class CallbackRequest:
     initial_delay: float
     max_attempts: int
     retry_delay: float
+    # ContactFlowId: the callback's creation flow ("Set creation flow"), run on the new callback
+    # contact before it is queued; with it, InitialCallDelaySeconds is ignored (CreateCallbackContact,
+    # Connect API reference, interactions-createcallbackcontact).
+    creation_flow: str | None = None
 
 
 # The queue metrics the engine asks for (the ACD's `queue_metrics` keys, Connect's real-time names).

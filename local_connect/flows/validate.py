@@ -30,7 +30,7 @@ from local_connect.flows.catalog import (
     Catalog,
     ParameterSpec,
 )
-from local_connect.flows.model import Action, Flow, ParsedDocument
+from local_connect.flows.model import Action, Flow, ParsedDocument, shape_problems
 
 # Kept for importers: the Flow Language's limits, from the catalog.
 MAX_ACTIONS = CATALOG.max_actions
@@ -112,6 +112,8 @@ def validate(parsed: ParsedDocument, catalog: Catalog = CATALOG) -> Report:
     elif flow.start_action not in flow.actions:
         report.add(ERROR, None, f"StartAction {flow.start_action!r} is not an action of the flow")
     for action in flow:
+        for message in shape_problems(action.raw):  # what the forgiving parse dropped
+            report.add(ERROR, action.identifier, message)
         _check_action(action, flow, catalog, report)
     _check_reachability(flow, report)
     return report
@@ -384,7 +386,7 @@ def _check_special(action: Action, report: Report) -> None:
             report.add(ERROR, ident, "InterruptFrequencySeconds needs a MessagesInterrupted condition")
         if interrupted and "InterruptFrequencySeconds" not in params:
             report.add(ERROR, ident, "a MessagesInterrupted condition needs InterruptFrequencySeconds")
-    if action.type == "CheckMetricData" and params.get("MetricType") in STAFFING_METRICS:
+    if action.type == "CheckMetricData" and str(params.get("MetricType")) in STAFFING_METRICS:
         # NoMatchingCondition is accepted here: every export declares it (the UI's False branch).
         for branch in transitions.conditions:
             if (branch.condition.operator, list(branch.condition.operands)) != ("NumberGreaterThan", ["0"]):

@@ -8,8 +8,9 @@ from flask import Blueprint, Response, jsonify
 
 from local_connect.acd import AcdError
 from local_connect.desk import contact_view
-from local_connect.local_api.http_io import body, events_response
+from local_connect.local_api.http_io import body, e164, events_response
 from local_connect.local_api.state import LocalApiState, local_state
+from local_connect.numbers import CLAIMED_NUMBERS
 
 agents_blueprint = Blueprint("local_agents", __name__)
 
@@ -57,6 +58,51 @@ def agent_state(username: str) -> Response:
         return agent_view(state, username)
 
     return jsonify(state.locked(change))
+
+
+@agents_blueprint.post("/agents/<username>/heartbeat")
+def heartbeat(username: str) -> Response:
+    """The desk page is open: sent every few seconds; silence past the desk timeout sets Offline."""
+    state = local_state()
+
+    def beat() -> dict[str, Any]:
+        agent = state.runtime.center.desk_heartbeat(username)
+        return {
+            "state": str(agent.state),
+            "stateReason": agent.state_reason,
+            "stateDetail": agent.state_detail,
+        }
+
+    return jsonify(state.locked(beat))
+
+
+@agents_blueprint.post("/agents/<username>/sign-out")
+def sign_out(username: str) -> Response:
+    """The agent signed out or closed the desk (sent with navigator.sendBeacon on pagehide)."""
+    state = local_state()
+
+    def leave() -> dict[str, Any]:
+        state.runtime.center.sign_out(username)
+        return agent_view(state, username)
+
+    return jsonify(state.locked(leave))
+
+
+@agents_blueprint.post("/agents/<username>/dial")
+def dial(username: str) -> Response:
+    """The agent calls a number (or the customer on screen): an OUTBOUND contact, the phone rings.
+
+    The caller id is the instance's claimed number: the template's queues set no OutboundCallerConfig,
+    so there is no queue caller id to show (on AWS the CCP uses the outbound queue's, if set).
+    """
+    number = e164(str(body().get("number") or ""))
+    state = local_state()
+
+    def call() -> dict[str, Any]:
+        state.runtime.center.start_outbound(username, number, CLAIMED_NUMBERS[0])
+        return agent_view(state, username)
+
+    return jsonify(state.locked(call))
 
 
 @agents_blueprint.post("/agents/<username>/contacts/<contact_id>/<action>")

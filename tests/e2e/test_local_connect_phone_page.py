@@ -92,3 +92,41 @@ def test_the_browser_phone_rings_for_an_outbound_call_and_answers(
     page.get_by_role("button", name="Hang up").click()
     expect(page.locator("#status")).to_have_text("Idle")
     page.close()
+
+
+def test_one_call_per_log_with_times_and_keys_logged_when_pressed(
+    browser: Browser, stack: StackProcess
+) -> None:
+    first = _phone(browser, stack, EMILY)
+    first.get_by_role("button", name="Call").click()
+    log = first.locator("#log")
+    expect(log).to_contain_text("Para español, oprima 2.")
+    _press(first, "1")
+    expect(log).to_contain_text("Welcome back.")
+    lines = log.locator("li").all_inner_texts()  # newest first
+    pressed = next(i for i, line in enumerate(lines) if line.endswith("pressed 1"))
+    welcome = next(i for i, line in enumerate(lines) if "Welcome back." in line)
+    assert welcome < pressed, lines  # the key came before the prompt it caused, as it happened
+    times = log.locator("li time").all_inner_texts()
+    assert len(times) == len(lines) and all(len(t) == 8 and t[2] == ":" for t in times), times
+    first.get_by_role("button", name="Hang up").click()
+    expect(first.locator("#status")).to_have_text("Idle")
+    first.close()
+
+    # A phone page opened later starts clean: no earlier call's lines, no old prompt spoken again.
+    again = _phone(browser, stack, EMILY)
+    again.wait_for_timeout(1500)  # time for a replay from event 0 to arrive, if there were one
+    expect(again.locator("#log li")).to_have_count(0)
+    again.get_by_role("button", name="Call").click()
+    log = again.locator("#log")
+    expect(log).to_contain_text("Para español, oprima 2.")
+    expect(log.locator("li", has_text="Call started")).to_have_count(1)
+    expect(log).not_to_contain_text("Welcome back")  # that was the previous call
+    again.get_by_role("button", name="Hang up").click()
+    expect(again.locator("#status")).to_have_text("Idle")
+    # A new call clears the log of the last one on the same page.
+    again.get_by_role("button", name="Call").click()
+    expect(log.locator("li", has_text="Call started")).to_have_count(1)
+    expect(log.locator("li", has_text="Call ended")).to_have_count(0)
+    again.get_by_role("button", name="Hang up").click()
+    again.close()

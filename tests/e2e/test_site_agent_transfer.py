@@ -75,7 +75,7 @@ def ask_for_a_call(stack: StackProcess) -> str:
 def expect_priya(pop: Locator, queue: str) -> None:
     expect(pop.get_by_role("heading", level=3)).to_contain_text("Priya Patel")
     expect(pop).to_contain_text("VIP")
-    expect(pop).to_contain_text("Verified on the website")
+    expect(pop).to_contain_text("Verified (website)")
     expect(pop).to_contain_text("Support / Service outage or technical problem")
     expect(pop).to_contain_text("Internet down since this morning")
     expect(pop).to_contain_text(NUMBER)

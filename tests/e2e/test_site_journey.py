@@ -175,7 +175,7 @@ def test_sign_in_request_a_call_and_an_agent_takes_it(open_stack: StackProcess, 
     expect(pop).to_be_visible(timeout=15_000)
     expect(pop.get_by_role("heading", level=3)).to_contain_text("Priya Patel")
     expect(pop).to_contain_text("VIP")
-    expect(pop).to_contain_text("Verified on the website")
+    expect(pop).to_contain_text("Verified (website)")
     expect(pop).to_contain_text("Support / Service outage or technical problem")
     expect(pop).to_contain_text("Internet down since this morning")
     shot(agent, "06-agent-offer-screen-pop")

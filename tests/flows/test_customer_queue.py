@@ -59,7 +59,6 @@ def test_second_in_line_hears_its_place(center: FlowHarness, language: str) -> N
         (2, 2, 180, "WaitShort"),
         (1, 0, 200, "WaitMedium"),
         (1, 0, 900, "WaitLong"),
-        (0, 0, 180, "WaitLong"),
     ],
 )
 def test_wait_estimates(
@@ -70,6 +69,27 @@ def test_wait_estimates(
     )
     call = queued(center, language=language)
     call.expect_prompts("PositionBefore", prompt, "Hold")
+
+
+def test_nobody_staffed_offers_the_callback_at_once(center: FlowHarness, language: str) -> None:
+    center.center.staff(center.queue_arn("Support - Technical"), staffed=0, available=0, handle_time=180)
+    call = queued(center, language=language)
+    # No "you are number 1" to a caller nobody can answer: the callback comes first.
+    call.expect_prompts("NobodyStaffed", "CallbackOffer")
+    call.silence()
+    call.expect_prompt("PositionBefore", language=language)  # declined: the usual queue messages
+
+
+def test_the_hold_message_comes_back_every_30_to_45_seconds(center: FlowHarness, language: str) -> None:
+    call = queued(center, language=language)
+    call.expect_prompts("PositionBefore")
+    call.skip_prompts()  # ... the wait estimate and the first hold message
+    clock = call.harness.clock
+    first = clock.now()
+    while not any(p.prompt_id == "Hold" for p in call.unheard()):
+        assert clock.now() - first < 60, "the hold message did not come back within a minute"
+        call.wait(1)
+    assert 30 <= clock.now() - first <= 45
 
 
 def test_callback_to_the_number_calling_keeps_the_place(center: FlowHarness, language: str) -> None:
@@ -176,7 +196,7 @@ def test_callback_that_cannot_be_created_keeps_the_caller_waiting(center: FlowHa
 
 
 def test_metrics_unavailable_goes_straight_to_hold(center: FlowHarness, language: str) -> None:
-    center.center.fail("queue_metrics")
+    center.center.fail("queue_metrics", times=2)  # the staffing check, then the queue metrics
     call = queued(center, language=language)
     call.expect_prompt("Hold")
 
@@ -197,7 +217,7 @@ def test_prompts_that_cannot_be_played(
     call.skip_prompts()
     center.center.failing_prompts.add(failing)
     if failing == "Hold":
-        call.wait(6)  # the next hold message fails: the queue flow ends, the caller stays in line
+        call.wait(40)  # the next hold message (30-45 s on) fails: the queue flow ends, the caller stays
         call.expect_flow_ended()
         call.expect_queue("Support - Technical")
         return

@@ -273,8 +273,10 @@ def test_a_flow_that_never_waits_is_stopped(tmp_path: Path) -> None:
     ]
     tested = harness(tmp_path, ("F", flow))
     call = tested.dial(STRANGER, "F")
+    assert call.session.waiting is not None and call.session.waiting.kind == "continue"  # a slice ran
+    tested.run_timers()  # the rest of the run, slice by slice, until the step budget ends it
     call.expect_disconnected()
-    assert any("actions without waiting" in p for p in tested.engine.problems)
+    assert any("loops without waiting" in p for p in tested.engine.problems)
 
 
 def test_hundreds_of_calls_run_interleaved_on_one_thread(center: FlowHarness) -> None:
@@ -317,8 +319,9 @@ def test_nonsense_parameters_of_a_leniently_loaded_flow_fail_the_action_not_the_
     tested = FlowHarness(tmp_path / "db.sqlite3", library=FlowLibrary({"Odd": result.flow}))
     call = tested.dial(STRANGER, "Odd")
     call.expect_disconnected()  # Loop failed -> "sorry"; Wait failed with no error branch -> ended
-    assert [p.split(": ", 1)[1] for p in tested.engine.problems][:2] == [
-        "Loop failed: ValueError: could not convert string to float: 'many'",
+    assert [p.split(": ", 1)[1] for p in tested.engine.problems][:3] == [
+        "Loop failed: LoopCount must be a number, got 'many'",
+        "TimeoutSeconds must be a number, got 'soon'",
         "error NoMatchingError has no branch; ending the flow",
     ]
 

@@ -107,7 +107,7 @@ def test_sub_menus_repeat_twice_then_take_the_department_default(
     call.expect_prompts("InvalidInput", menu)
     call.silence()
     call.expect_prompts("NoInput", menu)
-    call.press("*")
+    call.press("0")  # not an option (9 repeats the menu and * goes back to the main menu)
     call.expect_prompts("InvalidInput", "DefaultRouting")
     call.expect_queue(default_queue)
 
@@ -713,5 +713,26 @@ def test_when_the_closed_prompts_fail_the_caller_still_reaches_a_queue(
 ) -> None:
     call = closed_call(center, "2026-01-10 23:30", language)
     center.lambdas.fail("PromptsFunction")
+    call.press("1")
+    call.expect_queue("Support - Technical")
+
+
+# ---------------------------------------------------------------- sub-menus: repeat and back
+
+
+@pytest.mark.parametrize(("main", "menu"), [("1", "SalesMenu"), ("2", "AccountsMenu"), ("3", "SupportMenu")])
+def test_a_sub_menu_repeats_on_9_and_goes_back_to_the_main_menu_on_star(
+    center: FlowHarness, language: str, main: str, menu: str
+) -> None:
+    call = to_main_menu(center, STRANGER, language)
+    call.press(main)
+    heard = call.expect_prompt(menu, language=language)
+    assert "9" in heard.text
+    call.press("9")
+    call.expect_prompt(menu, language=language)  # the same options again, not counted as a miss
+    call.press("*")
+    call.expect_prompt("MainMenu", language=language)
+    call.press("3")
+    call.expect_prompt("SupportMenu", language=language)
     call.press("1")
     call.expect_queue("Support - Technical")

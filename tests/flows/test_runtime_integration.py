@@ -42,15 +42,14 @@ def test_a_call_through_the_runtime(runtime: Any, database: Path) -> None:
     board.send_digits(MARIA, "2")  # Spanish
     board.send_digits(MARIA, "3")  # Support
     board.send_digits(MARIA, "2")  # Devices
-    # Nobody is staffed yet: the estimate says more than ten minutes.
+    # Nobody is staffed yet: the callback is offered at once, before any "you are number 1".
     events = heard(runtime, MARIA)
     assert prompts(events)[2:] == [
         "WelcomeBack",
         "MainMenu",
         "SupportMenu",
-        "PositionBefore",
-        "WaitLong",
-        "Hold",
+        "NobodyStaffed",
+        "CallbackOffer",
     ]
     languages = [e["language"] for e in events if e["type"] == "prompt"]
     assert languages[:2] == ["en-US", "en-US"] and set(languages[2:]) == {"es-US"}

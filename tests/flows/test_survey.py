@@ -169,4 +169,4 @@ def test_an_answer_that_cannot_be_kept_does_not_stop_the_survey(
 def test_the_survey_speaks_the_callers_language(center: FlowHarness) -> None:
     call = after_agent(center, "es-US", MARIA)
     intro = call.expect_prompt("Intro", language="es-US")
-    assert intro.text.startswith("Antes de irse")
+    assert intro.text.startswith("Antes de terminar")

@@ -97,7 +97,7 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                 },
                 "Transitions": {
                     **_go("offer"),
-                    "Conditions": [_on_digit("1", "callback")],
+                    "Conditions": [_on_digit("1", "callback"), _on_digit("2", "callback-with-survey")],
                     "Errors": _errors(
                         "offer", "InputTimeLimitExceeded", "NoMatchingCondition", "NoMatchingError"
                     ),
@@ -110,6 +110,19 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
                     "InitialCallDelaySeconds": "5",
                     "MaximumConnectionAttempts": "2",
                     "RetryDelaySeconds": "30",
+                },
+                "Transitions": {**_go("thanks"), "Errors": _errors("offer", "NoMatchingError")},
+            },
+            {
+                # "Set creation flow": the callback contact runs TestCallbackCreation before it is
+                # queued, and that flow gives it the survey as its disconnect flow.
+                "Identifier": "callback-with-survey",
+                "Type": "CreateCallbackContact",
+                "Parameters": {
+                    "InitialCallDelaySeconds": "5",
+                    "MaximumConnectionAttempts": "2",
+                    "RetryDelaySeconds": "30",
+                    "ContactFlowId": "TestCallbackCreation",
                 },
                 "Transitions": {**_go("thanks"), "Errors": _errors("offer", "NoMatchingError")},
             },
@@ -159,7 +172,31 @@ def _flows(support_arn: str, survey_arn: str) -> dict[str, dict[str, Any]]:
             {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
         ],
     }
-    return {"TestInbound": inbound, "TestQueue": queue, "TestSurvey": survey}
+    creation = {
+        "Version": "2019-10-30",
+        "StartAction": "survey-hook",
+        "Actions": [
+            {
+                "Identifier": "survey-hook",
+                "Type": "UpdateContactEventHooks",
+                "Parameters": {"EventHooks": {"CustomerRemaining": "TestSurvey"}},
+                "Transitions": {**_go("queue"), "Errors": _errors("queue", "NoMatchingError")},
+            },
+            {
+                "Identifier": "queue",
+                "Type": "TransferContactToQueue",
+                "Parameters": {},
+                "Transitions": {**_go("bye"), "Errors": _errors("bye", "QueueAtCapacity", "NoMatchingError")},
+            },
+            {"Identifier": "bye", "Type": "DisconnectParticipant", "Parameters": {}, "Transitions": {}},
+        ],
+    }
+    return {
+        "TestInbound": inbound,
+        "TestQueue": queue,
+        "TestSurvey": survey,
+        "TestCallbackCreation": creation,
+    }
 
 
 class World:
@@ -244,6 +281,37 @@ def test_a_callback_from_the_queue_flow_keeps_the_place_and_rings_back(world: Wo
     assert world.heard()[-1][0] == "ringing"
     world.board.answer(CALLER)
     assert world.center.contact(callback.id).state.value == "CONNECTED"
+    # Event hooks belong to the contact: the callback did not inherit the caller's survey.
+    world.center.end("agent.support", callback.id)
+    assert world.heard()[-1] == ("call_ended", None)
+    assert "Rate us from 1 to 5." not in [text for _, text in world.heard()[-3:]]
+
+
+def test_a_callback_whose_creation_flow_sets_the_survey_gets_it_after_the_agent_hangs_up(
+    world: World,
+) -> None:
+    original = world.board.dial(CALLER, INBOUND_NUMBER)
+    world.board.send_digits(CALLER, "1")
+    enqueued_at = world.center.contact(original).enqueued_at
+    world.advance(20)
+    world.board.send_digits(CALLER, "2")  # callback, with the creation flow
+    assert world.heard()[-1][0] == "call_ended"
+    world.advance(0)  # the creation flow runs from the timer loop, on the callback contact
+    [callback] = [c for c in world.center.open_contacts() if c.initiation_method.value == "CALLBACK"]
+    assert callback.state.value == "QUEUED"  # queued by its creation flow: no initial delay
+    assert callback.enqueued_at == enqueued_at and callback.disconnect_flow == "TestSurvey"
+
+    world.center.set_agent_state("agent.support", "Available")
+    world.center.accept("agent.support", callback.id)
+    world.board.answer(CALLER)
+    world.center.end("agent.support", callback.id)
+    assert world.heard()[-1] == ("prompt", "Rate us from 1 to 5.")
+    world.board.send_digits(CALLER, "5")
+    assert world.heard()[-1][0] == "call_ended"
+    record = world.runtime.store.get(callback.id)
+    assert record is not None and record.survey == {"Q1": "5", "Q2": "", "Q3": ""}
+    assert record.initiation_method.value == "CALLBACK" and record.agent_username == "agent.support"
+    assert world.engine.problems == []
 
 
 def test_the_survey_runs_when_the_agent_hangs_up_and_lands_on_the_record(world: World) -> None:

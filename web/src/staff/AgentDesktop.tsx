@@ -43,6 +43,23 @@ function useAgent(desk: LocalDesk | null, username: string) {
   return { view, setView, error, setError };
 }
 
+/** Presence: heartbeats while the desk is open, sign-out when the page goes away (sign-out, tab closed). */
+const HEARTBEAT_MS = 10_000;
+function useDeskPresence(desk: LocalDesk | null, username: string) {
+  useEffect(() => {
+    if (!desk || !username) return;
+    const beat = () => void desk.heartbeat(username).catch(() => undefined);
+    beat();
+    const timer = setInterval(beat, HEARTBEAT_MS);
+    const leave = () => desk.signOutBeacon(username);
+    window.addEventListener("pagehide", leave);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener("pagehide", leave);
+    };
+  }, [desk, username]);
+}
+
 /** While connected: pick another queue (names from the runtime's queue list) and transfer to it. */
 function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; contact: DeskContact; busy: boolean; onTransfer: (queue: { id: string; name: string }) => void }) {
   const { lang } = useI18n();
@@ -108,6 +125,39 @@ function TransferForm({ desk, contact, busy, onTransfer }: { desk: LocalDesk; co
   );
 }
 
+/** Outbound: the agent dials a number (E.164); the runtime rings that phone with an OUTBOUND contact. */
+function DialForm({ busy, onDial }: { busy: boolean; onDial: (number: string) => void }) {
+  const { lang } = useI18n();
+  const s = (key: StaffKey) => staffText(lang, key);
+  const [number, setNumber] = useState("");
+  return (
+    <form
+      className="mt-4"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (number.trim()) onDial(number.trim());
+      }}
+    >
+      <label className="label" htmlFor="dial-number">
+        {s("dialTitle")}
+      </label>
+      <div className="field has-addons">
+        <div className="control is-expanded">
+          <input id="dial-number" className="input" type="tel" inputMode="tel" autoComplete="off" value={number} aria-describedby="dial-help" onChange={(event) => setNumber(event.target.value)} />
+        </div>
+        <div className="control">
+          <button type="submit" className="button is-success" disabled={busy || !number.trim()}>
+            {s("dial")}
+          </button>
+        </div>
+      </div>
+      <p className="help" id="dial-help">
+        {s("dialHelp")}
+      </p>
+    </form>
+  );
+}
+
 /** The contact's timers on the runtime's clock (re-read whenever the agent's view changes). */
 function DeskTimers({ desk, view }: { desk: LocalDesk; view: AgentView }) {
   const now = useRuntimeNow(desk, view.last);
@@ -147,6 +197,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
   const desk = useMemo(() => (config.localRuntime ? new LocalDesk(config.localRuntime, fetcher) : null), [config.localRuntime, fetcher]);
   const isStaff = session.groups.includes("agent") || session.groups.includes("supervisor");
   const { view, setView, error, setError } = useAgent(isStaff ? desk : null, session.username);
+  useDeskPresence(isStaff ? desk : null, session.username);
   const [busy, setBusy] = useState(false);
   // The last transfer of this desk: where the contact went, or why it did not go.
   const [transfer, setTransfer] = useState<{ contactId: string; queue: string; error: DeskError | null } | null>(null);
@@ -242,6 +293,11 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               <p>
                 {s("state")}: <strong data-testid="agent-state">{agentStateLabel(view.state, lang)}</strong>
               </p>
+              {view.stateDetail && (view.state === "Missed" || view.state === "Offline") && (
+                <p className="notification is-warning is-light mt-2" data-testid="agent-state-detail">
+                  {view.stateDetail}
+                </p>
+              )}
               <div className="buttons mt-3">
                 {(view.state === "Offline" || view.state === "Missed") && (
                   <button type="button" className="button is-success" disabled={busy} onClick={() => run(() => desk.setState(username, "Available"))}>
@@ -254,6 +310,7 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
                   </button>
                 )}
               </div>
+              {["Available", "Offline", "Missed", "After contact work"].includes(view.state) && <DialForm busy={busy} onDial={(number) => void run(() => desk.dial(username, number))} />}
               <label className="checkbox mt-3">
                 <input type="checkbox" checked={sound} onChange={(e) => toggleSound(e.target.checked)} /> {s("ringSound")}
               </label>
@@ -322,6 +379,13 @@ export default function AgentDesktop({ config, fetcher }: { config: SiteConfig; 
               </>
             ) : view.state === "After contact work" ? null : (
               <p>{s("noContact")}</p>
+            )}
+            {view.state === "After contact work" && contact && (
+              <div className="buttons mt-2">
+                <button type="button" className="button is-success is-light" disabled={busy} onClick={() => run(() => desk.dial(username, contact.customerNumber))}>
+                  {s("callBack", { number: contact.customerNumber })}
+                </button>
+              </div>
             )}
           </div>
         </div>

@@ -1,6 +1,6 @@
 import type { SiteConfig } from "../config";
 import { useI18n } from "../i18n";
-import type { DeskContact } from "./desk";
+import { type DeskContact, verifiedBy } from "./desk";
 import { languageLabel, methodLabel, outcomeLabel } from "./labels";
 import { staffText, type StaffKey } from "./text";
 
@@ -9,6 +9,8 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
   const { lang } = useI18n();
   const s = (key: StaffKey) => staffText(lang, key);
   const pop = contact.screenPop;
+  // The runtime says how (verifiedBy); else read the attributes; a bare `verified` is the website's.
+  const how = pop.verifiedBy ?? verifiedBy(contact.attributes) ?? (pop.verified === "true" ? "website" : null);
   // The lookup's FirstName/LastName, else the name the API put on a website call (CustomerName).
   const name = [pop.firstName, pop.lastName].filter(Boolean).join(" ") || contact.attributes.CustomerName || s("unknownCustomer");
   const department = config.departments.find((d) => d.id === contact.attributes.department);
@@ -20,7 +22,9 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
       <h3 className="title is-4" id="pop-name">
         {name}{" "}
         {pop.vip === "true" && <span className="tag is-warning">{s("vip")}</span>}{" "}
-        <span className={`tag ${pop.verified === "true" ? "is-success" : "is-light"}`}>{pop.verified === "true" ? s("verified") : s("notVerified")}</span>
+        <span className={`tag ${how ? "is-success" : "is-light"}`} data-testid="verified">
+          {how === "pin" ? s("verifiedPin") : how === "website" ? s("verified") : s("notVerified")}
+        </span>
       </h3>
       <dl className="pop-fields">
         <dt>{s("customer")}</dt>

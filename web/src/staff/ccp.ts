@@ -4,7 +4,7 @@
 // The streams library is loaded only here, only on AWS: it never reaches the customer pages.
 
 /// <reference types="amazon-connect-streams" />
-import type { DeskContact } from "./desk";
+import { type DeskContact, verifiedBy } from "./desk";
 
 /** The part of a streams `connect.Contact` the screen pop reads (structural, for tests). */
 export interface StreamsContact {
@@ -38,7 +38,8 @@ export function deskContactFromStreams(contact: StreamsContact): DeskContact {
       firstName: pick("FirstName", "firstName"),
       lastName: pick("LastName", "lastName"),
       vip: pick("VIP", "vip"),
-      verified: pick("Verified", "verified"),
+      verified: verifiedBy(attributes) ? "true" : pick("Verified", "verified"),
+      verifiedBy: verifiedBy(attributes),
       issue: pick("issue", "Issue"),
       language: pick("LanguageCode", "language", "Language"),
       customerId: pick("CustomerId"),

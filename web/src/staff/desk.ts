@@ -6,11 +6,21 @@ export interface ScreenPop {
   lastName: string | null;
   vip: string | null;
   verified: string | null;
+  /** How the caller proved who they are (null: not verified). */
+  verifiedBy?: "website" | "pin" | null;
   issue: string | null;
   language: string | null;
   customerId: string | null;
   phoneNumber: string | null;
   previousContacts: { contactId: string; initiationMethod: string; initiatedAt: number; queueId: string | null; agent: string | null; disconnectReason: string | null }[];
+}
+
+/** "website": the API set `Verified` from the signed-in customer's token; "pin": the inbound flow's
+ * `pin-save` stored the PIN Lambda's answer as `PinVerified` (local_connect/desk.py does the same). */
+export function verifiedBy(attributes: Record<string, string>): "website" | "pin" | null {
+  if (attributes.Verified === "true") return "website";
+  if (attributes.PinVerified === "true") return "pin";
+  return null;
 }
 
 export interface DeskContact {
@@ -33,6 +43,9 @@ export interface AgentView {
   name: string;
   state: string;
   stateSince: number;
+  /** Why the system put the agent in this state (Missed, Offline after a lost desk), and what to do. */
+  stateReason?: string | null;
+  stateDetail?: string | null;
   contactId: string | null;
   contact: DeskContact | null;
   queues: { id: string; name: string; priority: number; delay: number }[];
@@ -119,6 +132,23 @@ export class LocalDesk {
    * there and the agent goes to after-contact work, as on Connect. */
   transfer(username: string, contactId: string, queueId: string) {
     return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/contacts/${encodeURIComponent(contactId)}/transfer`, { queueId });
+  }
+
+  /** Call a number (E.164) from the desk: an OUTBOUND contact; the agent is On contact while it rings. */
+  dial(username: string, number: string) {
+    return this.post<AgentView>(`/agents/${encodeURIComponent(username)}/dial`, { number });
+  }
+
+  /** The desk is open: the runtime sets the agent Offline when these stop (docs/LOCAL-API.md). */
+  heartbeat(username: string) {
+    return this.post<{ state: string }>(`/agents/${encodeURIComponent(username)}/heartbeat`);
+  }
+
+  /** Signing out or closing the desk: Offline at once (a beacon survives the page going away). */
+  signOutBeacon(username: string) {
+    const url = `${this.base}/agents/${encodeURIComponent(username)}/sign-out`;
+    if (typeof navigator !== "undefined" && typeof navigator.sendBeacon === "function") navigator.sendBeacon(url);
+    else void this.fetcher(url, { method: "POST", keepalive: true }).catch(() => undefined);
   }
 
   completeAfterContactWork(username: string) {

@@ -53,7 +53,7 @@ describe("agent desktop", () => {
     });
     renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
     const pop = await screen.findByTestId("screen-pop");
-    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
+    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified (website)");
     expect(pop).toHaveTextContent("Sales / A new order");
     // Labels people read: the language and how they reached us in words, not es-US / API.
     expect(pop).toHaveTextContent("LanguageSpanish");
@@ -111,7 +111,7 @@ describe("agent desktop: transfer to another queue", () => {
     await user.selectOptions(picker, "Support - Technical");
     await user.click(transfer);
     await waitFor(() => expect(screen.getByTestId("agent-state")).toHaveTextContent("After contact work"));
-    const sent = calls.filter((c) => c.init.method === "POST");
+    const sent = calls.filter((c) => c.init.method === "POST" && !c.url.endsWith("/heartbeat"));
     expect(sent.map((c) => [c.url, c.init.body])).toEqual([["http://stack.test/local/agents/agent.sales/contacts/c-1/transfer", JSON.stringify({ queueId: "q-5" })]]);
     expect(screen.getByRole("status")).toHaveTextContent("After contact workTransferred to Support - Technical.");
     expect(screen.queryByLabelText("Transfer to another queue")).not.toBeInTheDocument();
@@ -135,7 +135,7 @@ describe("agent desktop: transfer to another queue", () => {
     expect(screen.getByRole("button", { name: "Transfer" })).toHaveFocus();
     await user.keyboard("{Enter}");
     expect(await screen.findByRole("alert")).toHaveTextContent("The transfer to Sales - Upgrades did not go through: contact c-1 is DISCONNECTED, not CONNECTED");
-    expect(calls.filter((c) => c.init.method === "POST").map((c) => c.init.body)).toEqual([JSON.stringify({ queueId: "q-2" })]);
+    expect(calls.filter((c) => c.init.method === "POST" && !c.url.endsWith("/heartbeat")).map((c) => c.init.body)).toEqual([JSON.stringify({ queueId: "q-2" })]);
     expect(screen.getByTestId("agent-state")).toHaveTextContent("On contact");
     expect(screen.getByLabelText("Transfer to another queue")).toBeInTheDocument();
   });
@@ -168,7 +168,7 @@ describe("AWS: the CCP's contact becomes the same screen pop", () => {
     expect(contact.screenPop).toMatchObject({ vip: "true", verified: "true", issue: "upgrade", language: "es-US", phoneNumber: "+12025550100", firstName: null });
     renderPage(<ScreenPopProbe contact={contact} />);
     const pop = screen.getByTestId("screen-pop");
-    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified on the website");
+    expect(within(pop).getByRole("heading", { level: 3 })).toHaveTextContent("Maria Garcia VIP Verified (website)");
     expect(pop).toHaveTextContent("Sales / Upgrade");
     expect(pop).toHaveTextContent("Sales - Upgrades");
   });
@@ -177,3 +177,72 @@ describe("AWS: the CCP's contact becomes the same screen pop", () => {
 function ScreenPopProbe({ contact }: { contact: import("./desk").DeskContact }) {
   return <ScreenPop contact={contact} config={config} />;
 }
+
+describe("agent desktop: presence", () => {
+  test("the desk sends heartbeats, signs out when the page goes away and shows why it went Offline", async () => {
+    const idle = { ...offered("Offline"), contactId: null, contact: null, stateReason: "desk_lost", stateDetail: "Set to Offline: your desk stopped answering for 30 s. Choose Available to take calls again." };
+    const { fetcher, calls } = fakeFetch((url) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/heartbeat")) return json({ state: "Offline" });
+      return json(idle);
+    });
+    const beacons: string[] = [];
+    const original = navigator.sendBeacon;
+    navigator.sendBeacon = (url: string | URL) => {
+      beacons.push(String(url));
+      return true;
+    };
+    try {
+      renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+      expect(await screen.findByTestId("agent-state-detail")).toHaveTextContent("stopped answering for 30 s. Choose Available");
+      await waitFor(() => expect(calls.some((c) => c.init.method === "POST" && c.url === "http://stack.test/local/agents/agent.sales/heartbeat")).toBe(true));
+      window.dispatchEvent(new Event("pagehide"));
+      expect(beacons).toEqual(["http://stack.test/local/agents/agent.sales/sign-out"]);
+    } finally {
+      navigator.sendBeacon = original;
+    }
+  });
+});
+
+describe("screen pop: how the caller was verified", () => {
+  const base = offered("On contact").contact!;
+  const cases: [string, Record<string, string>, string][] = [
+    ["a PIN in the IVR", { PinVerified: "true", PinLocked: "false" }, "Verified (PIN)"],
+    ["the website", { Verified: "true" }, "Verified (website)"],
+    ["nothing", { PinVerified: "false" }, "Not verified"],
+  ];
+  test.each(cases)("%s", (_, attributes, label) => {
+    const contact = { ...base, attributes, screenPop: { ...base.screenPop, verified: null, verifiedBy: undefined } };
+    renderPage(<ScreenPop contact={contact} config={config} />);
+    expect(screen.getByTestId("verified")).toHaveTextContent(label);
+  });
+});
+
+describe("agent desktop: outbound calls", () => {
+  test("the agent dials a number, and calls the customer on screen back from after-contact work", async () => {
+    let view: AgentView = { ...offered("Available"), contactId: null, contact: null };
+    const { fetcher, calls } = fakeFetch((url, init) => {
+      if (url.includes("/events")) return new Promise(() => {});
+      if (url.endsWith("/heartbeat")) return json({ state: view.state });
+      if (init.method === "POST" && url.endsWith("/dial")) {
+        const base = offered("On contact");
+        view = { ...base, contact: { ...base.contact!, initiationMethod: "OUTBOUND", state: "DIALING" } };
+      }
+      return json(view);
+    });
+    renderPage(<AgentDesktop config={config} fetcher={fetcher} />, { session: agentSession });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText("Call a number"), "+12025550101");
+    await user.click(screen.getByRole("button", { name: "Call" }));
+    await waitFor(() => expect(screen.getByTestId("agent-state")).toHaveTextContent("On contact"));
+    const dialled = calls.filter((c) => c.url.endsWith("/dial")).map((c) => c.init.body);
+    expect(dialled).toEqual([JSON.stringify({ number: "+12025550101" })]);
+    expect(screen.getByTestId("screen-pop")).toHaveTextContent("Outbound call");
+    expect(screen.queryByLabelText("Call a number")).not.toBeInTheDocument(); // busy on a contact
+
+    view = offered("After contact work");
+    await user.click(screen.getByRole("button", { name: "End contact" }));
+    await user.click(await screen.findByRole("button", { name: "Call back +12025550100" }));
+    expect(calls.filter((c) => c.url.endsWith("/dial")).map((c) => c.init.body)[1]).toBe(JSON.stringify({ number: "+12025550100" }));
+  });
+});
