@@ -123,9 +123,9 @@ class LexBackend:
         with self._lock:
             found = self._classifiers.get(locale)
             if found is None:
-                from local_connect.lex.nlu import IntentClassifier
+                from local_connect.lex.nlu import classifier_for
 
-                found = self._classifiers[locale] = IntentClassifier(self.bot, locale)
+                found = self._classifiers[locale] = classifier_for(self.bot, locale)
             return found
 
     # ---- sessions

@@ -16,6 +16,7 @@ observable contract (a score per interpretation, FallbackIntent under the thresh
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,3 +128,19 @@ class IntentClassifier:
             # gives how sure it is that nothing matched.
             return [Interpretation(FALLBACK, round(max(out_of_domain, 1.0 - best.confidence), 2)), *ranked]
         return ranked
+
+
+_trained: dict[tuple[int, str], tuple[Bot, IntentClassifier]] = {}
+_trained_lock = threading.Lock()
+
+
+def classifier_for(bot: Bot, locale: str) -> IntentClassifier:
+    """One trained classifier per bot definition and locale in this process (training takes
+    seconds; the stack, the bench and the tests share it). Keyed by the definition object, which
+    lex_fulfillment.bot.load() caches, and kept with it so the key stays valid."""
+    key = (id(bot), locale)
+    with _trained_lock:
+        found = _trained.get(key)
+        if found is None or found[0] is not bot:
+            found = _trained[key] = (bot, IntentClassifier(bot, locale))
+        return found[1]

@@ -7,7 +7,7 @@ import pytest
 from lex_fulfillment.bot import FALLBACK, LOCALES, expand, load
 
 from local_connect.lex.evaluation import evaluate, held_out
-from local_connect.lex.nlu import IntentClassifier
+from local_connect.lex.nlu import IntentClassifier, classifier_for
 from local_connect.lex.text import words
 
 BOT = load()
@@ -22,7 +22,7 @@ MIN_FALLBACK = 0.80
 
 @pytest.fixture(scope="module", params=LOCALES)
 def classified(request: pytest.FixtureRequest) -> tuple[str, IntentClassifier]:
-    return request.param, IntentClassifier(BOT, request.param)
+    return request.param, classifier_for(BOT, request.param)
 
 
 def test_the_held_out_set_is_big_enough_and_new_to_the_bot() -> None:
