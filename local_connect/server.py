@@ -35,6 +35,7 @@ from local_connect.cognito import api_environment as cognito_environment
 from local_connect.cognito.app import create_app as create_cognito_app
 from local_connect.definitions import REPO_ROOT, Definitions
 from local_connect.demo_agents import DEMO_AGENTS
+from local_connect.lex.app import mount as lex_mount
 from local_connect.local_api import create_app as create_local_app
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
@@ -180,6 +181,7 @@ def build(args: argparse.Namespace) -> tuple[Runtime, WSGIApp, str, list[str]]:
         "/local": create_local_app(runtime, base_url),
     }
     mounts.update(site_mounts(runtime.definitions, base_url, state_dir))
+    mounts["/lex"] = lex_mount(runtime, base_url, str(lambda_database()))  # Lex V2 runtime twin (boto3)
     mounts["/api"] = api_app(
         runtime.definitions, api_environment(runtime.definitions, base_url), runtime.clock
     )

@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from local_connect.clock import Scheduler, Timer
 from local_connect.definitions import MODULE_FLOW_TYPE, ContactFlowDef
@@ -29,6 +29,9 @@ from local_connect.flows.coverage import NEXT, Coverage, condition_label, error_
 from local_connect.flows.lambdas import LambdaInvoker
 from local_connect.flows.loader import FlowLibrary
 from local_connect.flows.model import Action, Flow
+
+if TYPE_CHECKING:
+    from local_connect.flows.lex_bot import LexBots
 from local_connect.flows.ports import (
     CallbackRequest,
     ContactCenterServices,
@@ -154,6 +157,7 @@ class Session:
     modules: list[ModuleReturn] = field(default_factory=list)
     routing_criteria: Mapping[str, Any] = field(default_factory=dict)
     media_streaming: Mapping[str, Any] = field(default_factory=dict)
+    lex: dict[str, Any] = field(default_factory=dict)  # $.Lex after ConnectParticipantWithLexBot
 
 
 class FlowEngine:
@@ -169,7 +173,10 @@ class FlowEngine:
         seconds_per_word: float = 0.4,
         dialable_regions: frozenset[str] = frozenset({"US"}),
         seed: int | None = 0,
+        lex_bots: LexBots | None = None,
     ) -> None:
+        from local_connect.flows.lex_bot import LexBotAction  # it builds on this module's types
+
         self.services = services
         self.scheduler = scheduler
         self.library = library
@@ -184,6 +191,7 @@ class FlowEngine:
         # Run-time problems (an unsupported action reached, a Lambda that failed...): logged, and
         # the latest kept here.
         self.problems: list[str] = []
+        self._lex_bot = LexBotAction(self, lex_bots)
         self._handlers: dict[str, Callable[[Session, Action], Outcome]] = {
             "MessageParticipant": self._message,
             "MessageParticipantIteratively": self._message_iteratively,
@@ -208,6 +216,7 @@ class FlowEngine:
             "Loop": self._loop,
             "DistributeByPercentage": self._distribute,
             "Wait": self._wait,
+            "ConnectParticipantWithLexBot": self._lex_bot.run,
             "UpdateFlowLoggingBehavior": self._logging,
             "UpdateContactRecordingBehavior": self._recording,
             "UpdateFlowAttributes": self._flow_attributes,
@@ -249,10 +258,21 @@ class FlowEngine:
             return
         for key in keys:
             waiting = session.waiting
+            if waiting is not None and waiting.kind == "lex":  # a bot hears keys as DTMF input
+                self._lex_bot.heard(session, key, "DTMF")
+                continue
             if waiting is None or waiting.kind != "input":
                 return
             session.burst_start = None  # the caller's key, not the flow, makes this run
             self._on_wait_event(session, waiting, functools.partial(self._input_key, session, waiting, key))
+
+    def speech(self, contact_id: str, text: str) -> bool:
+        """The caller said something (typed, or recognised speech). Only a Lex bot listens: False
+        when none is (a key-press menu, a prompt, no call), and the words are lost as on Connect."""
+        session = self.sessions.get(contact_id)
+        if session is None or not session.active:
+            return False
+        return self._lex_bot.heard(session, text, "Speech")
 
     def stop(self, contact_id: str) -> None:
         """The contact left the flow (hung up, connected to an agent): cancel what it waits for."""
@@ -474,6 +494,7 @@ class FlowEngine:
             "Queue": queue or {},
             "Metrics": session.metrics,
             "Agent": {"UserName": contact.agent_username or ""},
+            "Lex": session.lex,
         }
 
     def _value(self, session: Session, value: Any) -> str:

@@ -414,14 +414,12 @@ def _do(run: Run, step: Step) -> None:
     elif step.kind == "wait":
         call.wait(step.value)
     elif step.kind == "say":
-        speech = getattr(run.call.harness.engine, "speech", None)
-        if speech is None:
-            # Speech input needs a Lex bot (ConnectParticipantWithLexBot); the engine has none yet.
+        # Only a Lex bot (ConnectParticipantWithLexBot) hears speech: anywhere else it is lost.
+        if not run.call.harness.engine.speech(call.contact_id, step.value):
             raise ScenarioError(
-                f"{run.scenario.path}: say: speech input needs ConnectParticipantWithLexBot, "
-                "which this runtime does not run yet"
+                f"{run.scenario.path}: say: nothing listens for speech here "
+                "(no ConnectParticipantWithLexBot is waiting)"
             )
-        speech(call.contact_id, step.value)
     elif step.kind == "agent":
         if call.contact.state != "queued":
             raise FlowExpectationError(

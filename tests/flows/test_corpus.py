@@ -106,13 +106,16 @@ def test_a_scripted_caller_runs_each_document_to_an_end(name: str) -> None:
 
 
 def test_unsupported_action_types_are_reported_by_name() -> None:
-    run = run_document(CORPUS_DIR / "flow-23.json")
-    assert "ConnectParticipantWithLexBot" in run.unsupported
+    # Customer Profiles is not modelled: its blocks take the error branch and are named.
+    run = run_document(CORPUS_DIR / "flow-05.json")
+    assert "GetCustomerProfile" in run.unsupported
+    assert any(
+        "GetCustomerProfile is not supported locally" in p and "Customer Profiles" in p for p in run.problems
+    )
+    # ConnectParticipantWithLexBot runs (no bot alias here: its error branch, not "unsupported").
+    assert "ConnectParticipantWithLexBot" not in run_document(CORPUS_DIR / "flow-23.json").unsupported
     # UpdateContactMediaStreamingBehavior runs now: flow-26 no longer reports it.
     assert "UpdateContactMediaStreamingBehavior" not in run_document(CORPUS_DIR / "flow-26.json").unsupported
     report = strict_report(CORPUS_DIR / "flow-03.json")
-    assert {
-        "ConnectParticipantWithLexBot",
-    } <= report.unsupported_types
     # The engine runs these now.
     assert not {"UpdateFlowAttributes", "InvokeFlowModule"} & report.unsupported_types

@@ -111,7 +111,7 @@ def strings(value: Any) -> list[str]:
 def test_an_exported_inbound_flow_loads_with_its_unsupported_blocks_named() -> None:
     result = load_flow_file(SAMPLES / "exported-inbound.json", key="Sample")
     assert result.report.ok, str(result.report)
-    assert result.report.unsupported_types == {"ConnectParticipantWithLexBot"}  # InvokeFlowModule runs
+    assert result.report.unsupported_types == set()  # ConnectParticipantWithLexBot and InvokeFlowModule run
     assert len(result.flow.actions) == 9
 
 
@@ -139,15 +139,15 @@ def test_a_broken_export_is_reported_not_raised() -> None:
         load_flow_file(SAMPLES / "broken-export.json", key="Broken", strict=True)
 
 
-def test_an_exported_flow_runs_until_its_unsupported_block(tmp_path: Path) -> None:
+def test_an_exported_flow_runs_until_its_bot_which_has_no_bot_here(tmp_path: Path) -> None:
     result = load_flow_file(SAMPLES / "exported-inbound.json", key="Sample")
     harness = FlowHarness(tmp_path / "db.sqlite3", library=FlowLibrary({"Sample": result.flow}))
     call = harness.dial("+12025550101", "Sample")
     call.expect_prompt(text="Hello, thanks for calling")
     call.expect_prompt(text="Press 1")
-    call.press("2")  # the Lex bot: not run locally, so its error branch is taken, named in problems
+    call.press("2")  # the Lex bot: the harness has no bot for its alias, so its error branch is taken
     call.expect_disconnected()
-    assert any("ConnectParticipantWithLexBot is not supported locally" in p for p in harness.engine.problems)
+    assert any("no Lex V2 bot alias to talk to" in p for p in harness.engine.problems)
 
 
 @pytest.mark.parametrize(

@@ -116,8 +116,8 @@ def test_a_flow_that_does_not_validate_is_refused_naming_the_action(
         run(database, library, {"flow": str(broken)})
 
 
-def test_speech_says_it_needs_a_lex_bot(database: Path, library: FlowLibrary) -> None:
-    with pytest.raises(ScenarioError, match="say: speech input needs ConnectParticipantWithLexBot"):
+def test_speech_where_no_bot_listens_is_refused(database: Path, library: FlowLibrary) -> None:
+    with pytest.raises(ScenarioError, match="say: nothing listens for speech here"):
         run(database, library, {"flow": "InboundFlow", "steps": [{"say": "billing"}]})
 
 

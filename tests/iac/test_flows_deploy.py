@@ -49,7 +49,11 @@ def test_every_flow_file_in_flows_is_deployed(resources: Mapping[str, Mapping[st
 
 
 def test_flows_wait_for_the_lambda_associations(resources: Mapping[str, Mapping[str, Any]]) -> None:
-    associations = sorted(of_type(resources, "AWS::Connect::IntegrationAssociation"))
+    associations = sorted(
+        logical_id
+        for logical_id, r in of_type(resources, "AWS::Connect::IntegrationAssociation").items()
+        if r["Properties"]["IntegrationType"] == "LAMBDA_FUNCTION"
+    )
     for logical_id, flow in _flows(resources).items():
         assert sorted(flow["DependsOn"]) == associations, logical_id
 

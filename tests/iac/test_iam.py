@@ -33,6 +33,7 @@ from tests.iac.template_facts import (
 # The one statement that cannot name a resource, and why (also said in the template).
 RESOURCE_WILDCARD_ALLOWED = {
     ("CognitoSmsPolicy", "SendVerificationSms"): "SMS to a phone number (sns:Publish) has no resource ARN",
+    ("LexBotRole", "SpeakPrompts"): "Polly's SynthesizeSpeech has a resource (a lexicon) only if one is used",
 }
 
 
