@@ -17,12 +17,8 @@ default run takes about 9 minutes because the quota is the point.
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -38,11 +34,11 @@ from local_connect.cognito import LOCAL_CLIENT_ID, issuer_for
 from local_connect.cognito.keys import load_or_create_signing_key
 from local_connect.cognito.tokens import DEFAULT_SCOPE, TokenMinter
 from local_connect.cognito.users import User
-from local_connect.definitions import REPO_ROOT, load_definitions
+from local_connect.definitions import load_definitions
+from local_connect.loadtest.stack import start_stack
 
 CALL_BURST = int(os.environ.get("CALL_BURST", "1000"))
 BURST_SECONDS = float(os.environ.get("BURST_SECONDS", "10"))
-MONDAY_3PM_NEW_YORK = "1767643200"
 AREA_CODES = ("202", "305", "415", "617", "713", "312", "212", "213", "214", "215", "216", "303", "404")
 
 
@@ -58,52 +54,21 @@ def _numbers(count: int) -> list[str]:
     raise RuntimeError(f"only {len(found)} valid test numbers for {count} customers")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _start(state: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SQLITE_PATH": str(state / "jam.sqlite3"), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "local_connect", "serve", "--port", str(port), "--state-dir", str(state)]
-    log = (state / "stack.log").open("w")
-    process = subprocess.Popen(
-        [*command, "--throttle", "--clock-start", MONDAY_3PM_NEW_YORK],
-        cwd=REPO_ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/local/health", timeout=1).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError((state / "stack.log").read_text())
-
-
 def _epoch(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
 def run() -> str:
     with tempfile.TemporaryDirectory() as tmp:
-        state = Path(tmp)
-        port = _free_port()
-        process = _start(state, port)
+        # The stack the load test runs too (Monday 15:00 in New York: every department is open).
+        stack = start_stack(Path(tmp), "--throttle")
         try:
-            return _measure(state, port)
+            return _measure(stack.state_dir, stack.base_url)
         finally:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=30)
+            stack.stop()
 
 
-def _measure(state: Path, port: int) -> str:
-    base = f"http://127.0.0.1:{port}"
+def _measure(state: Path, base: str) -> str:
     minter = TokenMinter(load_or_create_signing_key(state / "cognito"), issuer_for(base))
     numbers = _numbers(CALL_BURST)
     flow_id = load_definitions().flows["WebIngressFlow"].id
