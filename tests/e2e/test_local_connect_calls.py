@@ -191,7 +191,8 @@ def _ask_for_a_callback(stack: StackProcess, phone: Phone) -> str:
     phone.answer_prompt("ConfirmNumber", "1")  # call me back on this number
     phone.wait("prompt", promptId="CallbackConfirmed")
     phone.wait("call_ended")
-    stack.post("/local/clock", {"advance": 2})  # the callback's initial delay
+    # No initial delay: the creation flow (CreateCallbackContact's ContactFlowId) queues the callback.
+    stack.post("/local/clock", {"advance": 2})
     callbacks = [
         c
         for c in stack.get("/local/contacts", params={"limit": 50})["contacts"]
@@ -221,6 +222,13 @@ def test_c_a_queued_callback_rings_the_caller_when_an_agent_frees_up(stack: Stac
     phone.wait("connected")
     assert stack.get(f"/local/contacts/{callback_id}")["State"] == "CONNECTED"
     agent.contact(callback_id, "end")
+    # The callback's creation flow set the survey as its disconnect flow: the caller hears it too.
+    phone.wait("agent_left")
+    phone.answer_prompt("Q1", "4")
+    phone.answer_prompt("Q2", "5")
+    phone.answer_prompt("Q3", "4")
+    phone.wait("call_ended")
+    assert stack.get(f"/local/contacts/{callback_id}")["SurveyAnswers"] == {"Q1": "4", "Q2": "5", "Q3": "4"}
     agent.do("after-contact-work/complete")
 
 

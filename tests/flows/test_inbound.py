@@ -188,6 +188,7 @@ def test_closed_teams_say_when_they_open_and_offer_a_callback(
     call.press("1")
     call.expect_prompts("CallbackConfirmed", "Goodbye")
     call.expect_disconnected()
+    center.run_timers()  # the callback's creation flow queues it
     [(_, request, callback_id)] = center.center.callbacks
     assert request.number == STRANGER
     assert request.queue_arn == call.contact.queue_arn
