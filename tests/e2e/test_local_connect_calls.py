@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 
+from jam_core.connect_lambda.phone import national_format
 from local_connect.definitions import load_definitions
 from local_connect.numbers import INBOUND_NUMBER
 from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
@@ -188,7 +189,8 @@ def _ask_for_a_callback(stack: StackProcess, phone: Phone) -> str:
     phone.wait("prompt", promptId="Hold")
     stack.post("/local/clock", {"advance": 61})  # the hold message's 60 s, skipped
     phone.answer_prompt("CallbackOffer", "1")
-    phone.answer_prompt("ConfirmNumber", "1")  # call me back on this number
+    confirm = phone.answer_prompt("ConfirmNumber", "1")  # call me back on this number
+    assert national_format(phone.number) in confirm["text"]  # "202-555-0102", as its owner reads it
     phone.wait("prompt", promptId="CallbackConfirmed")
     phone.wait("call_ended")
     # No initial delay: the creation flow (CreateCallbackContact's ContactFlowId) queues the callback.

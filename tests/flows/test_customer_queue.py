@@ -98,7 +98,7 @@ def test_callback_to_the_number_calling_keeps_the_place(center: FlowHarness, lan
     to_callback_offer(call)
     call.press("1")
     confirm = call.expect_prompt("ConfirmNumber", language=language)
-    assert confirm.ssml and STRANGER in confirm.text
+    assert confirm.ssml and '<say-as interpret-as="telephone">202-555-0199</say-as>' in confirm.text
     call.press("1")
     call.expect_prompts("CallbackConfirmed", "Goodbye")
     call.expect_disconnected()
@@ -280,3 +280,34 @@ def test_a_callback_whose_survey_cannot_be_set_is_still_queued(center: FlowHarne
     center.run_timers()
     callback = center.center.contacts[callback_id]
     assert (callback.state, callback.disconnect_flow) == ("queued", None)  # a callback, without the survey
+
+
+@pytest.mark.parametrize(
+    ("number", "spoken"),
+    [
+        (CANADA, "416-555-0123"),  # the North American plan: read without +1, in groups
+        ("+442079460958", "+442079460958"),  # another country's: the address as it is
+    ],
+)
+def test_the_callback_confirmation_reads_the_number_as_its_owner_does(
+    center: FlowHarness, language: str, number: str, spoken: str
+) -> None:
+    call = queued(center, number, language)
+    to_callback_offer(call)
+    call.press("1")
+    confirm = call.expect_prompt("ConfirmNumber", language=language)
+    assert f'<say-as interpret-as="telephone">{spoken}</say-as>' in confirm.text
+
+
+@pytest.mark.parametrize(("failures", "spoken"), [(1, STRANGER), (2, "")])
+def test_a_spoken_number_that_cannot_be_kept_falls_back_to_the_address(
+    center: FlowHarness, language: str, failures: int, spoken: str
+) -> None:
+    call = queued(center, language=language)
+    to_callback_offer(call)
+    center.center.fail("update_attributes", times=failures)
+    call.press("1")
+    confirm = call.expect_prompt("ConfirmNumber", language=language)
+    assert f'<say-as interpret-as="telephone">{spoken}</say-as>' in confirm.text
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")  # the choice still works

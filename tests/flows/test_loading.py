@@ -80,6 +80,7 @@ def test_every_prompt_id_the_flows_use_is_seeded_in_both_languages() -> None:
         "LastName",
         "VIP",
         "AccountNumber",
+        "PhoneNational",
         "verified",
         "locked",
         "nextOpenSpoken",  # hours_status
