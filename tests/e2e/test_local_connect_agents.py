@@ -117,7 +117,7 @@ def test_the_screen_pop_says_a_caller_passed_the_pin(
     contact_id = phone.do("dial", {"to": INBOUND_NUMBER})["contactId"]
     phone.answer_prompt("LanguageOffer", "1")
     phone.answer_prompt("MainMenu", "2")
-    phone.answer_prompt("PinPrompt", pin)
+    phone.answer_prompt("PinOrCode", pin)
     phone.answer_prompt("AccountsMenu", "1")
     offer = desk.wait("offer")["contact"]
     assert offer["contactId"] == contact_id

@@ -81,8 +81,9 @@ def test_every_prompt_id_the_flows_use_is_seeded_in_both_languages() -> None:
         "VIP",
         "AccountNumber",
         "PhoneNational",
-        "verified",
+        "verified",  # pin_verification and otp_verification
         "locked",
+        "sent",  # otp_verification
         "nextOpenSpoken",  # hours_status
         "nextOpenKnown",
     }

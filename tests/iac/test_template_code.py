@@ -211,7 +211,9 @@ def test_a_built_connect_lambda_runs_from_its_own_artifact(tmp_path: Path) -> No
         text=True,
     )
     # An empty database: the lookup answers "not found" as a flat string map, from the artifact's code.
-    assert result.stdout.splitlines()[-1] == "{'found': 'false', 'PhoneNumber': '+12025550100'}"
+    assert result.stdout.splitlines()[-1] == (
+        "{'found': 'false', 'PhoneNumber': '+12025550100', 'PhoneNational': '202-555-0100'}"
+    )
 
 
 def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: Path) -> None:
@@ -641,6 +643,6 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
 
 def test_every_log_group_has_the_stacks_retention(resources: Mapping[str, Mapping[str, Any]]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 9  # seven functions, API access logs, API execution logs
+    assert len(groups) == 10  # eight functions, API access logs, API execution logs
     for logical_id, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
