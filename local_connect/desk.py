@@ -27,12 +27,15 @@ _POP_FIELDS = {
 def verified_by(attributes: dict[str, str]) -> str | None:
     """How the caller proved who they are: "website" (the API sets `Verified` from the Cognito token of
     the signed-in customer), "pin" (flows/inbound.json's `pin-save` action stores the PIN Lambda's
-    `verified` as `PinVerified`), or None. Neither can be set by a client: the API refuses `Verified`
-    and only takes its listed keys."""
+    `verified` as `PinVerified`), "code" (its `code-save` stores the one-time code Lambda's `verified`
+    as `CodeVerified`), or None. None can be set by a client: the API refuses `Verified` and only
+    takes its listed keys."""
     if attributes.get("Verified") == "true":
         return "website"
     if attributes.get("PinVerified") == "true":
         return "pin"
+    if attributes.get("CodeVerified") == "true":
+        return "code"
     return None
 
 

@@ -35,6 +35,8 @@ SDK_OPERATIONS: dict[str, tuple[str, ...]] = {
         "CreateSchedule",
     ),  # a call at the department's next opening (jam_core.calls.queue)  # the API hands a click-to-call over to the FIFO queue (jam_core.calls.queue)
     "secretsmanager": ("GetSecretValue",),  # the PIN pepper (jam_core.tables.pepper)
+    # One-time codes by SMS (lambdas/otp_verification/sms.py): AWS End User Messaging SMS.
+    "pinpoint-sms-voice-v2": ("SendTextMessage",),
 }
 
 

@@ -49,9 +49,24 @@ def to_e164(raw: str, default_country_code: str = "1") -> str | None:
     return "+" + candidate if 8 <= len(candidate) <= 15 else None
 
 
+def national_format(e164: str) -> str:
+    """How a caller reads their own number: '+12025550101' -> '202-555-0101'.
+
+    North American numbers lose the +1 and are grouped NXX-NXX-XXXX (spoken by SSML's
+    say-as telephone as "two oh two, five five five, ..."); any other number is returned unchanged,
+    with its country code, since a national format needs that country's plan.
+    """
+    if isinstance(e164, str) and e164.startswith("+1") and _valid_nanp(e164[2:]) and e164[2:].isascii():
+        national = e164[2:]
+        return f"{national[:3]}-{national[3:6]}-{national[6:]}"
+    return e164
+
+
 def _valid_nanp(national: str) -> bool:
     # Area code and exchange both start with 2-9 in the North American Numbering Plan.
-    return len(national) == 10 and national[0] in "23456789" and national[3] in "23456789"
+    return (
+        len(national) == 10 and national.isdigit() and national[0] in "23456789" and national[3] in "23456789"
+    )
 
 
 def mask(number: str) -> str:

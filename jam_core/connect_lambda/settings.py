@@ -32,6 +32,10 @@ class Settings:
     pin_pepper_secret_arn: str = ""  # on AWS: the secret holding the PIN pepper (jam_core.tables.pepper)
     pin_pepper_file: str = ""  # locally, when no secret ARN is set; "" = next to the SQLite file
     default_country_code: str = "1"
+    otp_table: str = "OtpCodes"
+    otp_max_attempts: int = 3
+    otp_ttl_seconds: int = 300  # a code by SMS lives five minutes
+    sms_origination_identity: str = ""  # on AWS: the phone number or pool (ARN) texts are sent from
 
     @property
     def pepper_file(self) -> str:
@@ -58,6 +62,10 @@ class Settings:
             pin_pepper_secret_arn=env.get("PIN_PEPPER_SECRET_ARN", "").strip(),
             pin_pepper_file=env.get("PIN_PEPPER_FILE") or "",
             default_country_code=env.get("DEFAULT_COUNTRY_CODE") or cls.default_country_code,
+            otp_table=env.get("OTP_TABLE") or cls.otp_table,
+            otp_max_attempts=_positive_int(env, "OTP_MAX_ATTEMPTS", cls.otp_max_attempts),
+            otp_ttl_seconds=_positive_int(env, "OTP_TTL_SECONDS", cls.otp_ttl_seconds),
+            sms_origination_identity=env.get("SMS_ORIGINATION_IDENTITY", "").strip(),
         )
 
 

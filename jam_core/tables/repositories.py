@@ -10,6 +10,7 @@ from functools import cache
 
 from jam_core.connect_lambda.settings import Settings
 from jam_core.tables import customers as customer_tables
+from jam_core.tables import otp_codes as otp_tables
 from jam_core.tables import pins as pin_tables
 from jam_core.tables import prompts as prompt_tables
 from jam_core.tables import surveys as survey_tables
@@ -51,7 +52,16 @@ def pins(settings: Settings) -> pin_tables.PinRepository:
     return pin_tables.SqlitePins(settings.sqlite_path)
 
 
+@cache
+def otp_codes(settings: Settings) -> otp_tables.OtpRepository:
+    if settings.backend == "dynamodb":
+        from jam_core.tables.dynamo import client
+
+        return otp_tables.DynamoDbOtpCodes(client(), settings.otp_table)
+    return otp_tables.SqliteOtpCodes(settings.sqlite_path)
+
+
 def clear() -> None:
     """Forgets every cached repository (tests that swap the mocked AWS account)."""
-    for factory in (customers, prompts, surveys, pins):
+    for factory in (customers, prompts, surveys, pins, otp_codes):
         factory.cache_clear()

@@ -50,6 +50,23 @@ CREATE TABLE IF NOT EXISTS pin_state (
     failed_attempts INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS otp_codes (
+    phone_number TEXT PRIMARY KEY,
+    code_salt TEXT NOT NULL,
+    code_hash TEXT NOT NULL,            -- keyed (HMAC-SHA256 with the pepper), never the code
+    scheme TEXT NOT NULL,               -- jam_core.tables.pin_hash.SCHEMES
+    expires_at REAL NOT NULL,           -- epoch seconds
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    used INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sms_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,   -- local only: the test phones' text messages
+    phone_number TEXT NOT NULL,
+    body TEXT NOT NULL,
+    sent_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sms_outbox_phone_seq ON sms_outbox (phone_number, seq);
 """
 
 _local = threading.local()

@@ -5,6 +5,9 @@ the customer for inbound and outbound contacts alike). Reply:
   {"found": "true", "PhoneNumber": "+1...", "FirstName", "LastName", "VIP": "true"|"false", ...extras}
   {"found": "false", "PhoneNumber": "+1..."}                 unknown number
   {"found": "false", "error": "lookup_failed"}              table down or bad item: the call goes on
+Every reply has PhoneNational: the number as its owner reads it ("202-555-0101"; other countries'
+numbers unchanged), or "" when there is no valid number. Flows cannot reformat a number, and the
+callback confirmation reads it back to the caller.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from jam_core.connect_lambda import events
 from jam_core.connect_lambda.jsonlog import InvocationLog
-from jam_core.connect_lambda.phone import to_e164
+from jam_core.connect_lambda.phone import national_format, to_e164
 from jam_core.connect_lambda.responses import connect_handler
 from jam_core.connect_lambda.settings import Settings
 from jam_core.tables import repositories
@@ -22,7 +25,7 @@ from jam_core.tables.customers import CustomerRepository
 
 FUNCTION = "customer_lookup"
 PARAMETERS = frozenset({"PhoneNumber"})  # the Details.Parameters this handler reads
-FAILED = {"found": "false", "error": "lookup_failed"}
+FAILED = {"found": "false", "error": "lookup_failed", "PhoneNational": ""}
 _TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
 
 
@@ -57,22 +60,23 @@ def lookup(
     raw = params.get("PhoneNumber", "").strip() or events.customer_address(event)
     if not raw:
         log.warning("no_phone_number", initiation=events.initiation_method(event))
-        return {"found": "false", "error": "no_phone_number"}
+        return {"found": "false", "error": "no_phone_number", "PhoneNational": ""}
     number = to_e164(raw, settings.default_country_code)
     if number is None:
         log.warning("invalid_phone_number", phone=raw)
-        return {"found": "false", "error": "invalid_phone_number"}
+        return {"found": "false", "error": "invalid_phone_number", "PhoneNational": ""}
+    national = national_format(number)
     try:
         item = customers.get(number)
         if item is None:
             log.info("customer_unknown", phone=number)
-            return {"found": "false", "PhoneNumber": number}
+            return {"found": "false", "PhoneNumber": number, "PhoneNational": national}
         reply = customer_reply(item, number)
     except Exception as exc:
         log.error("lookup_failed", phone=number, error=type(exc).__name__, detail=str(exc)[:300])
-        return dict(FAILED)
+        return {**FAILED, "PhoneNational": national}
     log.info("customer_found", phone=number, vip=reply["VIP"])
-    return reply
+    return {**reply, "PhoneNational": national}
 
 
 @connect_handler(FUNCTION, FAILED)

@@ -239,6 +239,10 @@ class FlowEngine:
         session = self.sessions.get(contact_id) or self._dormant.pop(contact_id, None)
         if session is None:
             session = Session(contact_id, target, target.start_action)
+            # A contact that already has a language (a callback keeps its caller's) starts in it.
+            known = self.services.contact_data(contact_id).language
+            if known:
+                session.language = known
         else:
             if session.waiting is not None:
                 session.waiting.cancel()

@@ -86,6 +86,9 @@ class InMemoryCenter:
         self.staffing: dict[str, Staffing] = {}  # queue ARN -> agents (default: Staffing())
         self.listeners: list[Callable[[Prompt], None]] = []
         self.callbacks: list[tuple[str, CallbackRequest, str]] = []  # (from contact, request, new id)
+        # Runs a flow on a contact nobody is on the line for (a callback's creation flow), as the
+        # switchboard's run_contact_flow does; the harness wires it to its engine.
+        self.run_flow: Callable[[str, str], None] | None = None
         self._ids = itertools.count(1)
         self._failing: dict[str, int] = {}  # method name -> how many of its next calls fail
         self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
@@ -268,7 +271,8 @@ class InMemoryCenter:
             raise ServiceError("QueueAtCapacity", f"{queue.name} is at capacity ({limit})")
         contact.queue_arn = queue.arn
         contact.state = "queued"
-        contact.enqueued_at = self.clock.now()
+        # A contact that already has a place (a callback queued by its creation flow) keeps it, as in the ACD.
+        contact.enqueued_at = contact.enqueued_at or self.clock.now()
 
     def queue_to_queue(self, contact_id: str, queue_arn: str) -> str:
         self._check("queue_to_queue")
@@ -311,10 +315,16 @@ class InMemoryCenter:
         if original.language is not None:  # the caller's language carries to the callback, as in the ACD
             callback.contact_values["LanguageCode"] = original.language
         callback.priority, callback.time_adjustment = original.priority, original.time_adjustment
-        callback.state = "queued"
         callback.enqueued_at = original.enqueued_at or self.clock.now()  # keeps the caller's place
         original.callbacks.append(request)
         self.callbacks.append((contact_id, request, callback.id))
+        if request.creation_flow is not None and self.run_flow is not None:
+            # With a creation flow the callback stays in a flow until that flow queues it
+            # (TransferContactToQueue), as in the ACD; the initial delay is ignored.
+            callback.state = "flow"
+            self.run_flow(callback.id, request.creation_flow)
+        else:
+            callback.state = "queued"
         return callback.id
 
     def set_disconnect_flow(self, contact_id: str, flow_arn: str | None) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
@@ -187,6 +187,8 @@ class FlowHarness:
             coverage=coverage,
             instance_arn=self.definitions.instance_arn,
         )
+        # A callback's creation flow starts from the timer loop, not inside the flow that created it.
+        self.center.run_flow = lambda contact_id, flow: self._later(self.engine.start, contact_id, flow)
 
     def close(self) -> None:
         self._close_twin()  # runs the twin's close once, now or at collection
@@ -214,6 +216,16 @@ class FlowHarness:
         caller = ScriptedCaller(self, contact)
         self.engine.start(contact.id, flow)
         return caller
+
+    def _later(self, start: Callable[[str, str], object], contact_id: str, flow: str) -> None:
+        def run() -> None:
+            start(contact_id, flow)
+
+        self.scheduler.call_later(0, run)
+
+    def callback_caller(self, callback_id: str) -> ScriptedCaller:
+        """The customer of a queued callback, for when an agent calls them back."""
+        return ScriptedCaller(self, self.center.contacts[callback_id])
 
     def run_timers(self) -> None:
         self.scheduler.run_due()

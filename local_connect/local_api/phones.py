@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from jam_core.connect_lambda.settings import Settings
+from jam_core.tables.sms_outbox import SqliteSmsOutbox
 from local_connect.local_api.http_io import body, e164, events_response, problem
 from local_connect.local_api.state import local_state
 from local_connect.numbers import INBOUND_NUMBER
@@ -78,3 +80,25 @@ def phone_events(raw: str) -> Response:
     number = e164(raw)
     state = local_state()
     return events_response(state.locked(lambda: state.runtime.switchboard.phone(number).channel))
+
+
+@phones_blueprint.get("/phones/<raw>/sms")
+def text_messages(raw: str) -> Response:
+    """The phone's text messages after `after` (a seq): what the Lambdas sent it (the one-time codes).
+
+    Locally a Lambda's SMS goes to the outbox in its own SQLite file (jam_core.tables.sms_outbox),
+    found as the Lambdas find it (their SQLITE_PATH); `last` is the newest seq, so a page opened later
+    starts from there. `limit=0` reads only `last`.
+    """
+    number = e164(raw)
+    try:
+        after = int(request.args.get("after") or 0)
+        limit = int(request.args.get("limit") or 50)
+    except ValueError:
+        return problem(400, "InvalidParameter", "after and limit must be whole numbers")
+    messages = SqliteSmsOutbox(Settings.from_env().sqlite_path).messages(number)
+    last = messages[-1].seq if messages else 0
+    newer = [m for m in messages if m.seq > after][: max(0, limit)]
+    return jsonify(
+        {"messages": [{"seq": m.seq, "body": m.body, "sentAt": m.sent_at} for m in newer], "last": last}
+    )

@@ -1,6 +1,7 @@
 """`python -m local_connect phone`: a terminal test phone against a running local stack.
 
-Interactive: prompts and call events are printed as they arrive; type a command and Enter:
+Interactive: prompts, call events and text messages (the one-time codes, "✉  SMS: ...") are printed
+as they arrive; type a command and Enter:
     dial [number]   call the contact center (default: its inbound number)
     answer          answer a ringing call (click-to-call, callbacks)
     1 / 23# / *     press keys
@@ -8,7 +9,8 @@ Interactive: prompts and call events are printed as they arrive; type a command 
     quit (q)
 
 Scriptable: `--script "dial; expect prompt; press 2; expect connected 60; hangup"` runs the steps
-in order and exits non-zero at the first `expect <event type> [seconds]` that does not happen.
+in order and exits non-zero at the first `expect <event type> [seconds]` that does not happen;
+`texts` prints the texts received since the last read.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class PhoneClient:
         self.base = base_url.rstrip("/") + "/local"
         self.number = number
         self.last = 0
+        self.last_text = 0
 
     def _url(self, suffix: str) -> str:
         return f"{self.base}/phones/{urllib.parse.quote(self.number)}{suffix}"
@@ -58,9 +61,16 @@ class PhoneClient:
             self.last = events[-1]["seq"]
         return events
 
+    def texts(self) -> list[str]:
+        """Text messages sent to this phone since the last read (the one-time codes)."""
+        answer = self._request(self._url(f"/sms?after={self.last_text}"))
+        self.last_text = int(answer["last"])
+        return [str(m["body"]) for m in answer["messages"]]
+
     def catch_up(self) -> None:
-        """Skip what happened before this session (the channel keeps history)."""
+        """Skip what happened before this session (the channel keeps history, the outbox its texts)."""
         self.last = int(self._request(self._url(""))["last"])
+        self.last_text = int(self._request(self._url("/sms?limit=0"))["last"])
 
 
 class PhoneError(Exception):
@@ -100,6 +110,9 @@ def run_script(phone: PhoneClient, script: str, out: TextIO) -> int:
                 phone.action("digits", {"digits": args[0]})
             elif command == "sleep":
                 time.sleep(float(args[0]))
+            elif command == "texts":
+                for text in phone.texts():
+                    print(f"✉  SMS: {text}", file=out)
             elif command == "expect":
                 wanted, limit = args[0], float(args[1]) if len(args) > 1 else 15.0
                 deadline = time.monotonic() + limit
@@ -130,8 +143,10 @@ def interactive(phone: PhoneClient, out: TextIO) -> int:
     def listen() -> None:
         while not stop.is_set():
             try:
-                for event in phone.events(10):
+                for event in phone.events(2):
                     print(describe(event), file=out, flush=True)
+                for text in phone.texts():
+                    print(f"✉  SMS: {text}", file=out, flush=True)
             except (PhoneError, OSError):
                 time.sleep(1)
 

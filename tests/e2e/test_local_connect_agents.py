@@ -117,7 +117,9 @@ def test_the_screen_pop_says_a_caller_passed_the_pin(
     contact_id = phone.do("dial", {"to": INBOUND_NUMBER})["contactId"]
     phone.answer_prompt("LanguageOffer", "1")
     phone.answer_prompt("MainMenu", "2")
-    phone.answer_prompt("PinPrompt", pin)
+    phone.answer_prompt("PinOrCode", pin)
+    if verified_by is None:
+        phone.answer_prompt("PinOrCode", pin)  # the second try, wrong again
     phone.answer_prompt("AccountsMenu", "1")
     offer = desk.wait("offer")["contact"]
     assert offer["contactId"] == contact_id
@@ -165,3 +167,31 @@ def test_dialling_a_bad_number_is_refused_with_the_reason(stack: StackProcess) -
     answer = requests.post(f"{stack.local}/agents/agent.sales/dial", json={"number": "12345"}, timeout=10)
     assert answer.status_code == 409 and "E.164" in answer.json()["detail"]
     assert stack.get("/local/agents/agent.sales")["state"] == "Offline"
+
+
+UMA = "+12025550103"  # on file, no PIN enrolled
+
+
+def test_a_caller_without_a_pin_is_verified_by_a_code_the_test_phone_receives(stack: StackProcess) -> None:
+    desk = Desk(stack, "agent.accounts")
+    desk.available()
+    phone = Phone(stack, UMA)
+    before = stack.get(f"/local/phones/{UMA}/sms", params={"limit": 0})["last"]
+    contact_id = phone.do("dial", {"to": INBOUND_NUMBER})["contactId"]
+    phone.answer_prompt("LanguageOffer", "1")
+    phone.answer_prompt("MainMenu", "2")
+    phone.answer_prompt("PinOrCode", "*#")  # no PIN: a code by text message
+    phone.wait("prompt", promptId="CodeSent")
+    phone.wait("prompt", promptId="CodePrompt")
+    [text] = stack.get(f"/local/phones/{UMA}/sms", params={"after": before})["messages"]
+    assert text["body"].startswith("Your JAM code is ") and "5 minutes" in text["body"]
+    code = text["body"].split("code is ")[1][:6]
+    phone.do("digits", {"digits": code})
+    phone.wait("prompt", promptId="CodeVerified")
+    phone.answer_prompt("AccountsMenu", "1")
+    offer = desk.wait("offer")["contact"]
+    assert offer["contactId"] == contact_id
+    assert (offer["screenPop"]["verifiedBy"], offer["screenPop"]["verified"]) == ("code", "true")
+    assert stack.get(f"/local/contacts/{contact_id}")["Attributes"]["CodeVerified"] == "true"
+    phone.do("hangup")
+    desk.do("state", {"state": "Offline"})

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import requests
 
+from jam_core.connect_lambda.phone import national_format
 from local_connect.definitions import load_definitions
 from local_connect.numbers import INBOUND_NUMBER
 from tests.e2e.conftest import DETERMINISTIC_ARGS, StackProcess, start_stack
@@ -188,10 +189,12 @@ def _ask_for_a_callback(stack: StackProcess, phone: Phone) -> str:
     phone.wait("prompt", promptId="Hold")
     stack.post("/local/clock", {"advance": 61})  # the hold message's 60 s, skipped
     phone.answer_prompt("CallbackOffer", "1")
-    phone.answer_prompt("ConfirmNumber", "1")  # call me back on this number
+    confirm = phone.answer_prompt("ConfirmNumber", "1")  # call me back on this number
+    assert national_format(phone.number) in confirm["text"]  # "202-555-0102", as its owner reads it
     phone.wait("prompt", promptId="CallbackConfirmed")
     phone.wait("call_ended")
-    stack.post("/local/clock", {"advance": 2})  # the callback's initial delay
+    # No initial delay: the creation flow (CreateCallbackContact's ContactFlowId) queues the callback.
+    stack.post("/local/clock", {"advance": 2})
     callbacks = [
         c
         for c in stack.get("/local/contacts", params={"limit": 50})["contacts"]
@@ -221,6 +224,13 @@ def test_c_a_queued_callback_rings_the_caller_when_an_agent_frees_up(stack: Stac
     phone.wait("connected")
     assert stack.get(f"/local/contacts/{callback_id}")["State"] == "CONNECTED"
     agent.contact(callback_id, "end")
+    # The callback's creation flow set the survey as its disconnect flow: the caller hears it too.
+    phone.wait("agent_left")
+    phone.answer_prompt("Q1", "4")
+    phone.answer_prompt("Q2", "5")
+    phone.answer_prompt("Q3", "4")
+    phone.wait("call_ended")
+    assert stack.get(f"/local/contacts/{callback_id}")["SurveyAnswers"] == {"Q1": "4", "Q2": "5", "Q3": "4"}
     agent.do("after-contact-work/complete")
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -130,3 +132,34 @@ def test_one_call_per_log_with_times_and_keys_logged_when_pressed(
     expect(log.locator("li", has_text="Call ended")).to_have_count(0)
     again.get_by_role("button", name="Hang up").click()
     again.close()
+
+
+UMA = "+12025550103"  # on file, no PIN enrolled
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "phone"
+
+
+def test_the_browser_phone_shows_the_code_texted_to_it_and_the_caller_enters_it(
+    browser: Browser, stack: StackProcess
+) -> None:
+    page = _phone(browser, stack, UMA)
+    page.get_by_role("button", name="Call").click()
+    log = page.locator("#log")
+    expect(log).to_contain_text("Para español, oprima 2.")
+    _press(page, "1")
+    expect(log).to_contain_text("technical support, press 3")
+    _press(page, "2")
+    expect(log).to_contain_text("press star to get a code by text message", timeout=10_000)
+    _press(page, "*")
+    _press(page, "#")
+    sms = log.locator("li.sms")
+    expect(sms).to_contain_text(re.compile(r"SMS: Your JAM code is \d{6}\. It expires in 5 minutes\."))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "code-by-text.png"), full_page=True)
+    code = re.search(r"code is (\d{6})", sms.inner_text())
+    assert code is not None
+    for key in code.group(1):
+        _press(page, key)
+    expect(log).to_contain_text("your identity is verified")
+    page.get_by_role("button", name="Hang up").click()
+    expect(page.locator("#status")).to_have_text("Idle")
+    page.close()

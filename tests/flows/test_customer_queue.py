@@ -98,10 +98,11 @@ def test_callback_to_the_number_calling_keeps_the_place(center: FlowHarness, lan
     to_callback_offer(call)
     call.press("1")
     confirm = call.expect_prompt("ConfirmNumber", language=language)
-    assert confirm.ssml and STRANGER in confirm.text
+    assert confirm.ssml and '<say-as interpret-as="telephone">202-555-0199</say-as>' in confirm.text
     call.press("1")
     call.expect_prompts("CallbackConfirmed", "Goodbye")
     call.expect_disconnected()
+    center.run_timers()  # the callback's creation flow queues it
     [(original, request, callback_id)] = center.center.callbacks
     callback = center.center.contacts[callback_id]
     assert (original, request.number, callback.state) == (call.contact_id, STRANGER, "queued")
@@ -235,3 +236,78 @@ def test_an_agent_answering_stops_the_queue_flow(center: FlowHarness, language: 
     call.wait(600)
     call.expect_silence()
     assert center.scheduler.pending() == 0
+
+
+def ask_for_a_callback(center: FlowHarness, language: str) -> str:
+    call = queued(center, language=language)
+    to_callback_offer(call)
+    call.press("11")
+    call.expect_prompts("ConfirmNumber", "CallbackConfirmed", "Goodbye")
+    [(_, request, callback_id)] = center.center.callbacks
+    assert request.creation_flow == center.definitions.flows["CallbackCreationFlow"].arn
+    return callback_id
+
+
+def test_a_callback_is_queued_by_its_creation_flow_and_surveyed(center: FlowHarness, language: str) -> None:
+    callback_id = ask_for_a_callback(center, language)
+    callback = center.callback_caller(callback_id)
+    assert callback.contact.state == "flow"  # no delay: the creation flow queues it (delay ignored)
+    center.run_timers()
+    assert callback.contact.state == "queued"
+    assert callback.contact.disconnect_flow == center.definitions.flows["SurveyFlow"].arn
+    callback.agent_answers("agent.support")
+    callback.agent_hangs_up()
+    callback.expect_prompt("Intro", language=language)  # the survey, as after any call with an agent
+    callback.expect_prompt("Q1", language=language)
+
+
+@pytest.mark.parametrize("failure", ["QueueAtCapacity", "NoMatchingError"])
+def test_a_callback_its_creation_flow_cannot_queue_is_ended(
+    center: FlowHarness, language: str, failure: str
+) -> None:
+    callback_id = ask_for_a_callback(center, language)
+    if failure == "QueueAtCapacity":
+        center.center.capacity[center.queue_arn("Support - Technical")] = 0  # full
+    else:
+        center.center.fail("transfer_to_queue")
+    center.run_timers()
+    assert center.center.contacts[callback_id].state == "disconnected"
+
+
+def test_a_callback_whose_survey_cannot_be_set_is_still_queued(center: FlowHarness, language: str) -> None:
+    callback_id = ask_for_a_callback(center, language)
+    center.center.fail("set_disconnect_flow")
+    center.run_timers()
+    callback = center.center.contacts[callback_id]
+    assert (callback.state, callback.disconnect_flow) == ("queued", None)  # a callback, without the survey
+
+
+@pytest.mark.parametrize(
+    ("number", "spoken"),
+    [
+        (CANADA, "416-555-0123"),  # the North American plan: read without +1, in groups
+        ("+442079460958", "+442079460958"),  # another country's: the address as it is
+    ],
+)
+def test_the_callback_confirmation_reads_the_number_as_its_owner_does(
+    center: FlowHarness, language: str, number: str, spoken: str
+) -> None:
+    call = queued(center, number, language)
+    to_callback_offer(call)
+    call.press("1")
+    confirm = call.expect_prompt("ConfirmNumber", language=language)
+    assert f'<say-as interpret-as="telephone">{spoken}</say-as>' in confirm.text
+
+
+@pytest.mark.parametrize(("failures", "spoken"), [(1, STRANGER), (2, "")])
+def test_a_spoken_number_that_cannot_be_kept_falls_back_to_the_address(
+    center: FlowHarness, language: str, failures: int, spoken: str
+) -> None:
+    call = queued(center, language=language)
+    to_callback_offer(call)
+    center.center.fail("update_attributes", times=failures)
+    call.press("1")
+    confirm = call.expect_prompt("ConfirmNumber", language=language)
+    assert f'<say-as interpret-as="telephone">{spoken}</say-as>' in confirm.text
+    call.press("1")
+    call.expect_prompts("CallbackConfirmed", "Goodbye")  # the choice still works

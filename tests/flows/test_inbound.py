@@ -115,7 +115,7 @@ def test_sub_menus_repeat_twice_then_take_the_department_default(
 def test_account_actions_with_the_right_pin_are_verified(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, MARIA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt", language=language)
+    call.expect_prompt("PinOrCode", language=language)
     call.press("1234#")
     call.expect_prompts("PinVerified", "AccountsMenu")
     call.expect_attributes(PinVerified="true", PinLocked="false")
@@ -126,43 +126,58 @@ def test_account_actions_with_the_right_pin_are_verified(center: FlowHarness, la
 def test_a_wrong_pin_leaves_verification_to_the_agent(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, JOHN, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
+    call.expect_prompt("PinOrCode")
     call.press("9999#")
-    call.expect_prompts("PinFailed", "AccountsMenu")
+    call.expect_prompts("PinRetry", "PinOrCode")  # a second try
+    call.press("9998#")
+    call.expect_prompts("PinRetry", "PinFailed", "AccountsMenu")
     call.expect_attributes(PinVerified="false")
     call.press("1")
     call.expect_queue("Accounts - Billing")
 
 
+def test_the_second_try_may_be_right(center: FlowHarness, language: str) -> None:
+    call = to_main_menu(center, JOHN, language)
+    call.press("2")
+    call.expect_prompt("PinOrCode")
+    call.press("9999#")
+    call.expect_prompts("PinRetry", "PinOrCode")
+    call.press("2468#")
+    call.expect_prompts("PinVerified", "AccountsMenu")
+    call.expect_attributes(PinVerified="true")
+
+
 def test_the_pin_locks_after_three_wrong_attempts(center: FlowHarness, language: str) -> None:
-    heard = []
-    for _ in range(3):
-        call = to_main_menu(center, JOHN, language)
-        call.press("2")
-        call.expect_prompt("PinPrompt")
-        call.press("0000#")
-        heard.append(call.unheard()[0].prompt_id)
-        call.hang_up()
-    assert heard == ["PinFailed", "PinFailed", "PinLocked"]
+    call = to_main_menu(center, JOHN, language)
+    call.press("2")
+    call.press("0000#")
+    call.press("0000#")  # two wrong in this call
+    call.expect_prompts("PinOrCode", "PinRetry", "PinOrCode", "PinRetry", "PinFailed", "AccountsMenu")
+    call.hang_up()
+    call = to_main_menu(center, JOHN, language)
+    call.press("2")
+    call.press("0000#")  # the third: locked, no further try
+    call.expect_prompts("PinOrCode", "PinLocked", "AccountsMenu")
+    call.hang_up()
     call = to_main_menu(center, JOHN, language)
     call.press("2")
     call.press("2468#")  # even the right PIN: locked stays locked
-    call.expect_prompts("PinPrompt", "PinLocked", "AccountsMenu")
+    call.expect_prompts("PinOrCode", "PinLocked", "AccountsMenu")
     call.expect_attributes(PinVerified="false", PinLocked="true")
 
 
 def test_a_caller_without_a_pin_is_not_verified(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, UMA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
+    call.expect_prompt("PinOrCode")
     call.press("12345678")  # eight digits end the input without the pound key
-    call.expect_prompts("PinFailed", "AccountsMenu")
+    call.expect_prompts("PinRetry", "PinOrCode")
 
 
 def test_waiting_skips_the_pin_without_counting_an_attempt(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, MARIA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
+    call.expect_prompt("PinOrCode")
     before = len(center.lambdas.inner.calls)
     call.silence()
     call.expect_prompt("AccountsMenu")
@@ -188,6 +203,7 @@ def test_closed_teams_say_when_they_open_and_offer_a_callback(
     call.press("1")
     call.expect_prompts("CallbackConfirmed", "Goodbye")
     call.expect_disconnected()
+    center.run_timers()  # the callback's creation flow queues it
     [(_, request, callback_id)] = center.center.callbacks
     assert request.number == STRANGER
     assert request.queue_arn == call.contact.queue_arn
@@ -483,25 +499,27 @@ def test_another_key_at_the_language_offer_keeps_english(center: FlowHarness) ->
 def test_pin_check_down_leaves_verification_to_the_agent(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, MARIA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
-    center.lambdas.fail("PinVerificationFunction")
+    call.expect_prompt("PinOrCode")
+    center.lambdas.fail("PinVerificationFunction", times=2)
     call.press("1234#")
-    call.expect_prompts("PinFailed", "AccountsMenu")
+    call.expect_prompts("PinRetry", "PinOrCode")
+    call.press("1234#")
+    call.expect_prompts("PinRetry", "PinFailed", "AccountsMenu")
 
 
 def test_pin_result_that_cannot_be_saved_is_not_a_verification(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, MARIA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
+    call.expect_prompt("PinOrCode")
     center.center.fail("update_attributes")
     call.press("1234#")
-    call.expect_prompts("PinFailed", "AccountsMenu")
+    call.expect_prompts("PinRetry", "PinOrCode")
 
 
 def test_prompts_failing_after_the_pin_route_to_support(center: FlowHarness, language: str) -> None:
     call = to_main_menu(center, MARIA, language)
     call.press("2")
-    call.expect_prompt("PinPrompt")
+    call.expect_prompt("PinOrCode")
     center.lambdas.fail("PromptsFunction")
     call.press("1234#")
     call.expect_queue("Support - Technical", priority=1)
@@ -512,7 +530,7 @@ MENUS_AFTER_THE_LANGUAGE = [
     (("1",), "SalesMenu", "DefaultRouting"),
     (("2",), "AccountsMenu", "DefaultRouting"),
     (("3",), "SupportMenu", "DefaultRouting"),
-    (("2",), "PinPrompt", "AccountsMenu"),
+    (("2",), "PinOrCode", "AccountsMenu"),
     (("3", "1"), "CallbackOffer", "Goodbye"),
 ]
 
@@ -529,7 +547,7 @@ def test_a_menu_that_cannot_be_played_takes_its_default(
     center.center.failing_prompts.add(failing_prompt)
     if failing_prompt == "CallbackOffer":
         center.set_local_time("2026-01-05 23:30")
-    call = center.dial(JOHN if failing_prompt == "PinPrompt" else STRANGER)
+    call = center.dial(JOHN if failing_prompt == "PinOrCode" else STRANGER)
     call.skip_prompts()
     if failing_prompt != "LanguageOffer":
         choose_language(call, language)

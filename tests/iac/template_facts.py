@@ -18,6 +18,7 @@ CONNECT_FUNCTIONS = (
     "SurveyFunction",
     "PinVerificationFunction",
     "HoursStatusFunction",
+    "OtpVerificationFunction",
 )
 # Functions invoked by a queue (SQS event source mapping), not by Connect.
 QUEUE_FUNCTIONS = ("CallPlacerFunction",)
@@ -35,7 +36,14 @@ def as_list(value: Any) -> list[Any]:
 
 def role_statements(role: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
     for policy in role.get("Properties", {}).get("Policies", []) or []:
-        yield from as_list(policy["PolicyDocument"]["Statement"])
+        for statement in as_list(policy["PolicyDocument"]["Statement"]):
+            if set(statement) == {"Fn::If"}:
+                # Granted only when a condition holds ([condition, statement, AWS::NoValue]): the
+                # statement as it is granted then.
+                _, when, otherwise = statement["Fn::If"]
+                assert otherwise == {"Ref": "AWS::NoValue"}, statement
+                statement = when
+            yield statement
 
 
 def all_policy_statements(

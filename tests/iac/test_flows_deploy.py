@@ -36,7 +36,13 @@ def _flows(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str,
 
 def test_every_contact_flow_names_its_flow_file(resources: Mapping[str, Mapping[str, Any]]) -> None:
     flows = _flows(resources)
-    assert set(flows) == {"InboundFlow", "CustomerQueueFlow", "SurveyFlow", "WebIngressFlow"}
+    assert set(flows) == {
+        "InboundFlow",
+        "CustomerQueueFlow",
+        "SurveyFlow",
+        "WebIngressFlow",
+        "CallbackCreationFlow",
+    }
     files = {logical_id: flow_file(TEMPLATE_PATH, flow) for logical_id, flow in flows.items()}
     assert all(path is not None and path.parent == FLOWS_DIR for path in files.values()), files
     assert len(set(files.values())) == len(files), "two flows share one file"
@@ -130,6 +136,7 @@ def layout(tmp_path: Path) -> Path:
         "customer-queue": QUEUE_FLOW,
         "survey": QUEUE_FLOW,
         "web-ingress": QUEUE_FLOW,
+        "callback-creation": QUEUE_FLOW,
     }
     for name, flow in names.items():
         (tmp_path / "flows" / f"{name}.json").write_text(json.dumps(flow, indent=2), encoding="utf-8")
@@ -193,7 +200,13 @@ def test_main_renders_the_sam_build_output_in_place(layout: Path, tmp_path: Path
     shutil.copy(layout, built)  # stands in for .aws-sam/build/template.yaml
     assert main(["--source", str(layout), "--built", str(built)]) == 0
     written = json.loads(built.read_text(encoding="utf-8"))
-    for logical_id in ("InboundFlow", "CustomerQueueFlow", "SurveyFlow", "WebIngressFlow"):
+    for logical_id in (
+        "InboundFlow",
+        "CustomerQueueFlow",
+        "SurveyFlow",
+        "WebIngressFlow",
+        "CallbackCreationFlow",
+    ):
         assert "Fn::Sub" in written["Resources"][logical_id]["Properties"]["Content"]
     # What was written is a template the project's own reader (and CloudFormation) can parse.
     assert load_template(built)["Resources"].keys() == written["Resources"].keys()

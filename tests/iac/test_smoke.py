@@ -32,6 +32,7 @@ FLOW_IDS = {
     "CustomerQueueFlowId": "f0000000-0000-4000-8000-000000000002",
     "SurveyFlowId": "f0000000-0000-4000-8000-000000000003",
     "WebIngressFlowId": "f0000000-0000-4000-8000-000000000004",
+    "CallbackCreationFlowId": "f0000000-0000-4000-8000-000000000005",
 }
 HOURS_IDS = {
     "SalesHoursId": "h0000000-0000-4000-8000-000000000001",
@@ -265,6 +266,7 @@ def test_a_healthy_stack_passes_every_check(staged_api: tuple[str, Stubber]) -> 
         "flow CustomerQueueFlow",
         "flow SurveyFlow",
         "flow WebIngressFlow",
+        "flow CallbackCreationFlow",
         "hours sales",
         "hours accounts",
         "hours support",
@@ -368,4 +370,4 @@ def test_main_prints_the_table_and_exits_non_zero_on_failure(
     assert code == 1
     assert "FAIL  flow WebIngressFlow" in printed
     assert "PASS  hours support" in printed
-    assert "7 passed, 1 failed (jam-smoke)" in printed
+    assert "8 passed, 1 failed (jam-smoke)" in printed

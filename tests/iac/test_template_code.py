@@ -211,7 +211,9 @@ def test_a_built_connect_lambda_runs_from_its_own_artifact(tmp_path: Path) -> No
         text=True,
     )
     # An empty database: the lookup answers "not found" as a flat string map, from the artifact's code.
-    assert result.stdout.splitlines()[-1] == "{'found': 'false', 'PhoneNumber': '+12025550100'}"
+    assert result.stdout.splitlines()[-1] == (
+        "{'found': 'false', 'PhoneNumber': '+12025550100', 'PhoneNational': '202-555-0100'}"
+    )
 
 
 def test_the_built_api_imports_the_shared_code_from_its_own_artifact(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ TABLE_KEYS = {
     "Prompts": "ContactFlowName",
     "SurveyResults": "ContactId",
     "PinState": "PhoneNumber",
+    "OtpCodes": "PhoneNumber",
 }
 
 
@@ -55,6 +56,11 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
         "AWS_ENDPOINT_URL_DYNAMODB",
         "AWS_PROFILE",
         "PIN_PEPPER_SECRET_ARN",
+        "OTP_TABLE",
+        "OTP_MAX_ATTEMPTS",
+        "OTP_TTL_SECONDS",
+        "SMS_ORIGINATION_IDENTITY",
+        "LOCAL_CONNECT_NOW",
     ):
         monkeypatch.delenv(name, raising=False)
     # Each test its own PIN pepper (a file created on first use), never the repository's var/.

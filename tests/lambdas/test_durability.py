@@ -164,7 +164,7 @@ def test_empty_report() -> None:
 @pytest.mark.parametrize(
     ("handler", "fallback"),
     [
-        (customer_lookup, {"found": "false", "error": "lookup_failed"}),
+        (customer_lookup, {"found": "false", "error": "lookup_failed", "PhoneNational": ""}),
         (survey, {"stored": "false", "duplicate": "false", "error": "store_failed"}),
         (
             pin_verification,

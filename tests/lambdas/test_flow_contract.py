@@ -13,6 +13,7 @@ from typing import Any
 
 import customer_lookup.handler
 import hours_status.handler
+import otp_verification.handler
 import pin_verification.handler
 import prompts.handler
 import pytest
@@ -30,6 +31,7 @@ ACCEPTS = {
     "SurveyFunction": survey.handler.PARAMETERS,
     "PinVerificationFunction": pin_verification.handler.PARAMETERS,
     "HoursStatusFunction": hours_status.handler.PARAMETERS,
+    "OtpVerificationFunction": otp_verification.handler.PARAMETERS,
 }
 ARN = re.compile(r"^\$\{(\w+)\.Arn\}$")
 

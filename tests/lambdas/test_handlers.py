@@ -33,6 +33,29 @@ def assert_flat_strings(reply: Any) -> None:
 # ---------------------------------------------------------------- customer lookup
 
 
+@pytest.mark.parametrize(
+    ("address", "national"),
+    [
+        ("+12025550101", "202-555-0101"),  # known caller
+        ("+13125550109", "312-555-0109"),  # nobody on file
+        ("+442079460958", "+442079460958"),  # another country's number: unchanged
+        ("anonymous", ""),  # no number to read back
+    ],
+)
+def test_every_caller_gets_the_number_as_they_read_it(
+    sqlite_env: object, address: str, national: str
+) -> None:
+    repositories.customers(Settings.from_env()).put({"PhoneNumber": "+12025550101", "FirstName": "John"})
+    reply = customer_lookup(connect_event(CustomerEndpoint={"Address": address, "Type": "TELEPHONE_NUMBER"}))
+    assert_flat_strings(reply)
+    assert reply["PhoneNational"] == national
+
+
+def test_a_stored_phone_national_does_not_override_the_number_calling(sqlite_env: object) -> None:
+    repositories.customers(Settings.from_env()).put({"PhoneNumber": CALLER, "PhoneNational": "555-0000"})
+    assert customer_lookup(SAMPLE_EVENT)["PhoneNational"] == "202-555-0100"
+
+
 def test_lookup_finds_the_caller_of_the_sample_event(backend: Settings) -> None:
     seed_customer(backend, Plan="Family Plus", Lines=3, Address={"City": "Washington"})
     reply = customer_lookup(SAMPLE_EVENT, None)
@@ -46,6 +69,7 @@ def test_lookup_finds_the_caller_of_the_sample_event(backend: Settings) -> None:
         "Plan": "Family Plus",
         "Lines": "3",
         "Address": '{"City":"Washington"}',
+        "PhoneNational": "202-555-0100",
     }
 
 
@@ -54,7 +78,7 @@ def test_unknown_caller_is_not_found(backend: Settings) -> None:
     reply = customer_lookup(
         connect_event(CustomerEndpoint={"Address": "+13125550109", "Type": "TELEPHONE_NUMBER"})
     )
-    assert reply == {"found": "false", "PhoneNumber": "+13125550109"}
+    assert reply == {"found": "false", "PhoneNumber": "+13125550109", "PhoneNational": "312-555-0109"}
 
 
 def test_explicit_phone_number_parameter_wins_and_is_normalised(sqlite_env: object) -> None:
@@ -85,7 +109,11 @@ def test_unusable_caller_numbers_are_not_found(sqlite_env: object, address: str)
 
 def test_table_down_means_not_found_and_the_call_goes_on(dynamodb_env: Any) -> None:
     dynamodb_env.delete_table(TableName="CustomerData")
-    assert customer_lookup(SAMPLE_EVENT) == {"found": "false", "error": "lookup_failed"}
+    assert customer_lookup(SAMPLE_EVENT) == {
+        "found": "false",
+        "error": "lookup_failed",
+        "PhoneNational": "202-555-0100",
+    }
 
 
 def test_bad_stored_item_means_lookup_failed(sqlite_env: Any) -> None:
@@ -94,7 +122,11 @@ def test_bad_stored_item_means_lookup_failed(sqlite_env: Any) -> None:
     seed_customer(Settings.from_env())
     with sqlite3.connect(sqlite_env) as conn:
         conn.execute("UPDATE customers SET item = '[1, 2]'")
-    assert customer_lookup(SAMPLE_EVENT) == {"found": "false", "error": "lookup_failed"}
+    assert customer_lookup(SAMPLE_EVENT) == {
+        "found": "false",
+        "error": "lookup_failed",
+        "PhoneNational": "202-555-0100",
+    }
 
 
 def test_item_with_an_unreadable_attribute_means_lookup_failed(dynamodb_env: Any) -> None:
@@ -102,7 +134,11 @@ def test_item_with_an_unreadable_attribute_means_lookup_failed(dynamodb_env: Any
         TableName="CustomerData",
         Item={"PhoneNumber": {"S": CALLER}, "FirstName": {"S": "Maria"}, "Photo": {"B": b"\x89PNG"}},
     )
-    assert customer_lookup(SAMPLE_EVENT) == {"found": "false", "error": "lookup_failed"}
+    assert customer_lookup(SAMPLE_EVENT) == {
+        "found": "false",
+        "error": "lookup_failed",
+        "PhoneNational": "202-555-0100",
+    }
 
 
 # ---------------------------------------------------------------- prompts

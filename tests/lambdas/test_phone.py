@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jam_core.connect_lambda.phone import mask, mask_numbers_in, to_e164
+from jam_core.connect_lambda.phone import mask, mask_numbers_in, national_format, to_e164
 
 E164 = re.compile(r"\+[1-9]\d{7,14}")
 
@@ -86,3 +86,26 @@ def test_mask_keeps_the_last_four_digits(raw: str, masked: str) -> None:
 
 def test_mask_numbers_in_free_text_leaves_short_numbers() -> None:
     assert mask_numbers_in("retry 3 of +12025550100 after 250 ms") == "retry 3 of +*******0100 after 250 ms"
+
+
+@pytest.mark.parametrize(
+    ("e164", "national"),
+    [
+        ("+12025550101", "202-555-0101"),
+        ("+14165550123", "416-555-0123"),  # Canada shares the plan
+        ("+442079460958", "+442079460958"),  # other countries: unchanged
+        ("+11235550101", "+11235550101"),  # not a valid NANP number: left as it came
+        ("", ""),
+    ],
+)
+def test_national_format(e164: str, national: str) -> None:
+    assert national_format(e164) == national
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[2-9][0-9]{2}[2-9][0-9]{6}", fullmatch=True))
+def test_national_format_keeps_phonenumbers_national_digits(national: str) -> None:
+    parsed = phonenumbers.parse("+1" + national)
+    spoken = national_format("+1" + national)
+    assert spoken.replace("-", "") == phonenumbers.national_significant_number(parsed)
+    assert re.fullmatch(r"\d{3}-\d{3}-\d{4}", spoken)

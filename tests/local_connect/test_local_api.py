@@ -318,6 +318,26 @@ def test_the_terminal_phone_runs_a_script_and_fails_on_an_unmet_expectation(loca
     assert run_script(phone, "answer", out) == 1  # not ringing: the error is reported, not raised
 
 
+def test_the_terminal_phone_prints_the_texts_sent_to_it(
+    local: Local, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jam_core.tables.sms_outbox import SqliteSmsOutbox
+    from local_connect.phone.cli import PhoneClient, run_script
+
+    database = tmp_path / "jam.sqlite3"
+    monkeypatch.setenv("SQLITE_PATH", str(database))  # where the Lambdas' outbox is
+    outbox = SqliteSmsOutbox(str(database))
+    outbox.send(CALLER, "an earlier text")
+    phone = PhoneClient(local.base, CALLER)
+    phone.base = local.base
+    phone.catch_up()  # a session started now does not print earlier texts
+    outbox.send(CALLER, "Your JAM code is 123456. It expires in 5 minutes.")
+    outbox.send("+12025550102", "someone else's")
+    out = io.StringIO()
+    assert run_script(phone, "texts; texts", out) == 0
+    assert out.getvalue() == "✉  SMS: Your JAM code is 123456. It expires in 5 minutes.\n"
+
+
 def test_prompts_are_spoken_as_wav_in_the_callers_language(local: Local) -> None:
     spoken = requests.get(
         local.base + "/speech", params={"text": "Para español, oprima 2.", "language": "es-US"}, timeout=20

@@ -23,7 +23,13 @@ export function ScreenPop({ contact, config }: { contact: DeskContact; config: S
         {name}{" "}
         {pop.vip === "true" && <span className="tag is-warning">{s("vip")}</span>}{" "}
         <span className={`tag ${how ? "is-success" : "is-light"}`} data-testid="verified">
-          {how === "pin" ? s("verifiedPin") : how === "website" ? s("verified") : s("notVerified")}
+          {how === "pin"
+            ? s("verifiedPin")
+            : how === "code"
+              ? s("verifiedCode")
+              : how === "website"
+                ? s("verified")
+                : s("notVerified")}
         </span>
       </h3>
       <dl className="pop-fields">

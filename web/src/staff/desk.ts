@@ -7,7 +7,7 @@ export interface ScreenPop {
   vip: string | null;
   verified: string | null;
   /** How the caller proved who they are (null: not verified). */
-  verifiedBy?: "website" | "pin" | null;
+  verifiedBy?: "website" | "pin" | "code" | null;
   issue: string | null;
   language: string | null;
   customerId: string | null;
@@ -17,9 +17,10 @@ export interface ScreenPop {
 
 /** "website": the API set `Verified` from the signed-in customer's token; "pin": the inbound flow's
  * `pin-save` stored the PIN Lambda's answer as `PinVerified` (local_connect/desk.py does the same). */
-export function verifiedBy(attributes: Record<string, string>): "website" | "pin" | null {
+export function verifiedBy(attributes: Record<string, string>): "website" | "pin" | "code" | null {
   if (attributes.Verified === "true") return "website";
   if (attributes.PinVerified === "true") return "pin";
+  if (attributes.CodeVerified === "true") return "code"; // `code-save`: the one-time code by SMS
   return null;
 }
 

@@ -208,8 +208,9 @@ describe("screen pop: how the caller was verified", () => {
   const base = offered("On contact").contact!;
   const cases: [string, Record<string, string>, string][] = [
     ["a PIN in the IVR", { PinVerified: "true", PinLocked: "false" }, "Verified (PIN)"],
+    ["a code by text message in the IVR", { PinVerified: "false", CodeVerified: "true" }, "Verified (code)"],
     ["the website", { Verified: "true" }, "Verified (website)"],
-    ["nothing", { PinVerified: "false" }, "Not verified"],
+    ["nothing", { PinVerified: "false", CodeVerified: "false" }, "Not verified"],
   ];
   test.each(cases)("%s", (_, attributes, label) => {
     const contact = { ...base, attributes, screenPop: { ...base.screenPop, verified: null, verifiedBy: undefined } };
