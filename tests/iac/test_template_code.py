@@ -645,6 +645,6 @@ def test_one_site_origin_for_api_cors_cognito_and_the_ccp(
 
 def test_every_log_group_has_the_stacks_retention(resources: Mapping[str, Mapping[str, Any]]) -> None:
     groups = of_type(resources, "AWS::Logs::LogGroup")
-    assert len(groups) == 10  # eight functions, API access logs, API execution logs
+    assert len(groups) == 11  # nine functions, API access logs, API execution logs
     for logical_id, group in groups.items():
         assert group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, logical_id
