@@ -139,6 +139,17 @@ class RuntimeFlowServices:
         except AcdError as exc:
             raise ServiceError("NoMatchingError", str(exc)) from exc
 
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        self._contact(contact_id)
+        try:
+            offered = self.center.transfer_to_agent(contact_id, agent)
+        except AcdError as exc:
+            raise ServiceError("NoMatchingError", str(exc)) from exc
+        call = self.switchboard.calls.get(contact_id)
+        if offered and call is not None:
+            call.phase = "queued"  # ringing the agent, as a queued call does when offered
+        return offered
+
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         queue_id = self.queue(request.queue_arn).id if request.queue_arn else None
         callback = self.center.create_callback(

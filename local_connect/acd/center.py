@@ -148,6 +148,9 @@ class ContactCenter:
         self._keys: dict[str, QueueKey] = {}  # contact id -> its key, kept while offered/dialing
         self._offer_timers: dict[str, Timer] = {}
         self._desk_timers: dict[str, Timer] = {}
+        # Contacts sent to one agent (TransferContactToAgent): offered to that agent only, never
+        # put back in a queue line. In memory: a restart finds them offered and recovers them as any.
+        self._agent_transfers: set[str] = set()
         self.presence_clock: Clock = self.settings.presence_clock or scheduler.clock
         self._waits: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
         self._handle_times: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
@@ -386,6 +389,7 @@ class ContactCenter:
         self.emit("stopped", contact.id, reason=str(reason))
 
     def _finish(self, contact: Contact, reason: str, detail: str | None = None) -> None:
+        self._agent_transfers.discard(contact.id)
         contact.state = ContactState.DISCONNECTED
         contact.disconnected_at = self.now
         contact.disconnect_reason = str(reason)
@@ -464,8 +468,8 @@ class ContactCenter:
             COUNTERS.routed(time.perf_counter() - started, time.thread_time() - started_cpu)
 
     def _offer(self, agent: Agent, contact: Contact) -> None:
-        assert contact.queue_id is not None
-        self.lines[contact.queue_id].remove(contact.id)
+        if contact.queue_id in self.lines:
+            self.lines[contact.queue_id].remove(contact.id)
         contact.state = ContactState.OFFERED
         contact.agent_username = agent.username
         self._save(contact)
@@ -501,6 +505,17 @@ class ContactCenter:
             why = f"Missed {source}: it was not accepted within {self.settings.offer_timeout:g} s"
         else:
             why = f"You rejected {source}"
+        if contact_id in self._agent_transfers:
+            # Sent to this agent alone (TransferContactToAgent): there is no queue to go back to.
+            # What Connect does with a missed agent transfer is not in the reference; not settled.
+            detail = f"{why} and it was disconnected. Choose Available to take calls again."
+            self._set_agent(agent, AgentState.MISSED, contact_id=None, reason=reason, detail=detail)
+            self._agent_transfers.discard(contact_id)
+            contact.agent_username = None
+            self._finish(contact, DisconnectReason.CONTACT_FLOW_DISCONNECT, f"agent {username} {reason} it")
+            self.emit(reason, contact_id, username, detail=detail)
+            self._dispatch()
+            return
         detail = f"{why} and it went back to the queue. Choose Available to take calls again."
         self._set_agent(agent, AgentState.MISSED, contact_id=None, reason=reason, detail=detail)
         self._requeue_in_place(contact)
@@ -644,6 +659,7 @@ class ContactCenter:
         return contact
 
     def _connect(self, agent: Agent, contact: Contact) -> None:
+        self._agent_transfers.discard(contact.id)
         contact.state = ContactState.CONNECTED
         contact.connected_at = self.now
         self._keys.pop(contact.id, None)
@@ -796,6 +812,35 @@ class ContactCenter:
         )
         self.enqueue(moved.id, target.id)
         return moved
+
+    def transfer_to_agent(self, contact_id: str, username: str) -> bool:
+        """TransferContactToAgent: "Ends the current flow and transfers the customer to an agent. If
+        the agent is already with someone else, the contact is disconnected"; "If the agent is in After
+        Contact Work, they are automatically removed from ACW"; voice only (Flow Language reference,
+        contact-actions-transfercontacttoagent; admin guide, transfer-to-agent-block). The contact is
+        offered to that agent alone. Returns True when offered, False when disconnected. An agent
+        who is Offline or has Missed an offer is not "with someone else"; the reference does not say
+        what happens then, so the contact is disconnected too (not settled)."""
+        contact = self.contact(contact_id)
+        if contact.state not in (ContactState.IN_FLOW, ContactState.QUEUED):
+            raise InvalidTransition(f"contact {contact_id} is {contact.state}, not in a flow or a queue")
+        if contact.channel != "VOICE":
+            raise InvalidTransition(
+                f"contact {contact_id} is {contact.channel}: transfer to agent is voice only"
+            )
+        agent = self.agent(username)
+        self._line_remove(contact)
+        if agent.state is AgentState.AFTER_CONTACT_WORK:
+            self._close_after_contact_work(agent)
+            self._set_agent(agent, AgentState.AVAILABLE, contact_id=None)
+        if agent.state is not AgentState.AVAILABLE:
+            self._finish(
+                contact, DisconnectReason.CONTACT_FLOW_DISCONNECT, f"agent {username} is {agent.state}"
+            )
+            return False
+        self._agent_transfers.add(contact.id)
+        self._offer(agent, contact)
+        return True
 
     def queue_to_queue(self, contact_id: str, queue_ref: str) -> Contact:
         """DequeueContactAndTransferToQueue (a customer queue flow): the waiting contact leaves its

@@ -131,6 +131,7 @@ class Session:
     stored_input: str | None = None
     callback_number: str | None = None
     target_queue: str | None = None
+    target_agent: str | None = None  # UpdateContactTargetQueue AgentId: who TransferContactToAgent reaches
     priority: int | None = None
     time_adjustment: float | None = None
     hooks: dict[str, str] = field(default_factory=dict)
@@ -226,6 +227,7 @@ class FlowEngine:
             "CheckOutboundCallStatus": self._outbound_call_status,
             "ResumeContact": self._resume_contact,
             "DequeueContactAndTransferToQueue": self._queue_to_queue,
+            "TransferContactToAgent": self._transfer_to_agent,
             "InvokeFlowModule": self._invoke_module,
             "EndFlowModuleExecution": self._end_module,
         }
@@ -791,6 +793,16 @@ class FlowEngine:
         return self.services.contact_data(session.contact_id).queue_arn
 
     def _target_queue(self, session: Session, action: Action) -> Outcome:
+        agent_raw = action.parameters.get("AgentId")
+        if agent_raw is not None and action.parameters.get("QueueId") is None:
+            # The agent's own queue is the target: TransferContactToAgent reaches that agent. Locally
+            # the AgentId is the agent's username (the runtime has no user ids). Whether the agent
+            # exists is settled at the transfer (the ACD's agents come and go).
+            agent = self._value(session, agent_raw)
+            if not agent:
+                return self._error(session, action, "NoMatchingError")
+            session.target_agent = agent
+            return self._next(action)
         ref = self._queue_ref(session, action)
         try:
             if not ref:
@@ -799,8 +811,28 @@ class FlowEngine:
             self.services.set_routing(session.contact_id, queue_arn=queue.arn)
         except Exception:
             return self._error(session, action, "NoMatchingError")
-        session.target_queue = queue.arn
+        session.target_queue, session.target_agent = queue.arn, None
         return self._next(action)
+
+    def _transfer_to_agent(self, session: Session, action: Action) -> Outcome:
+        # TransferContactToAgent: "Ends the current flow and transfers the customer to an agent. If
+        # the agent is already with someone else, the contact is disconnected." No parameters, no
+        # errors (Flow Language reference; the export flow-22 has no error branch): whatever goes
+        # wrong (no agent set, an unknown agent, not voice) ends the flow with a disconnect, named.
+        try:
+            if not session.target_agent:
+                raise ServiceError("NoMatchingError", "no agent set (UpdateContactTargetQueue AgentId)")
+            offered = self.services.transfer_to_agent(session.contact_id, session.target_agent)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"transfer to agent failed, disconnected: {exc}")
+            self._finish(session, disconnect=True)
+            return STOP
+        if not offered:
+            self._problem(
+                session, action.identifier, f"agent {session.target_agent} is not free: contact disconnected"
+            )
+        self._finish(session, disconnect=not offered)
+        return STOP
 
     def _transfer_to_queue(self, session: Session, action: Action) -> Outcome:
         ref = self._queue_ref(session, action)

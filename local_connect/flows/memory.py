@@ -40,7 +40,8 @@ class MemoryContact:
     priority: int = 5
     time_adjustment: float = 0.0
     # flow | queued | agent | ended (flow over, contact stays) | disconnected | transferred (a new
-    # segment took over: DequeueContactAndTransferToQueue)
+    # segment took over: DequeueContactAndTransferToQueue) | offered (ringing one agent:
+    # TransferContactToAgent)
     state: str = "flow"
     enqueued_at: float | None = None
     agent_username: str | None = None
@@ -93,6 +94,9 @@ class InMemoryCenter:
         self._hours = {h.arn: h for h in definitions.hours.values()}
         self._foreign_queues: dict[str, QueueInfo] = {}  # by ARN and by id: another instance's queues
         self._foreign_hours: dict[str, bool] = {}  # hours ARN or id -> open (another instance's hours)
+        # username -> the ACD's agent state ("Available", "Busy", "AfterContactWork", "Offline"), set by
+        # the test: who TransferContactToAgent can reach.
+        self.agent_states: dict[str, str] = {}
 
     # ------------------------------------------------------------------ test-side controls
     def new_contact(
@@ -295,6 +299,25 @@ class InMemoryCenter:
         moved.state, moved.enqueued_at = "queued", self.clock.now()
         contact.state = "transferred"  # the segment is over (the ACD's TRANSFERRED disconnect)
         return moved.id
+
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        self._check("transfer_to_agent")
+        contact = self._contact(contact_id)
+        if contact.state not in ("flow", "queued"):
+            raise ServiceError(
+                "NoMatchingError", f"contact {contact_id} is {contact.state}, not in a flow or a queue"
+            )
+        if contact.channel != "VOICE":
+            raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.channel}: voice only")
+        state = self.agent_states.get(agent)
+        if state is None:
+            raise ServiceError("NoMatchingError", f"agent {agent} not found")
+        if state in ("Available", "AfterContactWork"):  # ACW: removed from it (the ACD's rule)
+            self.agent_states[agent] = "Incoming"
+            contact.state, contact.agent_username = "offered", agent
+            return True
+        contact.state = "disconnected"  # the agent is with someone else (or away): see the ACD
+        return False
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         self._check("create_callback")

@@ -228,6 +228,12 @@ class ContactCenterServices(Protocol):
         not waiting in a queue."""
         ...
 
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        """TransferContactToAgent: offer the voice contact to this agent (username) alone. True when
+        offered; False when the agent is not free and the contact was disconnected. ServiceError
+        ("NoMatchingError") for an unknown agent, a contact that is not voice or not in a flow/queue."""
+        ...
+
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         """CreateCallbackContact: a queued callback keeping the caller's place; returns its id."""
         ...

@@ -311,3 +311,53 @@ def test_a_queue_to_queue_transfer_takes_its_documented_errors(tmp_path: Path) -
     # Full target queue; a contact not waiting in a queue; an agent's queue (not modelled).
     assert heard == [["full"], ["error"], ["error"]]
     assert any("AgentId" in p for p in tested.engine.problems)
+
+
+def transfer_to_agent_flow(agent: str) -> list[dict[str, Any]]:
+    return [
+        action(
+            "target",
+            "UpdateContactTargetQueue",
+            {"AgentId": agent},
+            NextAction="to-agent",
+            Errors=errors("error"),
+        ),
+        action("to-agent", "TransferContactToAgent", {}),
+        say("error", "error", "end"),
+        action("end", "EndFlowExecution"),
+    ]
+
+
+def test_a_transfer_to_agent_rings_that_agent_or_disconnects_when_they_are_busy(tmp_path: Path) -> None:
+    """TransferContactToAgent: the flow ends and the caller goes to the agent set by
+    UpdateContactTargetQueue AgentId; "If the agent is already with someone else, the contact is
+    disconnected"; an agent in after-contact work is taken out of it."""
+    tested = harness(tmp_path, ("T", transfer_to_agent_flow("$.Attributes.agent")))
+    tested.center.agent_states = {"ana": "Available", "bo": "Busy", "cy": "AfterContactWork"}
+    outcomes = {}
+    for agent in ("ana", "bo", "cy", "nobody"):
+        caller = tested.center.new_contact(STRANGER, attributes={"agent": agent})
+        tested.engine.start(caller.id, "T")
+        outcomes[agent] = (caller.state, caller.agent_username, [p.text for p in caller.prompts])
+        session = tested.engine.session(caller.id)
+        assert session is None or session.action_id is None  # the flow is over either way
+    assert outcomes == {
+        "ana": ("offered", "ana", []),
+        "bo": ("disconnected", None, []),
+        "cy": ("offered", "cy", []),
+        "nobody": ("disconnected", None, []),  # no error branch in the reference: named, disconnected
+    }
+    assert tested.center.agent_states["cy"] == "Incoming"
+    assert any("nobody not found" in p for p in tested.engine.problems)
+
+
+def test_a_transfer_to_agent_without_an_agent_set_disconnects(tmp_path: Path) -> None:
+    flow = [action("to-agent", "TransferContactToAgent", {})]
+    tested = harness(tmp_path, ("T", flow), ("E", transfer_to_agent_flow("$.Attributes.missing")))
+    caller = tested.center.new_contact(STRANGER)
+    tested.engine.start(caller.id, "T")
+    assert caller.state == "disconnected"
+    assert any("no agent set" in p for p in tested.engine.problems)
+    empty = tested.center.new_contact(STRANGER)
+    tested.engine.start(empty.id, "E")  # an AgentId that resolves to nothing: the error branch
+    assert [p.text for p in empty.prompts] == ["error"]
