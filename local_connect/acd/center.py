@@ -88,6 +88,7 @@ class ProfileQueue:
     queue_id: str
     priority: int
     delay: float
+    channel: str = "VOICE"  # the routing profile takes this queue's contacts of this channel only
 
 
 @dataclass
@@ -136,8 +137,10 @@ class ContactCenter:
         self.lines: dict[str, WaitingLine] = {qid: WaitingLine() for qid in self.queues}
         self.profiles: dict[str, list[ProfileQueue]] = {
             rp.id: [
-                ProfileQueue(definitions.queues[c.queue_logical_id].id, c.priority, float(c.delay))
+                ProfileQueue(definitions.queues[c.queue_logical_id].id, c.priority, float(c.delay), c.channel)
                 for c in rp.queue_configs
+                # A queue config for a channel the profile's MediaConcurrencies do not list gives nothing.
+                if c.channel in rp.channels
             ]
             for rp in definitions.routing_profiles.values()
         }
@@ -204,6 +207,7 @@ class ContactCenter:
         previous: Contact | None = None,
         name: str | None = None,
         description: str | None = None,
+        channel: str = "VOICE",
     ) -> Contact:
         contact_id = str(uuid.uuid4())
         contact = Contact(
@@ -220,6 +224,7 @@ class ContactCenter:
             callback_max_attempts=self.settings.callback_max_attempts,
             name=name,
             description=description,
+            channel=channel,
         )
         if previous is not None:
             contact.priority = previous.priority
@@ -443,8 +448,11 @@ class ContactCenter:
         now = self.now
         for pq in self.profiles.get(agent.routing_profile_id, ()):
             line = self.lines[pq.queue_id]
-            for key in line.in_order() if pq.delay > 0 else ((line.head(),) if len(line) else ()):
-                if key is None:
+            for key in line.in_order():
+                # Only contacts of a channel the profile takes from this queue (a TASK waits for an
+                # agent whose routing profile takes tasks; the queue config's Channel, the
+                # profile's MediaConcurrencies: AWS::Connect::RoutingProfile).
+                if self.contacts[key[3]].channel != pq.channel:
                     continue
                 if pq.delay > 0 and now - key[1] < pq.delay:
                     continue
@@ -841,6 +849,34 @@ class ContactCenter:
         self._agent_transfers.add(contact.id)
         self._offer(agent, contact)
         return True
+
+    def create_task(
+        self,
+        name: str,
+        *,
+        description: str | None,
+        attributes: dict[str, str],
+        references: dict[str, str],
+        flow_id: str | None,
+        scheduled_at: float | None = None,
+    ) -> Contact:
+        """CreateTask: a new TASK contact that runs its flow (the runtime starts it, at scheduled_at
+        when DelaySeconds/ScheduledTime set one). InitiationMethod API, as a task started by
+        StartTaskContact; what Connect records for a flow-created task is not settled. There is no
+        customer endpoint. Flow Language reference, createtask."""
+        task = self.new_contact(
+            InitiationMethod.API,
+            "",
+            "",
+            flow_id=flow_id,
+            attributes=attributes,
+            name=name,
+            description=description,
+            channel="TASK",
+        )
+        task.task_references, task.scheduled_at = dict(references), scheduled_at
+        self._save(task)
+        return task
 
     def queue_to_queue(self, contact_id: str, queue_ref: str) -> Contact:
         """DequeueContactAndTransferToQueue (a customer queue flow): the waiting contact leaves its

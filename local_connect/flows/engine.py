@@ -18,6 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from local_connect.clock import Scheduler, Timer
@@ -37,6 +38,7 @@ from local_connect.flows.ports import (
     ContactCenterServices,
     Prompt,
     ServiceError,
+    TaskRequest,
 )
 
 DEFAULT_LANGUAGE = "en-US"
@@ -228,6 +230,7 @@ class FlowEngine:
             "ResumeContact": self._resume_contact,
             "DequeueContactAndTransferToQueue": self._queue_to_queue,
             "TransferContactToAgent": self._transfer_to_agent,
+            "CreateTask": self._create_task,
             "InvokeFlowModule": self._invoke_module,
             "EndFlowModuleExecution": self._end_module,
         }
@@ -1068,6 +1071,61 @@ class FlowEngine:
             self._problem(session, action.identifier, f"callback failed: {exc}")
             return self._error(session, action, "NoMatchingError")
         return self._next(action)
+
+    def _create_task(self, session: Session, action: Action) -> Outcome:
+        # CreateTask (Flow Language reference, createtask): a new TASK contact runs ContactFlowId,
+        # now or at DelaySeconds (1..518400) / ScheduledTime (exclusive); this flow carries on at
+        # NextAction. NoMatchingError "if no other Error matches": no such flow, an empty Name, a
+        # delay out of range, a time that does not parse. References are taken as exports write them
+        # ({"name": {"Value": ..., "Type": ...}}) or as name -> value; their Type is not kept.
+        # TaskTemplateId (task templates) is not simulated: accepted and ignored.
+        params = action.parameters
+        scope = self.scope(session)
+        try:
+            flow_ref = self._value(session, params.get("ContactFlowId"))
+            flow = self.library.find(flow_ref) if flow_ref else None
+            if flow is None:
+                raise ServiceError("NoMatchingError", f"no flow {flow_ref!r} to run the task")
+            name = self._value(session, params.get("Name"))
+            if not name:
+                raise ServiceError("NoMatchingError", "the task has no Name")
+            attributes = {
+                str(k): references.resolve_value(scope, v)
+                for k, v in _mapping(params.get("Attributes") or {}, "Attributes").items()
+            }
+            task_references = {
+                str(k): references.resolve_value(scope, v.get("Value") if isinstance(v, Mapping) else v)
+                for k, v in _mapping(params.get("References") or {}, "References").items()
+            }
+            description = self._value(session, params["Description"]) if params.get("Description") else None
+            request = TaskRequest(
+                name=name,
+                flow=flow_ref,
+                description=description or None,
+                attributes=attributes,
+                references=task_references,
+                start_at=self._task_start(session, params),
+            )
+            self.services.create_task(session.contact_id, request)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"task not created: {exc}")
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _task_start(self, session: Session, params: Mapping[str, Any]) -> float | None:
+        now = self.scheduler.clock.now()
+        if params.get("DelaySeconds") not in (None, ""):
+            delay = int(self._value(session, params["DelaySeconds"]))
+            if not 1 <= delay <= 518400:
+                raise ServiceError("NoMatchingError", f"DelaySeconds {delay} is not within 1..518400")
+            return now + delay
+        if params.get("ScheduledTime") not in (None, ""):
+            text = self._value(session, params["ScheduledTime"])
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                raise ServiceError("NoMatchingError", f"ScheduledTime {text!r} has no time zone")
+            return when.timestamp()
+        return None
 
     def _tag_contact(self, session: Session, action: Action) -> Outcome:
         # TagContact (flow language reference, contact-actions-tagcontact): user-defined tags on the

@@ -22,6 +22,7 @@ from local_connect.flows.ports import (
     QueueInfo,
     QueuePosition,
     ServiceError,
+    TaskRequest,
     contact_data_of,
 )
 from local_connect.numbers import INBOUND_NUMBER
@@ -87,6 +88,9 @@ class InMemoryCenter:
         self.staffing: dict[str, Staffing] = {}  # queue ARN -> agents (default: Staffing())
         self.listeners: list[Callable[[Prompt], None]] = []
         self.callbacks: list[tuple[str, CallbackRequest, str]] = []  # (from contact, request, new id)
+        # CreateTask: (from contact, request, task id). Memory does not run the task's flow: the
+        # runtime does (RuntimeFlowServices.create_task); a scenario sees the task created.
+        self.tasks: list[tuple[str, TaskRequest, str]] = []
         self._ids = itertools.count(1)
         self._failing: dict[str, int] = {}  # method name -> how many of its next calls fail
         self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
@@ -318,6 +322,16 @@ class InMemoryCenter:
             return True
         contact.state = "disconnected"  # the agent is with someone else (or away): see the ACD
         return False
+
+    def create_task(self, contact_id: str, request: TaskRequest) -> str:
+        self._check("create_task")
+        self._contact(contact_id)
+        task = self.new_contact("", "", method="API", attributes=dict(request.attributes), channel="TASK")
+        task.contact_values["Name"] = request.name
+        if request.description:
+            task.contact_values["Description"] = request.description
+        self.tasks.append((contact_id, request, task.id))
+        return task.id
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         self._check("create_callback")

@@ -26,6 +26,7 @@ from local_connect.flows.ports import (
     ContactCenterServices,
     Prompt,
     ServiceError,
+    TaskRequest,
 )
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
@@ -337,3 +338,18 @@ def free(side: Center, agent: str) -> None:
     else:
         assert isinstance(side, RuntimeSide)
         side.runtime.center.set_agent_state(agent, "Available")
+
+
+def test_a_task_is_a_new_task_contact(side: Center) -> None:
+    """CreateTask: a TASK contact (no customer endpoint) with its name, description and attributes."""
+    contact_id = side.call(CALLER)
+    flow = side.definitions.flows["InboundFlow"].arn
+    request = TaskRequest("Call Ana back", flow, "billing", {"issue": "billing"}, {"ticket": "T-1"})
+    task = side.services.contact_data(side.services.create_task(contact_id, request))
+    assert (task.channel, task.initiation_method, task.customer_number) == ("TASK", "API", "")
+    assert (task.name, task.description, task.attributes) == (
+        "Call Ana back",
+        "billing",
+        {"issue": "billing"},
+    )
+    assert task.contact_id != contact_id and task.initial_contact_id == task.contact_id

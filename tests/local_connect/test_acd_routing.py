@@ -216,3 +216,41 @@ def test_a_transfer_to_agent_is_voice_only_and_needs_a_known_agent(harness: Harn
     center.contact(contact).channel = "CHAT"
     with pytest.raises(InvalidTransition):
         center.transfer_to_agent(contact, "agent.support")
+
+
+def test_a_task_waits_for_a_profile_that_takes_tasks_and_voice_goes_past_it(harness: Harness) -> None:
+    """AWS::Connect::RoutingProfile: MediaConcurrencies and each QueueConfig's Channel say what an
+    agent takes; the template's profiles take VOICE only."""
+    from local_connect.acd import InitiationMethod
+    from local_connect.acd.center import ProfileQueue
+
+    center = harness.center
+    assert {pq.channel for profile in center.profiles.values() for pq in profile} == {"VOICE"}
+    queue = harness.queue_id("SupportTechnicalQueue")
+    task = center.create_task("Call back", description=None, attributes={}, references={}, flow_id=None)
+    center.set_routing(task.id, queue_id=queue)
+    center.enqueue(task.id)
+    voice = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    assert center.position(task.id) == 0 and center.position(voice) == 1
+    center.set_agent_state("agent.support", "Available")
+    assert harness.offers("agent.support") == [voice]  # past the task it cannot take
+    profile = center.agent("agent.support2").routing_profile_id
+    center.profiles[profile] = [ProfileQueue(queue, 1, 0.0, "TASK")]
+    center.set_agent_state("agent.support2", "Available")
+    assert harness.offers("agent.support2") == [task.id]
+    assert task.initiation_method is InitiationMethod.API and task.channel == "TASK"
+
+
+def test_a_task_keeps_its_references_and_schedule_across_a_restart(harness: Harness) -> None:
+    task = harness.center.create_task(
+        "t",
+        description="d",
+        attributes={"a": "1"},
+        references={"ticket": "T-1"},
+        flow_id="f",
+        scheduled_at=99.0,
+    )
+    record = harness.store.get(task.id)
+    assert record is not None
+    assert (record.task_references, record.scheduled_at, record.channel) == ({"ticket": "T-1"}, 99.0, "TASK")
+    assert record.record()["References"] == {"ticket": "T-1"}
