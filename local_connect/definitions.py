@@ -103,6 +103,7 @@ class QueueConfig:
     queue_logical_id: str
     priority: int
     delay: int
+    channel: str = "VOICE"  # QueueReference.Channel: the channel this queue serves for the profile
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class RoutingProfile:
     name: str
     default_outbound_queue_logical_id: str
     queue_configs: tuple[QueueConfig, ...]
+    # MediaConcurrencies' channels: what its agents take (VOICE, CHAT, TASK, EMAIL).
+    channels: frozenset[str] = frozenset({"VOICE"})
 
 
 @dataclass(frozen=True)
@@ -255,9 +258,15 @@ def load_definitions(path: Path = TEMPLATE_PATH) -> Definitions:
                 default_outbound_queue_logical_id=_logical_of(props["DefaultOutboundQueueArn"]),
                 queue_configs=tuple(
                     QueueConfig(
-                        _logical_of(c["QueueReference"]["QueueArn"]), int(c["Priority"]), int(c["Delay"])
+                        _logical_of(c["QueueReference"]["QueueArn"]),
+                        int(c["Priority"]),
+                        int(c["Delay"]),
+                        str(c["QueueReference"].get("Channel") or "VOICE"),
                     )
                     for c in props.get("QueueConfigs", [])
+                ),
+                channels=frozenset(
+                    str(m["Channel"]) for m in props.get("MediaConcurrencies", [{"Channel": "VOICE"}])
                 ),
             )
         elif kind == "AWS::Serverless::Function":

@@ -20,6 +20,7 @@ from local_connect.flows.ports import (
     QueueInfo,
     QueuePosition,
     ServiceError,
+    TaskRequest,
     contact_data_of,
 )
 from local_connect.switchboard import Switchboard
@@ -138,6 +139,34 @@ class RuntimeFlowServices:
             raise ServiceError("QueueAtCapacity", str(exc)) from exc
         except AcdError as exc:
             raise ServiceError("NoMatchingError", str(exc)) from exc
+
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        self._contact(contact_id)
+        try:
+            offered = self.center.transfer_to_agent(contact_id, agent)
+        except AcdError as exc:
+            raise ServiceError("NoMatchingError", str(exc)) from exc
+        call = self.switchboard.calls.get(contact_id)
+        if offered and call is not None:
+            call.phase = "queued"  # ringing the agent, as a queued call does when offered
+        return offered
+
+    def create_task(self, contact_id: str, request: TaskRequest) -> str:
+        self._contact(contact_id)
+        flow = self._known_flow(request.flow)
+        task = self.center.create_task(
+            request.name,
+            description=request.description,
+            attributes=dict(request.attributes),
+            references=dict(request.references),
+            flow_id=flow.id if flow else request.flow,
+            scheduled_at=request.start_at,
+        )
+        delay = max(0.0, request.start_at - self.center.now) if request.start_at is not None else 0.0
+        # The start is a timer of this process: a scheduled task pending at a restart is not started
+        # again (the ACD's recovery does not know it waits for its flow; not simulated).
+        self.switchboard.run_contact_flow(task.id, flow or request.flow, delay=delay)
+        return task.id
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         queue_id = self.queue(request.queue_arn).id if request.queue_arn else None

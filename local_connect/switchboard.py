@@ -292,7 +292,7 @@ class Switchboard:
         ref = flow.id if isinstance(flow, ContactFlowDef) else flow
         self.center.set_disconnect_flow(contact_id, ref)
 
-    def run_contact_flow(self, contact_id: str, flow: ContactFlowDef | str) -> None:
+    def run_contact_flow(self, contact_id: str, flow: ContactFlowDef | str, *, delay: float = 0.0) -> None:
         """Run a flow on a contact nobody is on the line for (a callback's creation flow).
 
         Started from the timer loop, not inside the flow that created the contact; prompts go nowhere
@@ -310,7 +310,7 @@ class Switchboard:
                 if contact.state is ContactState.IN_FLOW:
                     self.center.flow_disconnected(contact_id, DisconnectReason.TELECOM_PROBLEM)
 
-        self.scheduler.call_later(0, start)
+        self.scheduler.call_later(delay, start)
 
     def end_flow(self, contact_id: str, *, disconnect: bool = True) -> None:
         """The flow reached its end (DisconnectParticipant, or fell off the end): the call is over."""

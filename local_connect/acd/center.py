@@ -88,6 +88,7 @@ class ProfileQueue:
     queue_id: str
     priority: int
     delay: float
+    channel: str = "VOICE"  # the routing profile takes this queue's contacts of this channel only
 
 
 @dataclass
@@ -136,8 +137,10 @@ class ContactCenter:
         self.lines: dict[str, WaitingLine] = {qid: WaitingLine() for qid in self.queues}
         self.profiles: dict[str, list[ProfileQueue]] = {
             rp.id: [
-                ProfileQueue(definitions.queues[c.queue_logical_id].id, c.priority, float(c.delay))
+                ProfileQueue(definitions.queues[c.queue_logical_id].id, c.priority, float(c.delay), c.channel)
                 for c in rp.queue_configs
+                # A queue config for a channel the profile's MediaConcurrencies do not list gives nothing.
+                if c.channel in rp.channels
             ]
             for rp in definitions.routing_profiles.values()
         }
@@ -148,6 +151,9 @@ class ContactCenter:
         self._keys: dict[str, QueueKey] = {}  # contact id -> its key, kept while offered/dialing
         self._offer_timers: dict[str, Timer] = {}
         self._desk_timers: dict[str, Timer] = {}
+        # Contacts sent to one agent (TransferContactToAgent): offered to that agent only, never
+        # put back in a queue line. In memory: a restart finds them offered and recovers them as any.
+        self._agent_transfers: set[str] = set()
         self.presence_clock: Clock = self.settings.presence_clock or scheduler.clock
         self._waits: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
         self._handle_times: dict[str, deque[float]] = {qid: deque(maxlen=50) for qid in self.queues}
@@ -201,6 +207,7 @@ class ContactCenter:
         previous: Contact | None = None,
         name: str | None = None,
         description: str | None = None,
+        channel: str = "VOICE",
     ) -> Contact:
         contact_id = str(uuid.uuid4())
         contact = Contact(
@@ -217,6 +224,7 @@ class ContactCenter:
             callback_max_attempts=self.settings.callback_max_attempts,
             name=name,
             description=description,
+            channel=channel,
         )
         if previous is not None:
             contact.priority = previous.priority
@@ -386,6 +394,7 @@ class ContactCenter:
         self.emit("stopped", contact.id, reason=str(reason))
 
     def _finish(self, contact: Contact, reason: str, detail: str | None = None) -> None:
+        self._agent_transfers.discard(contact.id)
         contact.state = ContactState.DISCONNECTED
         contact.disconnected_at = self.now
         contact.disconnect_reason = str(reason)
@@ -439,8 +448,11 @@ class ContactCenter:
         now = self.now
         for pq in self.profiles.get(agent.routing_profile_id, ()):
             line = self.lines[pq.queue_id]
-            for key in line.in_order() if pq.delay > 0 else ((line.head(),) if len(line) else ()):
-                if key is None:
+            for key in line.in_order():
+                # Only contacts of a channel the profile takes from this queue (a TASK waits for an
+                # agent whose routing profile takes tasks; the queue config's Channel, the
+                # profile's MediaConcurrencies: AWS::Connect::RoutingProfile).
+                if self.contacts[key[3]].channel != pq.channel:
                     continue
                 if pq.delay > 0 and now - key[1] < pq.delay:
                     continue
@@ -464,8 +476,8 @@ class ContactCenter:
             COUNTERS.routed(time.perf_counter() - started, time.thread_time() - started_cpu)
 
     def _offer(self, agent: Agent, contact: Contact) -> None:
-        assert contact.queue_id is not None
-        self.lines[contact.queue_id].remove(contact.id)
+        if contact.queue_id in self.lines:
+            self.lines[contact.queue_id].remove(contact.id)
         contact.state = ContactState.OFFERED
         contact.agent_username = agent.username
         self._save(contact)
@@ -501,6 +513,17 @@ class ContactCenter:
             why = f"Missed {source}: it was not accepted within {self.settings.offer_timeout:g} s"
         else:
             why = f"You rejected {source}"
+        if contact_id in self._agent_transfers:
+            # Sent to this agent alone (TransferContactToAgent): there is no queue to go back to.
+            # What Connect does with a missed agent transfer is not in the reference; not settled.
+            detail = f"{why} and it was disconnected. Choose Available to take calls again."
+            self._set_agent(agent, AgentState.MISSED, contact_id=None, reason=reason, detail=detail)
+            self._agent_transfers.discard(contact_id)
+            contact.agent_username = None
+            self._finish(contact, DisconnectReason.CONTACT_FLOW_DISCONNECT, f"agent {username} {reason} it")
+            self.emit(reason, contact_id, username, detail=detail)
+            self._dispatch()
+            return
         detail = f"{why} and it went back to the queue. Choose Available to take calls again."
         self._set_agent(agent, AgentState.MISSED, contact_id=None, reason=reason, detail=detail)
         self._requeue_in_place(contact)
@@ -644,6 +667,7 @@ class ContactCenter:
         return contact
 
     def _connect(self, agent: Agent, contact: Contact) -> None:
+        self._agent_transfers.discard(contact.id)
         contact.state = ContactState.CONNECTED
         contact.connected_at = self.now
         self._keys.pop(contact.id, None)
@@ -796,6 +820,63 @@ class ContactCenter:
         )
         self.enqueue(moved.id, target.id)
         return moved
+
+    def transfer_to_agent(self, contact_id: str, username: str) -> bool:
+        """TransferContactToAgent: "Ends the current flow and transfers the customer to an agent. If
+        the agent is already with someone else, the contact is disconnected"; "If the agent is in After
+        Contact Work, they are automatically removed from ACW"; voice only (Flow Language reference,
+        contact-actions-transfercontacttoagent; admin guide, transfer-to-agent-block). The contact is
+        offered to that agent alone. Returns True when offered, False when disconnected. An agent
+        who is Offline or has Missed an offer is not "with someone else"; the reference does not say
+        what happens then, so the contact is disconnected too (not settled)."""
+        contact = self.contact(contact_id)
+        if contact.state not in (ContactState.IN_FLOW, ContactState.QUEUED):
+            raise InvalidTransition(f"contact {contact_id} is {contact.state}, not in a flow or a queue")
+        if contact.channel != "VOICE":
+            raise InvalidTransition(
+                f"contact {contact_id} is {contact.channel}: transfer to agent is voice only"
+            )
+        agent = self.agent(username)
+        self._line_remove(contact)
+        if agent.state is AgentState.AFTER_CONTACT_WORK:
+            self._close_after_contact_work(agent)
+            self._set_agent(agent, AgentState.AVAILABLE, contact_id=None)
+        if agent.state is not AgentState.AVAILABLE:
+            self._finish(
+                contact, DisconnectReason.CONTACT_FLOW_DISCONNECT, f"agent {username} is {agent.state}"
+            )
+            return False
+        self._agent_transfers.add(contact.id)
+        self._offer(agent, contact)
+        return True
+
+    def create_task(
+        self,
+        name: str,
+        *,
+        description: str | None,
+        attributes: dict[str, str],
+        references: dict[str, str],
+        flow_id: str | None,
+        scheduled_at: float | None = None,
+    ) -> Contact:
+        """CreateTask: a new TASK contact that runs its flow (the runtime starts it, at scheduled_at
+        when DelaySeconds/ScheduledTime set one). InitiationMethod API, as a task started by
+        StartTaskContact; what Connect records for a flow-created task is not settled. There is no
+        customer endpoint. Flow Language reference, createtask."""
+        task = self.new_contact(
+            InitiationMethod.API,
+            "",
+            "",
+            flow_id=flow_id,
+            attributes=attributes,
+            name=name,
+            description=description,
+            channel="TASK",
+        )
+        task.task_references, task.scheduled_at = dict(references), scheduled_at
+        self._save(task)
+        return task
 
     def queue_to_queue(self, contact_id: str, queue_ref: str) -> Contact:
         """DequeueContactAndTransferToQueue (a customer queue flow): the waiting contact leaves its

@@ -88,6 +88,10 @@ class Contact:
     disconnect_flow: str | None = None
     # Contact tags a flow set (TagContact): user-defined key -> value, shown in the record as Tags.
     tags: dict[str, str] = field(default_factory=dict)
+    # A task's references (CreateTask References: name -> value) and when its flow starts (a
+    # scheduled task: DelaySeconds / ScheduledTime).
+    task_references: dict[str, str] = field(default_factory=dict)
+    scheduled_at: float | None = None
 
     def __post_init__(self) -> None:
         if not self.initial_contact_id:
@@ -127,6 +131,8 @@ class Contact:
             "Description": self.description,
             "LanguageCode": self.language,
             "Tags": dict(self.tags),
+            "References": dict(self.task_references),
+            "ScheduledTimestamp": self.scheduled_at,
         }
 
 

@@ -49,7 +49,9 @@ CREATE TABLE IF NOT EXISTS contacts (
     language TEXT,
     callback_retry_delay REAL,
     disconnect_flow TEXT,
-    tags TEXT
+    tags TEXT,
+    task_references TEXT,
+    scheduled_at REAL
 );
 CREATE INDEX IF NOT EXISTS contacts_state ON contacts(state);
 CREATE INDEX IF NOT EXISTS contacts_customer ON contacts(customer_number, initiated_at);
@@ -92,6 +94,8 @@ _COLUMNS = [
     "callback_retry_delay",
     "disconnect_flow",
     "tags",
+    "task_references",
+    "scheduled_at",
 ]
 
 # Columns added after the first release of the file: added in place to older databases.
@@ -100,6 +104,8 @@ _ADDED_COLUMNS = {
     "callback_retry_delay": "REAL",
     "disconnect_flow": "TEXT",
     "tags": "TEXT",
+    "task_references": "TEXT",
+    "scheduled_at": "REAL",
 }
 
 _UPSERT = (
@@ -139,6 +145,7 @@ def _row(contact: Contact) -> tuple[Any, ...]:
     values["attributes"] = json.dumps(contact.attributes, sort_keys=True)
     values["survey"] = json.dumps(contact.survey, sort_keys=True)
     values["tags"] = json.dumps(contact.tags, sort_keys=True)
+    values["task_references"] = json.dumps(contact.task_references, sort_keys=True)
     return tuple(values[c] for c in _COLUMNS)
 
 
@@ -149,6 +156,7 @@ def _contact(row: sqlite3.Row) -> Contact:
     values["attributes"] = json.loads(values["attributes"])
     values["survey"] = json.loads(values["survey"])
     values["tags"] = json.loads(values["tags"] or "{}")  # NULL in rows written before tags existed
+    values["task_references"] = json.loads(values["task_references"] or "{}")
     return Contact(**values)
 
 

@@ -18,6 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from local_connect.clock import Scheduler, Timer
@@ -37,6 +38,7 @@ from local_connect.flows.ports import (
     ContactCenterServices,
     Prompt,
     ServiceError,
+    TaskRequest,
 )
 
 DEFAULT_LANGUAGE = "en-US"
@@ -131,6 +133,7 @@ class Session:
     stored_input: str | None = None
     callback_number: str | None = None
     target_queue: str | None = None
+    target_agent: str | None = None  # UpdateContactTargetQueue AgentId: who TransferContactToAgent reaches
     priority: int | None = None
     time_adjustment: float | None = None
     hooks: dict[str, str] = field(default_factory=dict)
@@ -226,6 +229,8 @@ class FlowEngine:
             "CheckOutboundCallStatus": self._outbound_call_status,
             "ResumeContact": self._resume_contact,
             "DequeueContactAndTransferToQueue": self._queue_to_queue,
+            "TransferContactToAgent": self._transfer_to_agent,
+            "CreateTask": self._create_task,
             "InvokeFlowModule": self._invoke_module,
             "EndFlowModuleExecution": self._end_module,
         }
@@ -795,6 +800,16 @@ class FlowEngine:
         return self.services.contact_data(session.contact_id).queue_arn
 
     def _target_queue(self, session: Session, action: Action) -> Outcome:
+        agent_raw = action.parameters.get("AgentId")
+        if agent_raw is not None and action.parameters.get("QueueId") is None:
+            # The agent's own queue is the target: TransferContactToAgent reaches that agent. Locally
+            # the AgentId is the agent's username (the runtime has no user ids). Whether the agent
+            # exists is settled at the transfer (the ACD's agents come and go).
+            agent = self._value(session, agent_raw)
+            if not agent:
+                return self._error(session, action, "NoMatchingError")
+            session.target_agent = agent
+            return self._next(action)
         ref = self._queue_ref(session, action)
         try:
             if not ref:
@@ -803,8 +818,28 @@ class FlowEngine:
             self.services.set_routing(session.contact_id, queue_arn=queue.arn)
         except Exception:
             return self._error(session, action, "NoMatchingError")
-        session.target_queue = queue.arn
+        session.target_queue, session.target_agent = queue.arn, None
         return self._next(action)
+
+    def _transfer_to_agent(self, session: Session, action: Action) -> Outcome:
+        # TransferContactToAgent: "Ends the current flow and transfers the customer to an agent. If
+        # the agent is already with someone else, the contact is disconnected." No parameters, no
+        # errors (Flow Language reference; the export flow-22 has no error branch): whatever goes
+        # wrong (no agent set, an unknown agent, not voice) ends the flow with a disconnect, named.
+        try:
+            if not session.target_agent:
+                raise ServiceError("NoMatchingError", "no agent set (UpdateContactTargetQueue AgentId)")
+            offered = self.services.transfer_to_agent(session.contact_id, session.target_agent)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"transfer to agent failed, disconnected: {exc}")
+            self._finish(session, disconnect=True)
+            return STOP
+        if not offered:
+            self._problem(
+                session, action.identifier, f"agent {session.target_agent} is not free: contact disconnected"
+            )
+        self._finish(session, disconnect=not offered)
+        return STOP
 
     def _transfer_to_queue(self, session: Session, action: Action) -> Outcome:
         ref = self._queue_ref(session, action)
@@ -1040,6 +1075,61 @@ class FlowEngine:
             self._problem(session, action.identifier, f"callback failed: {exc}")
             return self._error(session, action, "NoMatchingError")
         return self._next(action)
+
+    def _create_task(self, session: Session, action: Action) -> Outcome:
+        # CreateTask (Flow Language reference, createtask): a new TASK contact runs ContactFlowId,
+        # now or at DelaySeconds (1..518400) / ScheduledTime (exclusive); this flow carries on at
+        # NextAction. NoMatchingError "if no other Error matches": no such flow, an empty Name, a
+        # delay out of range, a time that does not parse. References are taken as exports write them
+        # ({"name": {"Value": ..., "Type": ...}}) or as name -> value; their Type is not kept.
+        # TaskTemplateId (task templates) is not simulated: accepted and ignored.
+        params = action.parameters
+        scope = self.scope(session)
+        try:
+            flow_ref = self._value(session, params.get("ContactFlowId"))
+            flow = self.library.find(flow_ref) if flow_ref else None
+            if flow is None:
+                raise ServiceError("NoMatchingError", f"no flow {flow_ref!r} to run the task")
+            name = self._value(session, params.get("Name"))
+            if not name:
+                raise ServiceError("NoMatchingError", "the task has no Name")
+            attributes = {
+                str(k): references.resolve_value(scope, v)
+                for k, v in _mapping(params.get("Attributes") or {}, "Attributes").items()
+            }
+            task_references = {
+                str(k): references.resolve_value(scope, v.get("Value") if isinstance(v, Mapping) else v)
+                for k, v in _mapping(params.get("References") or {}, "References").items()
+            }
+            description = self._value(session, params["Description"]) if params.get("Description") else None
+            request = TaskRequest(
+                name=name,
+                flow=flow_ref,
+                description=description or None,
+                attributes=attributes,
+                references=task_references,
+                start_at=self._task_start(session, params),
+            )
+            self.services.create_task(session.contact_id, request)
+        except Exception as exc:
+            self._problem(session, action.identifier, f"task not created: {exc}")
+            return self._error(session, action, "NoMatchingError")
+        return self._next(action)
+
+    def _task_start(self, session: Session, params: Mapping[str, Any]) -> float | None:
+        now = self.scheduler.clock.now()
+        if params.get("DelaySeconds") not in (None, ""):
+            delay = int(self._value(session, params["DelaySeconds"]))
+            if not 1 <= delay <= 518400:
+                raise ServiceError("NoMatchingError", f"DelaySeconds {delay} is not within 1..518400")
+            return now + delay
+        if params.get("ScheduledTime") not in (None, ""):
+            text = self._value(session, params["ScheduledTime"])
+            when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if when.tzinfo is None:
+                raise ServiceError("NoMatchingError", f"ScheduledTime {text!r} has no time zone")
+            return when.timestamp()
+        return None
 
     def _tag_contact(self, session: Session, action: Action) -> Outcome:
         # TagContact (flow language reference, contact-actions-tagcontact): user-defined tags on the

@@ -22,6 +22,7 @@ from local_connect.flows.ports import (
     QueueInfo,
     QueuePosition,
     ServiceError,
+    TaskRequest,
     contact_data_of,
 )
 from local_connect.numbers import INBOUND_NUMBER
@@ -40,7 +41,8 @@ class MemoryContact:
     priority: int = 5
     time_adjustment: float = 0.0
     # flow | queued | agent | ended (flow over, contact stays) | disconnected | transferred (a new
-    # segment took over: DequeueContactAndTransferToQueue)
+    # segment took over: DequeueContactAndTransferToQueue) | offered (ringing one agent:
+    # TransferContactToAgent)
     state: str = "flow"
     enqueued_at: float | None = None
     agent_username: str | None = None
@@ -89,6 +91,9 @@ class InMemoryCenter:
         # Runs a flow on a contact nobody is on the line for (a callback's creation flow), as the
         # switchboard's run_contact_flow does; the harness wires it to its engine.
         self.run_flow: Callable[[str, str], None] | None = None
+        # CreateTask: (from contact, request, task id). Memory does not run the task's flow: the
+        # runtime does (RuntimeFlowServices.create_task); a scenario sees the task created.
+        self.tasks: list[tuple[str, TaskRequest, str]] = []
         self._ids = itertools.count(1)
         self._failing: dict[str, int] = {}  # method name -> how many of its next calls fail
         self.failing_prompts: set[str] = set()  # prompt Ids that cannot be played (a TTS failure)
@@ -96,6 +101,9 @@ class InMemoryCenter:
         self._hours = {h.arn: h for h in definitions.hours.values()}
         self._foreign_queues: dict[str, QueueInfo] = {}  # by ARN and by id: another instance's queues
         self._foreign_hours: dict[str, bool] = {}  # hours ARN or id -> open (another instance's hours)
+        # username -> the ACD's agent state ("Available", "Busy", "AfterContactWork", "Offline"), set by
+        # the test: who TransferContactToAgent can reach.
+        self.agent_states: dict[str, str] = {}
 
     # ------------------------------------------------------------------ test-side controls
     def new_contact(
@@ -299,6 +307,35 @@ class InMemoryCenter:
         moved.state, moved.enqueued_at = "queued", self.clock.now()
         contact.state = "transferred"  # the segment is over (the ACD's TRANSFERRED disconnect)
         return moved.id
+
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        self._check("transfer_to_agent")
+        contact = self._contact(contact_id)
+        if contact.state not in ("flow", "queued"):
+            raise ServiceError(
+                "NoMatchingError", f"contact {contact_id} is {contact.state}, not in a flow or a queue"
+            )
+        if contact.channel != "VOICE":
+            raise ServiceError("NoMatchingError", f"contact {contact_id} is {contact.channel}: voice only")
+        state = self.agent_states.get(agent)
+        if state is None:
+            raise ServiceError("NoMatchingError", f"agent {agent} not found")
+        if state in ("Available", "AfterContactWork"):  # ACW: removed from it (the ACD's rule)
+            self.agent_states[agent] = "Incoming"
+            contact.state, contact.agent_username = "offered", agent
+            return True
+        contact.state = "disconnected"  # the agent is with someone else (or away): see the ACD
+        return False
+
+    def create_task(self, contact_id: str, request: TaskRequest) -> str:
+        self._check("create_task")
+        self._contact(contact_id)
+        task = self.new_contact("", "", method="API", attributes=dict(request.attributes), channel="TASK")
+        task.contact_values["Name"] = request.name
+        if request.description:
+            task.contact_values["Description"] = request.description
+        self.tasks.append((contact_id, request, task.id))
+        return task.id
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:
         self._check("create_callback")

@@ -149,6 +149,18 @@ class CallbackRequest:
     creation_flow: str | None = None
 
 
+@dataclass(frozen=True)
+class TaskRequest:
+    """CreateTask (Flow Language reference, createtask): a new TASK contact that runs `flow`."""
+
+    name: str
+    flow: str  # the ContactFlowId as resolved: a flow ARN or id the engine's library knows
+    description: str | None = None
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    references: Mapping[str, str] = field(default_factory=dict)  # reference name -> value
+    start_at: float | None = None  # DelaySeconds / ScheduledTime: when its flow starts (None: now)
+
+
 # The queue metrics the engine asks for (the ACD's `queue_metrics` keys, Connect's real-time names).
 QUEUE_METRICS = (
     "CONTACTS_IN_QUEUE",
@@ -226,6 +238,18 @@ class ContactCenterServices(Protocol):
         contact (this one its previous contact) waits in `queue_arn`. Returns the new contact's id.
         ServiceError("QueueAtCapacity") when the queue is full, "NoMatchingError" when the contact is
         not waiting in a queue."""
+        ...
+
+    def transfer_to_agent(self, contact_id: str, agent: str) -> bool:
+        """TransferContactToAgent: offer the voice contact to this agent (username) alone. True when
+        offered; False when the agent is not free and the contact was disconnected. ServiceError
+        ("NoMatchingError") for an unknown agent, a contact that is not voice or not in a flow/queue."""
+        ...
+
+    def create_task(self, contact_id: str, request: TaskRequest) -> str:
+        """CreateTask: a new TASK contact (no customer endpoint) whose flow starts at
+        `request.start_at` (now when None); returns its id. ServiceError("NoMatchingError") when it
+        cannot be created."""
         ...
 
     def create_callback(self, contact_id: str, request: CallbackRequest) -> str:

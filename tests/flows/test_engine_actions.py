@@ -311,3 +311,112 @@ def test_a_queue_to_queue_transfer_takes_its_documented_errors(tmp_path: Path) -
     # Full target queue; a contact not waiting in a queue; an agent's queue (not modelled).
     assert heard == [["full"], ["error"], ["error"]]
     assert any("AgentId" in p for p in tested.engine.problems)
+
+
+def transfer_to_agent_flow(agent: str) -> list[dict[str, Any]]:
+    return [
+        action(
+            "target",
+            "UpdateContactTargetQueue",
+            {"AgentId": agent},
+            NextAction="to-agent",
+            Errors=errors("error"),
+        ),
+        action("to-agent", "TransferContactToAgent", {}),
+        say("error", "error", "end"),
+        action("end", "EndFlowExecution"),
+    ]
+
+
+def test_a_transfer_to_agent_rings_that_agent_or_disconnects_when_they_are_busy(tmp_path: Path) -> None:
+    """TransferContactToAgent: the flow ends and the caller goes to the agent set by
+    UpdateContactTargetQueue AgentId; "If the agent is already with someone else, the contact is
+    disconnected"; an agent in after-contact work is taken out of it."""
+    tested = harness(tmp_path, ("T", transfer_to_agent_flow("$.Attributes.agent")))
+    tested.center.agent_states = {"ana": "Available", "bo": "Busy", "cy": "AfterContactWork"}
+    outcomes = {}
+    for agent in ("ana", "bo", "cy", "nobody"):
+        caller = tested.center.new_contact(STRANGER, attributes={"agent": agent})
+        tested.engine.start(caller.id, "T")
+        outcomes[agent] = (caller.state, caller.agent_username, [p.text for p in caller.prompts])
+        session = tested.engine.session(caller.id)
+        assert session is None or session.action_id is None  # the flow is over either way
+    assert outcomes == {
+        "ana": ("offered", "ana", []),
+        "bo": ("disconnected", None, []),
+        "cy": ("offered", "cy", []),
+        "nobody": ("disconnected", None, []),  # no error branch in the reference: named, disconnected
+    }
+    assert tested.center.agent_states["cy"] == "Incoming"
+    assert any("nobody not found" in p for p in tested.engine.problems)
+
+
+def test_a_transfer_to_agent_without_an_agent_set_disconnects(tmp_path: Path) -> None:
+    flow = [action("to-agent", "TransferContactToAgent", {})]
+    tested = harness(tmp_path, ("T", flow), ("E", transfer_to_agent_flow("$.Attributes.missing")))
+    caller = tested.center.new_contact(STRANGER)
+    tested.engine.start(caller.id, "T")
+    assert caller.state == "disconnected"
+    assert any("no agent set" in p for p in tested.engine.problems)
+    empty = tested.center.new_contact(STRANGER)
+    tested.engine.start(empty.id, "E")  # an AgentId that resolves to nothing: the error branch
+    assert [p.text for p in empty.prompts] == ["error"]
+
+
+def create_task_flow(params: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        action("task", "CreateTask", params, NextAction="done", Errors=errors("error")),
+        say("done", "task created", "end"),
+        say("error", "error", "end"),
+        action("end", "EndFlowExecution"),
+    ]
+
+
+def test_create_task_makes_a_task_contact_and_the_flow_carries_on(tmp_path: Path) -> None:
+    """CreateTask (Flow Language reference, createtask): a new TASK contact with its name, description,
+    attributes and references, to run ContactFlowId; DelaySeconds schedules it."""
+    params = {
+        "ContactFlowId": "arn:flow/W",
+        "Name": "Call back $.Attributes.who",
+        "Description": "about $.Attributes.issue",
+        "Attributes": {"issue": "$.Attributes.issue", "source": "ivr"},
+        "References": {"ticket": {"Value": "T-$.Attributes.who", "Type": "STRING"}, "plain": "x"},
+        "DelaySeconds": "$.Attributes.delay",
+    }
+    tested = harness(tmp_path, ("C", create_task_flow(params)), ("W", [action("end", "EndFlowExecution")]))
+    caller = tested.center.new_contact(STRANGER, attributes={"who": "Ana", "issue": "billing", "delay": "60"})
+    started = tested.clock.now()
+    tested.engine.start(caller.id, "C")
+    assert [p.text for p in caller.prompts] == ["task created"]
+    [(source, request, task_id)] = tested.center.tasks
+    assert (source, request.flow, request.start_at) == (caller.id, "arn:flow/W", started + 60)
+    assert (request.name, request.description) == ("Call back Ana", "about billing")
+    assert dict(request.references) == {"ticket": "T-Ana", "plain": "x"}
+    task = tested.center.contact_data(task_id)
+    assert (task.channel, task.initiation_method, task.name) == ("TASK", "API", "Call back Ana")
+    assert task.attributes == {"issue": "billing", "source": "ivr"}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ContactFlowId": "arn:flow/nope", "Name": "t"},  # no such flow
+        {"ContactFlowId": "arn:flow/W", "Name": "$.Attributes.missing"},  # an empty name
+        {"ContactFlowId": "arn:flow/W", "Name": "t", "DelaySeconds": "$.Attributes.zero"},  # out of range
+        {"ContactFlowId": "arn:flow/W", "Name": "t", "ScheduledTime": "$.Attributes.when"},  # no zone
+    ],
+)
+def test_create_task_takes_no_matching_error(tmp_path: Path, params: dict[str, Any]) -> None:
+    tested = harness(tmp_path, ("C", create_task_flow(params)), ("W", [action("end", "EndFlowExecution")]))
+    caller = tested.center.new_contact(STRANGER, attributes={"zero": "0", "when": "2026-01-05T10:00:00"})
+    tested.engine.start(caller.id, "C")
+    assert [p.text for p in caller.prompts] == ["error"]
+    assert tested.center.tasks == []
+
+
+def test_create_task_at_a_scheduled_time(tmp_path: Path) -> None:
+    params = {"ContactFlowId": "arn:flow/W", "Name": "t", "ScheduledTime": "2030-01-01T00:00:00Z"}
+    tested = harness(tmp_path, ("C", create_task_flow(params)), ("W", [action("end", "EndFlowExecution")]))
+    caller = tested.center.new_contact(STRANGER)
+    tested.engine.start(caller.id, "C")
+    assert tested.center.tasks[0][1].start_at == 1_893_456_000.0

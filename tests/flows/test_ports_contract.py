@@ -26,6 +26,7 @@ from local_connect.flows.ports import (
     ContactCenterServices,
     Prompt,
     ServiceError,
+    TaskRequest,
 )
 from local_connect.numbers import INBOUND_NUMBER
 from local_connect.runtime import Runtime, RuntimeOptions
@@ -314,3 +315,41 @@ def test_an_unknown_contact_is_a_no_matching_error(side: Center) -> None:
     with pytest.raises(ServiceError) as refused:
         side.services.contact_data("no-such-contact")
     assert refused.value.error_type == "NoMatchingError"
+
+
+def test_a_transfer_to_agent_rings_only_that_agent_and_disconnects_when_they_are_busy(side: Center) -> None:
+    """TransferContactToAgent (Flow Language reference): offered to the agent set beforehand; "If the
+    agent is already with someone else, the contact is disconnected"."""
+    free(side, AGENT)
+    contact_id = side.call(CALLER)
+    assert side.services.transfer_to_agent(contact_id, AGENT) is True
+    assert side.services.contact_data(contact_id).agent_username == AGENT
+    busy = side.call(OTHER_CALLER)
+    assert side.services.transfer_to_agent(busy, AGENT) is False  # the agent is ringing for the first
+    assert side.disconnected(busy)
+    with pytest.raises(ServiceError) as unknown:
+        side.services.transfer_to_agent(side.call("+12025550102"), "nobody")
+    assert unknown.value.error_type == "NoMatchingError"
+
+
+def free(side: Center, agent: str) -> None:
+    if isinstance(side, MemorySide):
+        side.memory.agent_states[agent] = "Available"
+    else:
+        assert isinstance(side, RuntimeSide)
+        side.runtime.center.set_agent_state(agent, "Available")
+
+
+def test_a_task_is_a_new_task_contact(side: Center) -> None:
+    """CreateTask: a TASK contact (no customer endpoint) with its name, description and attributes."""
+    contact_id = side.call(CALLER)
+    flow = side.definitions.flows["InboundFlow"].arn
+    request = TaskRequest("Call Ana back", flow, "billing", {"issue": "billing"}, {"ticket": "T-1"})
+    task = side.services.contact_data(side.services.create_task(contact_id, request))
+    assert (task.channel, task.initiation_method, task.customer_number) == ("TASK", "API", "")
+    assert (task.name, task.description, task.attributes) == (
+        "Call Ana back",
+        "billing",
+        {"issue": "billing"},
+    )
+    assert task.contact_id != contact_id and task.initial_contact_id == task.contact_id

@@ -153,3 +153,104 @@ def test_a_transfer_to_a_full_queue_is_refused_and_the_call_stays_with_the_agent
     assert center.contact(contact).state is ContactState.CONNECTED
     assert center.agent("agent.support").state is AgentState.ON_CONTACT
     assert not [c for c in center.contacts.values() if c.state is ContactState.IN_FLOW]
+
+
+def in_flow(harness: Harness, number: str) -> str:
+    from local_connect.acd import InitiationMethod
+
+    return harness.center.new_contact(InitiationMethod.INBOUND, number, "+18005550100").id
+
+
+def test_a_transfer_to_agent_is_offered_to_that_agent_alone(harness: Harness) -> None:
+    """TransferContactToAgent: the contact rings the agent set beforehand, not another free agent of
+    the same routing profile, and is not left in a queue line for others."""
+    center = harness.center
+    center.set_agent_state("agent.support2", "Available")
+    harness.advance(5)
+    center.set_agent_state("agent.support", "Available")  # support2 has been idle longer
+    contact = in_flow(harness, "+15555550101")
+    assert center.transfer_to_agent(contact, "agent.support") is True
+    assert harness.offers("agent.support") == [contact] and harness.offers("agent.support2") == []
+    center.accept("agent.support", contact)
+    assert center.contact(contact).state is ContactState.CONNECTED
+
+
+def test_a_transfer_to_a_busy_agent_disconnects_and_after_contact_work_is_ended(harness: Harness) -> None:
+    """'If the agent is already with someone else, the contact is disconnected'; 'If the agent is in
+    After Contact Work, they are automatically removed from ACW' (admin guide, transfer-to-agent-block)."""
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    first = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    center.accept("agent.support", first)
+    busy = in_flow(harness, "+15555550102")
+    assert center.transfer_to_agent(busy, "agent.support") is False
+    assert center.contact(busy).state is ContactState.DISCONNECTED
+    center.end("agent.support", first)
+    assert center.agent("agent.support").state is AgentState.AFTER_CONTACT_WORK
+    after_work = in_flow(harness, "+15555550103")
+    assert center.transfer_to_agent(after_work, "agent.support") is True
+    assert harness.offers("agent.support") == [first, after_work]
+
+
+def test_a_missed_transfer_to_agent_is_not_put_in_a_queue(harness: Harness) -> None:
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    center.set_agent_state("agent.support2", "Available")
+    contact = in_flow(harness, "+15555550101")
+    center.set_routing(contact, queue_id=harness.queue_id("SupportTechnicalQueue"))
+    center.transfer_to_agent(contact, "agent.support")
+    harness.advance(center.settings.offer_timeout + 0.1)
+    assert center.agent("agent.support").state is AgentState.MISSED
+    assert center.contact(contact).state is ContactState.DISCONNECTED  # not settled by the reference
+    assert harness.offers("agent.support2") == []
+
+
+def test_a_transfer_to_agent_is_voice_only_and_needs_a_known_agent(harness: Harness) -> None:
+    from local_connect.acd import InvalidTransition, UnknownAgent
+
+    center = harness.center
+    center.set_agent_state("agent.support", "Available")
+    contact = in_flow(harness, "+15555550101")
+    with pytest.raises(UnknownAgent):
+        center.transfer_to_agent(contact, "nobody")
+    center.contact(contact).channel = "CHAT"
+    with pytest.raises(InvalidTransition):
+        center.transfer_to_agent(contact, "agent.support")
+
+
+def test_a_task_waits_for_a_profile_that_takes_tasks_and_voice_goes_past_it(harness: Harness) -> None:
+    """AWS::Connect::RoutingProfile: MediaConcurrencies and each QueueConfig's Channel say what an
+    agent takes; the template's profiles take VOICE only."""
+    from local_connect.acd import InitiationMethod
+    from local_connect.acd.center import ProfileQueue
+
+    center = harness.center
+    assert {pq.channel for profile in center.profiles.values() for pq in profile} == {"VOICE"}
+    queue = harness.queue_id("SupportTechnicalQueue")
+    task = center.create_task("Call back", description=None, attributes={}, references={}, flow_id=None)
+    center.set_routing(task.id, queue_id=queue)
+    center.enqueue(task.id)
+    voice = harness.inbound("+15555550101", "SupportTechnicalQueue")
+    assert center.position(task.id) == 0 and center.position(voice) == 1
+    center.set_agent_state("agent.support", "Available")
+    assert harness.offers("agent.support") == [voice]  # past the task it cannot take
+    profile = center.agent("agent.support2").routing_profile_id
+    center.profiles[profile] = [ProfileQueue(queue, 1, 0.0, "TASK")]
+    center.set_agent_state("agent.support2", "Available")
+    assert harness.offers("agent.support2") == [task.id]
+    assert task.initiation_method is InitiationMethod.API and task.channel == "TASK"
+
+
+def test_a_task_keeps_its_references_and_schedule_across_a_restart(harness: Harness) -> None:
+    task = harness.center.create_task(
+        "t",
+        description="d",
+        attributes={"a": "1"},
+        references={"ticket": "T-1"},
+        flow_id="f",
+        scheduled_at=99.0,
+    )
+    record = harness.store.get(task.id)
+    assert record is not None
+    assert (record.task_references, record.scheduled_at, record.channel) == ({"ticket": "T-1"}, 99.0, "TASK")
+    assert record.record()["References"] == {"ticket": "T-1"}
