@@ -11,11 +11,11 @@ expired items are deleted eventually; the expiry itself is checked by the Lambda
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from jam_core.tables import sqlite_db
+from jam_core.tables.attempts import count_failure_dynamodb, count_failure_sqlite, now_iso
 from jam_core.tables.pin_hash import PinHash
 
 if TYPE_CHECKING:
@@ -55,10 +55,6 @@ class OtpRepository(Protocol):
         ...
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 class SqliteOtpCodes:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -70,7 +66,7 @@ class SqliteOtpCodes:
                 "INSERT OR REPLACE INTO otp_codes "
                 "(phone_number, code_salt, code_hash, scheme, expires_at, failed_attempts, used, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, 0, 0, ?)",
-                (phone_number, code.salt, code.digest, code.scheme, expires_at, _now()),
+                (phone_number, code.salt, code.digest, code.scheme, expires_at, now_iso()),
             )
 
     def get(self, phone_number: str) -> OtpRecord | None:
@@ -87,23 +83,17 @@ class SqliteOtpCodes:
         )
 
     def record_failure(self, phone_number: str) -> int:
-        conn = sqlite_db.connection(self.path)
-        with sqlite_db.write_transaction(conn):
-            row = conn.execute(
-                "UPDATE otp_codes SET failed_attempts = failed_attempts + 1, updated_at = ? "
-                "WHERE phone_number = ? RETURNING failed_attempts",
-                (_now(), phone_number),
-            ).fetchone()
-        if row is None:
+        count = count_failure_sqlite(self.path, "otp_codes", phone_number)
+        if count is None:
             raise OtpNotIssued(phone_number)
-        return int(row[0])
+        return count
 
     def mark_used(self, phone_number: str) -> None:
         conn = sqlite_db.connection(self.path)
         with sqlite_db.write_transaction(conn):
             conn.execute(
                 "UPDATE otp_codes SET used = 1, updated_at = ? WHERE phone_number = ?",
-                (_now(), phone_number),
+                (now_iso(), phone_number),
             )
 
 
@@ -124,7 +114,7 @@ class DynamoDbOtpCodes:
                 "ExpiresAt": {"N": str(int(expires_at))},
                 "FailedAttempts": {"N": "0"},
                 "Used": {"BOOL": False},
-                "UpdatedAt": {"S": _now()},
+                "UpdatedAt": {"S": now_iso()},
             },
         )
 
@@ -145,18 +135,10 @@ class DynamoDbOtpCodes:
         )
 
     def record_failure(self, phone_number: str) -> int:
-        try:
-            response = self.client.update_item(
-                TableName=self.table,
-                Key={KEY: {"S": phone_number}},
-                UpdateExpression="ADD FailedAttempts :one SET UpdatedAt = :now",
-                ConditionExpression="attribute_exists(PhoneNumber)",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"S": _now()}},
-                ReturnValues="UPDATED_NEW",
-            )
-        except self.client.exceptions.ConditionalCheckFailedException as exc:
-            raise OtpNotIssued(phone_number) from exc
-        return int(response["Attributes"]["FailedAttempts"]["N"])
+        count = count_failure_dynamodb(self.client, self.table, phone_number)
+        if count is None:
+            raise OtpNotIssued(phone_number)
+        return count
 
     def mark_used(self, phone_number: str) -> None:
         try:
@@ -165,7 +147,7 @@ class DynamoDbOtpCodes:
                 Key={KEY: {"S": phone_number}},
                 UpdateExpression="SET Used = :used, UpdatedAt = :now",
                 ConditionExpression="attribute_exists(PhoneNumber)",
-                ExpressionAttributeValues={":used": {"BOOL": True}, ":now": {"S": _now()}},
+                ExpressionAttributeValues={":used": {"BOOL": True}, ":now": {"S": now_iso()}},
             )
         except self.client.exceptions.ConditionalCheckFailedException as exc:
             raise OtpNotIssued(phone_number) from exc

@@ -8,11 +8,11 @@ counted. Whether the PIN is locked is derived from the count and PIN_MAX_ATTEMPT
 from __future__ import annotations
 
 import contextlib
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from jam_core.tables import sqlite_db
+from jam_core.tables.attempts import count_failure_dynamodb, count_failure_sqlite, now_iso
 from jam_core.tables.pin_hash import SCHEME_PBKDF2, PinHash
 
 if TYPE_CHECKING:
@@ -48,10 +48,6 @@ class PinRepository(Protocol):
     def reset_failures(self, phone_number: str) -> None: ...
 
 
-def _now() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 class SqlitePins:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -74,27 +70,21 @@ class SqlitePins:
                 "INSERT OR REPLACE INTO pin_state "
                 "(phone_number, pin_salt, pin_hash, iterations, scheme, failed_attempts, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, 0, ?)",
-                (phone_number, pin.salt, pin.digest, pin.iterations, pin.scheme, _now()),
+                (phone_number, pin.salt, pin.digest, pin.iterations, pin.scheme, now_iso()),
             )
 
     def record_failure(self, phone_number: str) -> int:
-        conn = sqlite_db.connection(self.path)
-        with sqlite_db.write_transaction(conn):
-            row = conn.execute(
-                "UPDATE pin_state SET failed_attempts = failed_attempts + 1, updated_at = ? "
-                "WHERE phone_number = ? RETURNING failed_attempts",
-                (_now(), phone_number),
-            ).fetchone()
-        if row is None:
+        count = count_failure_sqlite(self.path, "pin_state", phone_number)
+        if count is None:
             raise PinNotEnrolled(phone_number)
-        return int(row[0])
+        return count
 
     def reset_failures(self, phone_number: str) -> None:
         conn = sqlite_db.connection(self.path)
         with sqlite_db.write_transaction(conn):
             conn.execute(
                 "UPDATE pin_state SET failed_attempts = 0, updated_at = ? WHERE phone_number = ?",
-                (_now(), phone_number),
+                (now_iso(), phone_number),
             )
 
 
@@ -129,23 +119,15 @@ class DynamoDbPins:
                 "PinIterations": {"N": str(pin.iterations)},
                 "PinScheme": {"S": pin.scheme},
                 "FailedAttempts": {"N": "0"},
-                "UpdatedAt": {"S": _now()},
+                "UpdatedAt": {"S": now_iso()},
             },
         )
 
     def record_failure(self, phone_number: str) -> int:
-        try:
-            response = self.client.update_item(
-                TableName=self.table,
-                Key={KEY: {"S": phone_number}},
-                UpdateExpression="ADD FailedAttempts :one SET UpdatedAt = :now",
-                ConditionExpression="attribute_exists(PhoneNumber)",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":now": {"S": _now()}},
-                ReturnValues="UPDATED_NEW",
-            )
-        except self.client.exceptions.ConditionalCheckFailedException as exc:
-            raise PinNotEnrolled(phone_number) from exc
-        return int(response["Attributes"]["FailedAttempts"]["N"])
+        count = count_failure_dynamodb(self.client, self.table, phone_number)
+        if count is None:
+            raise PinNotEnrolled(phone_number)
+        return count
 
     def reset_failures(self, phone_number: str) -> None:
         # Nothing enrolled means nothing to reset: the failed condition is not an error.
@@ -155,5 +137,5 @@ class DynamoDbPins:
                 Key={KEY: {"S": phone_number}},
                 UpdateExpression="SET FailedAttempts = :zero, UpdatedAt = :now",
                 ConditionExpression="attribute_exists(PhoneNumber)",
-                ExpressionAttributeValues={":zero": {"N": "0"}, ":now": {"S": _now()}},
+                ExpressionAttributeValues={":zero": {"N": "0"}, ":now": {"S": now_iso()}},
             )
