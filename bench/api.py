@@ -23,6 +23,11 @@ DESCRIBE = {
     }
 }
 
+# The instance's hours ids, listed once before an id is looked up (jam_api.hours.directory).
+LISTING = {
+    "HoursOfOperationSummaryList": [{"Id": HOURS_ID[:-1] + str(i)} for i in range(3)] + [{"Id": HOURS_ID}]
+}
+
 # A fresh Lambda container: import the entry, then serve the first hours request. Connect is a
 # botocore Stubber on a real client so the code path (client creation, serialization) is the real one.
 COLD = f"""
@@ -33,6 +38,7 @@ from jam_api import lambda_entry
 from botocore.stub import Stubber
 app = lambda_entry._application()
 stub = Stubber(app.extensions["jam.connect"]); stub.activate()
+stub.add_response("list_hours_of_operations", {json.dumps(LISTING)!s})
 stub.add_response("describe_hours_of_operation", {json.dumps(DESCRIBE)!s})
 stub.add_response("list_hours_of_operation_overrides", {{"HoursOfOperationOverrideList": []}})
 event = json.loads(open({str(EVENT_FILE)!r}).read())
@@ -50,9 +56,14 @@ def _warm_app() -> tuple[Any, Any]:
     from jam_api import create_app
     from jam_api.config import Settings
 
-    app = create_app(Settings(connect_instance_id="i-1", allowed_origins=("https://site.example.com",)))
+    # The public route's per-address limit is lifted: the benchmark is one address on purpose.
+    settings = Settings(
+        connect_instance_id="i-1", allowed_origins=("https://site.example.com",), hours_rate_limit=(10**9, 60)
+    )
+    app = create_app(settings)
     stubber = Stubber(app.extensions["jam.connect"])
     stubber.activate()
+    stubber.add_response("list_hours_of_operations", LISTING)
     return app, stubber
 
 
