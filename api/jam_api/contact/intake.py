@@ -22,11 +22,14 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jam_core.calls.pacing import Pacer
-from jam_core.calls.placing import error_code
-from jam_core.tables.call_requests import FAILED, SCHEDULED, CallRequest, CallRequestRepository
+
+if TYPE_CHECKING:
+    # Imported where used: the table code (and sqlite3) is paid for by the first click-to-call,
+    # not by every cold start that only serves opening hours.
+    from jam_core.tables.call_requests import CallRequest, CallRequestRepository
 
 REQUEST_ID_PREFIX = "req-"
 # What POST /connect/contact answers for a request that waits (ContactAccepted in openapi.json).
@@ -95,6 +98,9 @@ class CallIntake:
         """Connect's ContactId when placed now; the scheduled request otherwise (a `not_before` in
         the future, e.g. the department's next opening, always waits for it). A refusal of the
         inline call other than throttling is raised (ClientError) for the route to map."""
+        from jam_core.calls.placing import error_code
+        from jam_core.tables.call_requests import SCHEDULED, CallRequest
+
         now = self._wall_clock()
         request_id = request_id_for(customer, idempotency_key)
         known = self._requests.get(request_id)
@@ -148,6 +154,8 @@ class CallIntake:
 
     def _view(self, request: CallRequest) -> dict[str, Any]:
         """The ContactStatus shape (api/jam_api/openapi.json) of a request Connect has not taken."""
+        from jam_core.tables.call_requests import FAILED, SCHEDULED
+
         now = self._wall_clock()
         scheduled = request.state == SCHEDULED
         due = request.not_before <= now
